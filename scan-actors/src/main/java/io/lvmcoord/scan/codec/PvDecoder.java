@@ -1,0 +1,157 @@
+package io.lvmcoord.scan.codec;
+
+import io.lvmcoord.scan.metadata.ConfigParser;
+import io.lvmcoord.scan.metadata.ConfigSection;
+import io.lvmcoord.scan.metadata.MetadataImporter;
+import io.lvmcoord.scan.metadata.VgMetadata;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes one device: label, pv_header, each metadata area's header and committed text.
+ *
+ * <p>Read plan: one read of the first {@link #HEAD_BYTES} (label, mda1 header and, with default
+ * sizes, the text), then further reads only for what lies beyond it: text past the head, and
+ * mda2 at the end of the device. Sizes claimed on disk are validated against the device size
+ * and {@link DecodeLimits} before anything is allocated for them.
+ *
+ * <p>The ring buffer: text lives in {@code [start+512, start+size)}; a copy whose
+ * {@code offset+size} passes the end of the area continues at {@code start+512}. The CRC is
+ * chained over the two parts.
+ */
+public final class PvDecoder {
+    /** One aligned 128 KiB read covers the label, mda1's header and usually its text. */
+    public static final int HEAD_BYTES = 128 * 1024;
+
+    private final DecodeLimits limits;
+
+    public PvDecoder(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    public DeviceScan decode(BlockSource src) {
+        String dev = src.name();
+        long size;
+        byte[] head;
+        try {
+            size = src.size();
+            head = src.read(0, (int) Math.min(HEAD_BYTES, size));
+        } catch (IOException e) {
+            return new DeviceScan.DeviceFault(dev, new DecodeError(dev, 0, DecodeError.Kind.IO_ERROR, "read failed: " + e.getMessage()));
+        }
+        return decode(src, size, head);
+    }
+
+    /** Decodes with the head already read (the scan actors read it themselves). */
+    public DeviceScan decode(BlockSource src, long size, byte[] head) {
+        String dev = src.name();
+        Decoded<Label> label = Label.find(dev, head);
+        if (!label.isOk()) {
+            return new DeviceScan.NotAPv(dev, size, label.error());
+        }
+        Label l = label.value();
+        List<MdaScan> mdas = new ArrayList<>();
+        for (int i = 0; i < l.metadataAreas().size(); i++) {
+            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i)));
+        }
+        return new DeviceScan.PvScan(dev, size, l, mdas);
+    }
+
+    private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area) {
+        String dev = src.name();
+        if (area.offset() < 0 || area.offset() + MdaHeader.HEADER_SIZE > devSize) {
+            return bad(index, area, null, MdaScan.Status.BAD_HEADER, new DecodeError(dev, area.offset(), DecodeError.Kind.TRUNCATED,
+                    "metadata area at " + Long.toUnsignedString(area.offset()) + " lies beyond the device end (" + devSize + " bytes)"));
+        }
+        byte[] hb;
+        try {
+            hb = slice(src, head, area.offset(), MdaHeader.HEADER_SIZE);
+        } catch (IOException e) {
+            return bad(index, area, null, MdaScan.Status.BAD_HEADER,
+                    new DecodeError(dev, area.offset(), DecodeError.Kind.IO_ERROR, "mda header read failed: " + e.getMessage()));
+        }
+        Decoded<MdaHeader> hdr = MdaHeader.decode(dev, area.offset(), hb);
+        if (!hdr.isOk()) {
+            return bad(index, area, null, MdaScan.Status.BAD_HEADER, hdr.error());
+        }
+        MdaHeader h = hdr.value();
+        RawLocn slot = h.committed();
+        if (slot.ignored()) {
+            return new MdaScan(index, area, h, MdaScan.Status.IGNORED, null, null);
+        }
+        if (slot.empty()) {
+            return new MdaScan(index, area, h, MdaScan.Status.EMPTY, null, null);
+        }
+        long textAt = area.offset() + slot.offset();
+        if (h.size() <= MdaHeader.HEADER_SIZE || area.offset() + h.size() > devSize) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, area.offset(), DecodeError.Kind.TRUNCATED,
+                    "metadata area claims " + Long.toUnsignedString(h.size()) + " bytes, past the device end (" + devSize + " bytes)"));
+        }
+        if (slot.offset() < MdaHeader.HEADER_SIZE || slot.offset() >= h.size() || slot.size() <= 0
+                || slot.size() > h.size() - MdaHeader.HEADER_SIZE) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT_LOCATION,
+                    "metadata text location {offset " + Long.toUnsignedString(slot.offset()) + ", size "
+                            + Long.toUnsignedString(slot.size()) + "} does not fit a " + h.size() + "-byte area"));
+        }
+        if (slot.size() > limits.maxTextBytes()) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.TOO_LARGE,
+                    "metadata text of " + slot.size() + " bytes exceeds the cap of " + limits.maxTextBytes()));
+        }
+        byte[] text;
+        int crc;
+        try {
+            int total = (int) slot.size();
+            long wrap = slot.offset() + slot.size() - h.size();
+            if (wrap > 0) {
+                byte[] part1 = slice(src, head, textAt, (int) (total - wrap));
+                byte[] part2 = slice(src, head, area.offset() + MdaHeader.HEADER_SIZE, (int) wrap);
+                text = new byte[total];
+                System.arraycopy(part1, 0, text, 0, part1.length);
+                System.arraycopy(part2, 0, text, part1.length, part2.length);
+                crc = LvmCrc.update(LvmCrc.update(LvmCrc.INITIAL, part1, 0, part1.length), part2, 0, part2.length);
+            } else {
+                text = slice(src, head, textAt, total);
+                crc = LvmCrc.of(text, 0, text.length);
+            }
+        } catch (IOException e) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT,
+                    new DecodeError(dev, textAt, DecodeError.Kind.IO_ERROR, "metadata text read failed: " + e.getMessage()));
+        }
+        if (crc != slot.checksum()) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.TEXT_CHECKSUM,
+                    String.format("Checksum error (stored %08x, computed %08x)", slot.checksum(), crc)));
+        }
+        if (text[text.length - 1] != 0) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT,
+                    new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "metadata text is not NUL-terminated"));
+        }
+        try {
+            ConfigSection root = ConfigParser.parse(text, text.length, limits.maxParseDepth());
+            VgMetadata vg = MetadataImporter.importVg(root);
+            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, vg, null);
+        } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT,
+                    new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "invalid metadata text: " + e.getMessage()));
+        }
+    }
+
+    private static MdaScan bad(int index, DiskArea area, MdaHeader h, MdaScan.Status status, DecodeError e) {
+        return new MdaScan(index, area, h, status, null, e);
+    }
+
+    /** Bytes at an absolute offset, from the head buffer when it covers them. */
+    private static byte[] slice(BlockSource src, byte[] head, long offset, int length) throws IOException {
+        if (offset + length <= head.length) {
+            byte[] out = new byte[length];
+            System.arraycopy(head, (int) offset, out, 0, length);
+            return out;
+        }
+        byte[] b = src.read(offset, length);
+        if (b.length < length) {
+            throw new IOException("short read: " + b.length + " of " + length + " bytes at " + offset);
+        }
+        return b;
+    }
+}
