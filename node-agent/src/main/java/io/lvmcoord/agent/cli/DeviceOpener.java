@@ -1,0 +1,81 @@
+package io.lvmcoord.agent.cli;
+
+import io.lvmcoord.scan.codec.FileBlockSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Opens what {@code --devices} names: block devices and image files as they are, and
+ * {@code .gz} images (as the bundled lvm2 fixtures are shipped) inflated once into a sparse
+ * temporary file that is deleted on close. The device keeps the name the operator gave.
+ */
+final class DeviceOpener implements AutoCloseable {
+    private static final int BLOCK = 64 * 1024;
+    private final List<Path> temporaries = new ArrayList<>();
+
+    FileBlockSource open(String name) throws IOException {
+        Path path = Path.of(name);
+        if (!Files.exists(path)) {
+            throw new IOException("No such file or directory");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException("is a directory");
+        }
+        if (name.endsWith(".gz") && Files.isRegularFile(path)) {
+            return new FileBlockSource(name, inflate(path));
+        }
+        return new FileBlockSource(name, path);
+    }
+
+    private Path inflate(Path gz) throws IOException {
+        Path out = Files.createTempFile("lvmcoord-image-", ".img");
+        temporaries.add(out);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), BLOCK);
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[BLOCK];
+            long pos = 0;
+            while (true) {
+                int n = in.readNBytes(buf, 0, BLOCK);
+                if (n <= 0) {
+                    break;
+                }
+                // Images are mostly zeros: skipping zero blocks keeps the copy sparse.
+                if (!allZero(buf, n)) {
+                    ch.write(ByteBuffer.wrap(buf, 0, n), pos);
+                }
+                pos += n;
+            }
+            ch.truncate(pos);
+            if (ch.size() < pos) {
+                ch.write(ByteBuffer.wrap(new byte[1]), pos - 1);
+            }
+        }
+        return out;
+    }
+
+    private static boolean allZero(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Path p : temporaries) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+}

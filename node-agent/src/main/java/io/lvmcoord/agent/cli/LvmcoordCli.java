@@ -1,0 +1,116 @@
+package io.lvmcoord.agent.cli;
+
+import io.lvmcoord.coordinator.report.ReportType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/**
+ * The {@code lvmcoord} command line. Reports mirror lvm2's {@code pvs}, {@code vgs} and
+ * {@code lvs}, flag for flag, so that scripts can switch between them.
+ */
+@Command(name = "lvmcoord", mixinStandardHelpOptions = false,
+        description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
+        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class},
+        footer = {"", "Examples:",
+                "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc",
+                "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
+                "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb"})
+public final class LvmcoordCli implements Runnable {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    private final PrintStream err;
+
+    private LvmcoordCli(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void run() {
+        err.println("lvmcoord: a command is required: pvs, vgs or lvs (see lvmcoord --help)");
+    }
+
+    @Command(name = "pvs", description = "Report physical volumes, as lvm2's pvs.")
+    static final class Pvs extends ReportCommand {
+        @Option(names = {"-a", "--all"}, description = "Also list devices that are not PVs.")
+        boolean all;
+
+        @Override
+        ReportType reportType() {
+            return ReportType.PV;
+        }
+
+        @Override
+        boolean showAll() {
+            return all;
+        }
+    }
+
+    @Command(name = "vgs", description = "Report volume groups, as lvm2's vgs.")
+    static final class Vgs extends ReportCommand {
+        @Override
+        ReportType reportType() {
+            return ReportType.VG;
+        }
+
+        @Override
+        boolean showAll() {
+            return false;
+        }
+    }
+
+    @Command(name = "lvs", description = "Report logical volumes, as lvm2's lvs.")
+    static final class Lvs extends ReportCommand {
+        @Option(names = {"-a", "--all"}, description = "Also list internal (hidden) LVs, shown in [brackets].")
+        boolean all;
+
+        @Option(names = "--segments", description = "One line per segment, with segment fields.")
+        boolean segments;
+
+        @Override
+        ReportType reportType() {
+            return segments ? ReportType.SEG : ReportType.LV;
+        }
+
+        @Override
+        boolean showAll() {
+            return all;
+        }
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (lvm2's codes). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new LvmcoordCli(err));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionStrategy(parseResult -> {
+            for (CommandLine sub : parseResult.asCommandLineList()) {
+                if (sub.getCommand() instanceof ReportCommand rc) {
+                    rc.out = out;
+                    rc.err = err;
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("lvmcoord: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return ReportCommand.EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // Bad input is reported as values; reaching here is a bug, which we still report without a trace.
+            err.println("lvmcoord: internal error: " + ex);
+            return ReportCommand.EXIT_FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+}

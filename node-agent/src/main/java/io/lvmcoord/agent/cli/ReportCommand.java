@@ -1,0 +1,151 @@
+package io.lvmcoord.agent.cli;
+
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.report.Report;
+import io.lvmcoord.coordinator.report.ReportBuilder;
+import io.lvmcoord.coordinator.report.ReportRenderer;
+import io.lvmcoord.coordinator.report.ReportRequest;
+import io.lvmcoord.coordinator.report.ReportType;
+import io.lvmcoord.coordinator.report.Units;
+import io.lvmcoord.scan.codec.DecodeError;
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.FileBlockSource;
+import io.lvmcoord.scan.codec.PvDecoder;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pvs}, {@code vgs} and {@code lvs} with lvm2's flags. In direct mode
+ * ({@code --devices}) the listed devices are decoded here, assembled with lvm2's rules and
+ * printed; stdout carries only the report, warnings go to stderr in lvm2's words.
+ */
+abstract class ReportCommand implements Callable<Integer> {
+    /** lvm2's exit code for a failed command (ECMD_FAILED). */
+    static final int EXIT_FAILED = 5;
+    /** lvm2's exit code for a bad command line (EINVALID_CMD_LINE). */
+    static final int EXIT_USAGE = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--devices", paramLabel = "D1,D2,...", split = ",",
+            description = "Read exactly these devices or image files (direct mode, no agent). Repeatable. "
+                    + "Gzipped images (*.gz) are inflated to a temporary file.")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = {"-o", "--options"}, paramLabel = "FIELDS",
+            description = "Fields to show, comma-separated; '+f' adds to and '-f' removes from the defaults. Repeatable.")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = {"-O", "--sort"}, paramLabel = "FIELDS", description = "Sort keys; prefix '-' for descending.")
+    List<String> sort = new ArrayList<>();
+
+    @Option(names = "--reportformat", paramLabel = "basic|json", description = "Output format (default: basic).")
+    String reportFormat = "basic";
+
+    @Option(names = "--units", paramLabel = "UNIT",
+            description = "Size units: r (default: human, '<' marks rounding), h, H, b, s, k, m, g, t, p, e; upper case K..E are powers of 1000.")
+    String units;
+
+    @Option(names = "--nosuffix", description = "Omit the unit suffix (not for human units, as in lvm2).")
+    boolean nosuffix;
+
+    @Option(names = "--noheadings", description = "Omit the heading line (basic format).")
+    boolean noHeadings;
+
+    @Option(names = "--separator", paramLabel = "SEP", description = "Join fields with SEP instead of aligning columns.")
+    String separator;
+
+    @Option(names = "--aligned", description = "Align columns even with --separator.")
+    boolean aligned;
+
+    @Option(names = "--binary", description = "Print 0/1 instead of words for yes/no fields.")
+    boolean binary;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    PrintStream out;
+    PrintStream err;
+
+    abstract ReportType reportType();
+
+    abstract boolean showAll();
+
+    @Override
+    public Integer call() {
+        if (devices.isEmpty()) {
+            err.println("  " + spec.name() + ": --devices D1,D2,... is required: direct mode reads exactly the devices named "
+                    + "(the node agent, which answers without it, is not part of this build yet).");
+            return EXIT_USAGE;
+        }
+        ReportRequest.Format format;
+        switch (reportFormat) {
+            case "basic" -> format = ReportRequest.Format.BASIC;
+            case "json" -> format = ReportRequest.Format.JSON;
+            default -> {
+                err.println("  Invalid report format \"" + reportFormat + "\": use basic or json.");
+                return EXIT_USAGE;
+            }
+        }
+        Units u;
+        try {
+            u = Units.parse(units, nosuffix);
+        } catch (IllegalArgumentException e) {
+            err.println("  " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        ReportRequest req = new ReportRequest(reportType(), options, sort, showAll(), u, !noHeadings, separator, aligned, binary, format);
+
+        boolean openFailed = false;
+        List<DeviceScan> scans = new ArrayList<>();
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        Set<String> unique = new LinkedHashSet<>(devices);
+        try (DeviceOpener opener = new DeviceOpener()) {
+            for (String d : unique) {
+                try (FileBlockSource src = opener.open(d)) {
+                    scans.add(decoder.decode(src));
+                } catch (IOException e) {
+                    err.println("  WARNING: Cannot use " + d + ": " + e.getMessage() + ".");
+                    openFailed = true;
+                }
+            }
+        } catch (IOException e) {
+            err.println("  WARNING: cannot remove temporary image copies: " + e.getMessage());
+        }
+        Assembly assembly = new VgAssembler().assemble(scans);
+        Report report;
+        try {
+            report = new ReportBuilder(new Fields(ZoneId.systemDefault())).build(assembly, req);
+        } catch (ReportBuilder.BadRequest e) {
+            err.println("  " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        for (String w : assembly.warnings()) {
+            err.println("  " + w);
+        }
+        for (DeviceScan s : scans) {
+            if (s instanceof DeviceScan.DeviceFault f) {
+                DecodeError e = f.error();
+                err.println("  WARNING: " + e.device() + ": " + e.reason() + " (at byte " + e.offset() + ").");
+            }
+        }
+        out.print(format == ReportRequest.Format.JSON ? ReportRenderer.json(report)
+                : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned()));
+        out.flush();
+        return openFailed ? EXIT_FAILED : 0;
+    }
+}
