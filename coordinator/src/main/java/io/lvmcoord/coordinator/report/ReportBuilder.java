@@ -247,6 +247,10 @@ public final class ReportBuilder {
             }
             case LV, SEG -> {
                 for (VgView vg : a.vgs()) {
+                    if (vg.metadata().exported()) {
+                        // lvm2's lvs skips exported VGs: their LVs belong to whoever imports them next.
+                        continue;
+                    }
                     LvRelations rel = new LvRelations(vg);
                     for (LvMetadata lv : rel.reportableLvs(all)) {
                         if (type == ReportType.LV) {
