@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 public record MdaHeader(long start, long size, RawLocn committed, RawLocn precommitted) {
     public static final int HEADER_SIZE = 512;
     public static final int VERSION = 1;
+    /** Byte offset of raw_locn[0] (the committed slot) within the header. */
+    public static final int COMMITTED_SLOT_OFFSET = 40;
     private static final byte[] MAGIC = " LVM2 x[5A%r0N*>".getBytes(StandardCharsets.ISO_8859_1);
 
     public static Decoded<MdaHeader> decode(String device, long areaOffset, byte[] b) {
@@ -43,7 +45,7 @@ public record MdaHeader(long start, long size, RawLocn committed, RawLocn precom
                     "mda header records start " + Long.toUnsignedString(start) + " but sits at " + areaOffset);
         }
         long size = LittleEndian.u64(b, 32);
-        return Decoded.ok(new MdaHeader(start, size, slot(b, 40), slot(b, 64)));
+        return Decoded.ok(new MdaHeader(start, size, slot(b, COMMITTED_SLOT_OFFSET), slot(b, COMMITTED_SLOT_OFFSET + 24)));
     }
 
     private static RawLocn slot(byte[] b, int off) {

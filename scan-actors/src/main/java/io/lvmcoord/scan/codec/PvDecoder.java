@@ -61,7 +61,7 @@ public final class PvDecoder {
 
     private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area) {
         String dev = src.name();
-        if (area.offset() < 0 || area.offset() + MdaHeader.HEADER_SIZE > devSize) {
+        if (area.offset() < 0 || area.offset() > devSize - MdaHeader.HEADER_SIZE) {
             return bad(index, area, null, MdaScan.Status.BAD_HEADER, new DecodeError(dev, area.offset(), DecodeError.Kind.TRUNCATED,
                     "metadata area at " + Long.toUnsignedString(area.offset()) + " lies beyond the device end (" + devSize + " bytes)"));
         }
@@ -84,17 +84,19 @@ public final class PvDecoder {
         if (slot.empty()) {
             return new MdaScan(index, area, h, MdaScan.Status.EMPTY, null, null);
         }
-        long textAt = area.offset() + slot.offset();
-        if (h.size() <= MdaHeader.HEADER_SIZE || area.offset() + h.size() > devSize) {
+        // Until the slot is validated, errors point at the slot inside the header, where the bad value is stored.
+        long slotAt = area.offset() + MdaHeader.COMMITTED_SLOT_OFFSET;
+        if (h.size() <= MdaHeader.HEADER_SIZE || h.size() > devSize - area.offset()) {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, area.offset(), DecodeError.Kind.TRUNCATED,
                     "metadata area claims " + Long.toUnsignedString(h.size()) + " bytes, past the device end (" + devSize + " bytes)"));
         }
         if (slot.offset() < MdaHeader.HEADER_SIZE || slot.offset() >= h.size() || slot.size() <= 0
                 || slot.size() > h.size() - MdaHeader.HEADER_SIZE) {
-            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT_LOCATION,
+            return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, slotAt, DecodeError.Kind.BAD_TEXT_LOCATION,
                     "metadata text location {offset " + Long.toUnsignedString(slot.offset()) + ", size "
                             + Long.toUnsignedString(slot.size()) + "} does not fit a " + h.size() + "-byte area"));
         }
+        long textAt = area.offset() + slot.offset();
         if (slot.size() > limits.maxTextBytes()) {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.TOO_LARGE,
                     "metadata text of " + slot.size() + " bytes exceeds the cap of " + limits.maxTextBytes()));

@@ -1,0 +1,89 @@
+package io.lvmcoord.scan.codec;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random damage to real lvm2 images must only ever produce decode results (PV, not-a-PV, fault,
+ * or areas marked bad): never an exception, a hang, or a read larger than the caps allow.
+ * Mutations are aimed at the structures (label, mda headers, text) and are often resealed with
+ * valid checksums, so they reach the field checks and the text parser rather than stopping at
+ * the first CRC.
+ */
+class DecoderRobustnessProperties {
+    private static final int MIB = 1 << 20;
+    private static final List<byte[]> BASES = List.of(
+            Arrays.copyOf(Images.load("s01-single-linear", "pv1.img"), 2 * MIB),
+            Arrays.copyOf(Images.load("s07-wrapped-mda", "pv1.img"), 2 * MIB),
+            Arrays.copyOf(Images.load("s06-many-lvs", "pv1.img"), 4 * MIB),
+            Images.load("s03-two-mdas", "pv1.img"));
+    private static final DecodeLimits LIMITS = new DecodeLimits(1 << 20, 64);
+
+    @Property(tries = 400)
+    void mutatedImagesOnlyYieldDecodeResults(@ForAll @IntRange(min = 0, max = 3) int which,
+                                             @ForAll @IntRange(min = 1, max = 40) int mutations,
+                                             @ForAll long seed,
+                                             @ForAll boolean reseal) {
+        byte[] base = BASES.get(which);
+        Random rnd = new Random(seed);
+        byte[] img = base.clone();
+        long mda2 = which == 3 ? img.length - 65536 : -1;
+        for (int i = 0; i < mutations; i++) {
+            int region = rnd.nextInt(6);
+            int at = switch (region) {
+                case 0 -> 512 + rnd.nextInt(512);
+                case 1 -> 4096 + rnd.nextInt(512);
+                case 2 -> 4608 + rnd.nextInt(16384);
+                case 3 -> mda2 > 0 ? (int) mda2 + rnd.nextInt(1024) : rnd.nextInt(131072);
+                default -> rnd.nextInt(131072);
+            };
+            if (rnd.nextInt(4) == 0 && at + 8 <= img.length) {
+                Images.putU64(img, at, rnd.nextBoolean() ? rnd.nextLong() : rnd.nextInt(1 << 20));
+            } else {
+                img[at] = (byte) rnd.nextInt(256);
+            }
+        }
+        if (reseal) {
+            Images.resealLabel(img, 512);
+            Images.resealMdaHeader(img, 4096);
+            if (mda2 > 0) {
+                Images.resealMdaHeader(img, (int) mda2);
+            }
+        }
+        decodeSafely(new Images.Memory("mutant.img", img));
+    }
+
+    @Property(tries = 200)
+    void truncatedImagesOnlyYieldDecodeResults(@ForAll @IntRange(min = 0, max = 3) int which,
+                                               @ForAll @LongRange(min = 0, max = 40 * MIB) long cut) {
+        byte[] base = BASES.get(which);
+        decodeSafely(new Images.Memory("truncated.img", Arrays.copyOf(base, (int) Math.min(cut, base.length))));
+    }
+
+    private static void decodeSafely(Images.Memory dev) {
+        DeviceScan result = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> new PvDecoder(LIMITS).decode(dev));
+        assertNotNull(result);
+        assertTrue(dev.largestRead <= Math.max(PvDecoder.HEAD_BYTES, LIMITS.maxTextBytes()), "read " + dev.largestRead + " bytes at once");
+        if (result instanceof DeviceScan.PvScan pv) {
+            for (MdaScan m : pv.mdas()) {
+                assertTrue((m.status() == MdaScan.Status.IN_USE) == (m.vg() != null), "vg present iff in use: " + m);
+                assertTrue((m.error() != null) == (m.status() == MdaScan.Status.BAD_HEADER || m.status() == MdaScan.Status.BAD_TEXT),
+                        "error present iff bad: " + m);
+                if (m.error() != null) {
+                    assertTrue(m.error().device().equals(dev.name()) && m.error().offset() >= 0, "error names device and offset: " + m.error());
+                }
+            }
+        }
+    }
+}
