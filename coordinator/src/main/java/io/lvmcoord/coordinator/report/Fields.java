@@ -310,6 +310,8 @@ public final class Fields {
         def(t, s, "move_pv", r -> Cell.EMPTY);
         def(t, s, "convert_lv", r -> Cell.EMPTY);
         // Percentages come from the kernel's target status; without it lvm2 prints nothing.
+        // Activation state is the kernel's; lvm2 without device-mapper prints it empty.
+        def(t, s, "lv_active", r -> Cell.EMPTY);
         def(t, s, "data_percent", r -> Cell.EMPTY);
         def(t, s, "metadata_percent", r -> Cell.EMPTY);
         def(t, s, "copy_percent", r -> Cell.EMPTY);
@@ -384,7 +386,8 @@ public final class Fields {
                 out.add(name + "(" + start + ")");
             }
         }
-        return String.join(",", out);
+        // lvm2 joins devices with ',' but PE ranges with ' ' (they were once pvmove arguments).
+        return String.join(ranges ? " " : ",", out);
     }
 
     /** lvm2 sorts tag lists when it prints them. */

@@ -11,10 +11,8 @@ import io.lvmcoord.scan.metadata.Segment;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns an {@link Assembly} into report rows the way lvm2's {@code pvs/vgs/lvs} do: field
@@ -92,7 +90,8 @@ public final class ReportBuilder {
     }
 
     private List<FieldDef> resolveColumns(ReportType type, List<String> specs) throws BadRequest {
-        Set<String> ids = new LinkedHashSet<>(type.defaultFields());
+        // A list, not a set: lvm2 prints a field as often as it is asked for.
+        List<String> ids = new ArrayList<>(type.defaultFields());
         boolean replaced = false;
         for (String spec : specs) {
             String s = spec.trim();
@@ -109,7 +108,8 @@ public final class ReportBuilder {
                 if (mode == '+') {
                     ids.add(lookup(type, item).id());
                 } else if (mode == '-') {
-                    ids.remove(lookup(type, item).id());
+                    String id = lookup(type, item).id();
+                    ids.removeIf(id::equals);
                 } else {
                     if (!replaced) {
                         ids.clear();
@@ -119,7 +119,6 @@ public final class ReportBuilder {
                 }
             }
         }
-        // Repeated fields are printed once per request in lvm2 only in JSON keys; keep order, drop repeats.
         List<FieldDef> out = new ArrayList<>();
         for (String id : ids) {
             out.add(lookup(type, id));
