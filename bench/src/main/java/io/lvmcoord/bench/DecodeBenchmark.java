@@ -8,7 +8,7 @@ import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.report.Units;
-import io.lvmcoord.scan.codec.BlockSource;
+import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
@@ -28,7 +28,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -71,24 +70,12 @@ public class DecodeBenchmark {
 
     @Benchmark
     public DeviceScan decodeOnePv() {
-        return decoder.decode(new Memory("pv1.img", pv1));
+        return decoder.decode(new ByteArrayBlockSource("pv1.img", pv1));
     }
 
     @Benchmark
     public String decodeAssembleAndRenderLvsJson() throws Exception {
-        Assembly a = new VgAssembler().assemble(List.of(decoder.decode(new Memory("pv1.img", pv1)), decoder.decode(new Memory("pv2.img", pv2))));
+        Assembly a = new VgAssembler().assemble(List.of(decoder.decode(new ByteArrayBlockSource("pv1.img", pv1)), decoder.decode(new ByteArrayBlockSource("pv2.img", pv2))));
         return ReportRenderer.json(builder.build(a, lvsJson));
-    }
-
-    private record Memory(String name, byte[] data) implements BlockSource {
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public byte[] read(long offset, int length) {
-            return Arrays.copyOfRange(data, (int) offset, (int) Math.min(data.length, offset + (long) length));
-        }
     }
 }

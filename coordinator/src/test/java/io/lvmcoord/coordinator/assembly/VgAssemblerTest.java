@@ -1,6 +1,6 @@
 package io.lvmcoord.coordinator.assembly;
 
-import io.lvmcoord.scan.codec.BlockSource;
+import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -113,7 +112,7 @@ class VgAssemblerTest {
         PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
         List<DeviceScan> out = new ArrayList<>();
         for (String img : images) {
-            out.add(decoder.decode(new Memory(img, load(scenario, img))));
+            out.add(decoder.decode(new ByteArrayBlockSource(img, load(scenario, img))));
         }
         return out;
     }
@@ -127,15 +126,4 @@ class VgAssemblerTest {
         }
     }
 
-    private record Memory(String name, byte[] data) implements BlockSource {
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public byte[] read(long offset, int length) {
-            return Arrays.copyOfRange(data, (int) offset, (int) Math.min(data.length, offset + (long) length));
-        }
-    }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /** Fixture images (written by lvm2 2.03.16) held in memory for codec tests. */
@@ -35,33 +34,27 @@ final class Images {
 
     /** A device made of bytes; records the largest single read it was asked for. */
     static final class Memory implements BlockSource {
-        final String name;
-        final byte[] data;
+        private final ByteArrayBlockSource bytes;
         long largestRead;
 
         Memory(String name, byte[] data) {
-            this.name = name;
-            this.data = data;
+            this.bytes = new ByteArrayBlockSource(name, data);
         }
 
         @Override
         public String name() {
-            return name;
+            return bytes.name();
         }
 
         @Override
         public long size() {
-            return data.length;
+            return bytes.size();
         }
 
         @Override
         public byte[] read(long offset, int length) {
             largestRead = Math.max(largestRead, length);
-            if (offset < 0 || offset >= data.length) {
-                return new byte[0];
-            }
-            int end = (int) Math.min(data.length, offset + (long) length);
-            return Arrays.copyOfRange(data, (int) offset, end);
+            return bytes.read(offset, length);
         }
     }
 
