@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lvmcoord.agent.cli.LvmcoordCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,9 +13,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +44,8 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Reproduce a failure with {@code -Dlvmcoord.oracle.seed=<base seed> -Dlvmcoord.oracle.only=<n>}
  * (both printed in the failure message). {@code -Dlvmcoord.oracle.vgs} sets how many scenarios run
  * (default 24); {@code -Dlvmcoord.oracle.lvm2Only=true} builds and prints lvm2's JSON without
- * calling lvmcoord (to debug the harness itself). Needs root, losetup and lvm2; skipped without
+ * calling lvmcoord (to debug the harness itself); {@code -Dlvmcoord.oracle.verbose=true} logs every
+ * scenario's lvm2 commands, not only those of failed ones. Needs root, losetup and lvm2; skipped without
  * them, except that with {@code CI=true} a missing lvm2 is installed with apt or fails the run, and
  * fewer than {@value #CI_MINIMUM_COMPARED} compared scenarios fail it.
  */
@@ -76,6 +75,8 @@ class LiveOracleTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final boolean CI = "true".equals(System.getenv("CI"));
+    /** -Dlvmcoord.oracle.verbose=true prints every scenario's commands, not only those of failures. */
+    private static final boolean VERBOSE = Boolean.getBoolean("lvmcoord.oracle.verbose");
 
     private static final AtomicInteger comparedScenarios = new AtomicInteger();
     private static final AtomicInteger identicalReportTexts = new AtomicInteger();
@@ -96,12 +97,6 @@ class LiveOracleTest {
     Stream<DynamicTest> lvmcoordReportsEqualLvm2OnRandomVolumeGroups() {
         Environment env = requireEnvironment();
         boolean lvm2Only = Boolean.getBoolean("lvmcoord.oracle.lvm2Only");
-        Optional<MethodHandle> cli = lvm2Only ? Optional.empty() : findCli();
-        if (cli.isEmpty() && !lvm2Only) {
-            fail("io.lvmcoord.agent.cli.LvmcoordCli.run(String[], PrintStream, PrintStream) returning int is missing"
-                    + " (or has another signature); it is the system under test. Use -Dlvmcoord.oracle.lvm2Only=true"
-                    + " to exercise only the lvm2 side.");
-        }
         long baseSeed = Long.getLong("lvmcoord.oracle.seed", System.currentTimeMillis());
         int scenarios = Integer.getInteger("lvmcoord.oracle.vgs", DEFAULT_SCENARIOS);
         Integer only = Integer.getInteger("lvmcoord.oracle.only");
@@ -112,7 +107,7 @@ class LiveOracleTest {
         return indices.mapToObj(index -> {
             long seed = scenarioSeed(baseSeed, index);
             return dynamicTest("scenario " + index + " (seed " + seed + ")",
-                    () -> runScenario(env, cli.orElse(null), baseSeed, index, seed));
+                    () -> runScenario(env, !lvm2Only, baseSeed, index, seed));
         });
     }
 
@@ -132,12 +127,13 @@ class LiveOracleTest {
         return new SplittableRandom(baseSeed).longs(index + 1L).skip(index).findFirst().orElseThrow();
     }
 
-    private void runScenario(Environment env, MethodHandle cli, long baseSeed, int index, long seed)
+    private void runScenario(Environment env, boolean compareWithLvmcoord, long baseSeed, int index, long seed)
             throws IOException {
         RandomVgScenario scenario = RandomVgScenario.generate(index, seed);
         StringBuilder log = new StringBuilder();
         Consumer<String> logLine = line -> log.append(line).append('\n');
         long started = System.nanoTime();
+        boolean passed = false;
         try {
             try (LoopDevices loops = LoopDevices.open(env.losetup(), "lvmcoord-oracle-" + index + "-", logLine)) {
                 for (RandomVgScenario.DeviceSpec device : scenario.devices()) {
@@ -152,12 +148,12 @@ class LiveOracleTest {
                 List<String> differences = new ArrayList<>();
                 for (ReportCommand command : reportCommands(lvm.deviceList())) {
                     Lvm2.Report expected = lvm.report(command.args());
-                    if (cli == null) {
+                    if (!compareWithLvmcoord) {
                         logLine.accept("# lvm2 " + command.name() + " (exit " + expected.raw().exitCode() + "):\n"
                                 + expected.json() + "\n# stderr: " + expected.raw().stderr().strip());
                         continue;
                     }
-                    CliOutput actual = runCli(cli, command.args());
+                    CliOutput actual = runCli(command.args());
                     comparedReports.incrementAndGet();
                     if (actual.stdout().strip().equals(expected.json().strip())) {
                         identicalReportTexts.incrementAndGet();
@@ -169,7 +165,7 @@ class LiveOracleTest {
                                 + "\n  lvm2 stderr: " + expected.raw().stderr().strip());
                     }
                 }
-                if (cli == null) {
+                if (!compareWithLvmcoord) {
                     Assumptions.abort("lvm2-only mode: scenario " + index + " built and reported, not compared");
                 }
                 if (!differences.isEmpty()) {
@@ -178,12 +174,18 @@ class LiveOracleTest {
                             + " -Dlvmcoord.oracle.only=" + index + ")\n" + String.join("\n", differences)
                             + "\n-- how the scenario was built --\n" + log);
                 }
-                comparedScenarios.incrementAndGet();
             }
+            // Counted only after close(): a scenario whose loop devices could not be detached did not pass.
+            comparedScenarios.incrementAndGet();
+            passed = true;
         } finally {
-            log.append("# scenario ").append(index).append(" took ")
-                    .append(Duration.ofNanos(System.nanoTime() - started).toMillis()).append(" ms\n");
-            System.out.print(log);
+            long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            // Full command log only when it is needed to understand or replay the scenario.
+            if (passed && !VERBOSE) {
+                System.out.println("[live-oracle] " + scenario.describe() + ": equal, " + millis + " ms");
+            } else {
+                System.out.print(log.append("# scenario ").append(index).append(" took ").append(millis).append(" ms\n"));
+            }
         }
     }
 
@@ -210,35 +212,18 @@ class LiveOracleTest {
 
     // ---- the system under test ------------------------------------------------------------
 
-    /**
-     * lvmcoord's CLI entry point, looked up reflectively: the CLI is written in parallel with this
-     * test, and a compile-time reference would break every other test of the module until it exists.
-     */
-    private static Optional<MethodHandle> findCli() {
-        try {
-            Class<?> cli = Class.forName("io.lvmcoord.agent.cli.LvmcoordCli");
-            return Optional.of(MethodHandles.publicLookup().findStatic(cli, "run",
-                    MethodType.methodType(int.class, String[].class, PrintStream.class, PrintStream.class)));
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
-            System.out.println("[live-oracle] lvmcoord CLI not available: " + e);
-            return Optional.empty();
-        }
-    }
-
-    private static CliOutput runCli(MethodHandle cli, List<String> args) {
+    private static CliOutput runCli(List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int exit = (int) cli.invokeExact(args.toArray(String[]::new), outStream, errStream);
+            int exit = LvmcoordCli.run(args.toArray(String[]::new), outStream, errStream);
             outStream.flush();
             errStream.flush();
             return new CliOutput(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } catch (Error | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new AssertionError("lvmcoord threw on: " + Lvm2.displayed(args) + "\n  its stderr so far: "
                     + err.toString(StandardCharsets.UTF_8), e);
-        } catch (Throwable t) {
-            throw new AssertionError("lvmcoord threw a checked exception on: " + Lvm2.displayed(args), t);
         }
     }
 
@@ -395,9 +380,10 @@ class LiveOracleTest {
      * run the oracle: it needs root for loop devices, losetup, and lvm2.
      */
     private static Environment requireEnvironment() {
-        Assumptions.assumeTrue(isRoot(), "live oracle needs root (loop devices, lvm2); skipping");
+        skipUnless(isRoot(), "live oracle needs root (loop devices, lvm2)");
         Optional<Path> losetup = LoopDevices.locateLosetup();
-        Assumptions.assumeTrue(losetup.isPresent(), "live oracle needs losetup (util-linux); skipping");
+        skipUnless(losetup.isPresent(), "live oracle needs losetup (util-linux)");
+        skipUnless(Files.isDirectory(Path.of("/sys/block")), "no /sys/block: cannot verify which loop devices are ours");
         Optional<Path> lvm = Lvm2.locate();
         if (lvm.isEmpty() && CI) {
             lvm = installLvm2();
@@ -406,11 +392,18 @@ class LiveOracleTest {
                         + " a working 'lvm' (see the apt output above)");
             }
         }
-        Assumptions.assumeTrue(lvm.isPresent(), "live oracle needs lvm2 ('lvm' not found or not working); skipping"
-                + " (apt-get install -y lvm2; CI=true installs it itself)");
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/block")), "no /sys/block: cannot verify loop devices");
+        skipUnless(lvm.isPresent(), "live oracle needs lvm2 ('lvm' not found or not working; apt-get install -y"
+                + " lvm2, or run with CI=true to have it installed)");
         environmentUsable = true;
         return new Environment(lvm.get(), losetup.get());
+    }
+
+    /** An aborted @TestFactory shows up in Surefire as zero tests, so the reason is printed as well. */
+    private static void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("[live-oracle] SKIPPED: " + reason);
+        }
+        Assumptions.assumeTrue(condition, reason);
     }
 
     /** /proc/self belongs to the process's effective uid; no native code or extra module needed. */

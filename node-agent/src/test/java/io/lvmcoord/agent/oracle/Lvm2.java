@@ -1,5 +1,6 @@
 package io.lvmcoord.agent.oracle;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,9 +124,16 @@ final class Lvm2 {
         return new Report(result, String.join("\n", kept), stripped);
     }
 
-    /** The lvm binary, if lvm2 is installed and runs. */
+    /**
+     * The lvm binary, if lvm2 is installed and runs. {@code -Dlvmcoord.oracle.lvm=PATH} picks a
+     * specific build (and, pointed at nothing, shows how the test behaves without lvm2).
+     */
     static Optional<Path> locate() {
-        return findExecutable("lvm").filter(lvm -> {
+        String override = System.getProperty("lvmcoord.oracle.lvm");
+        Optional<Path> candidate = override != null
+                ? Optional.of(Path.of(override)).filter(Files::isExecutable)
+                : findExecutable("lvm");
+        return candidate.filter(lvm -> {
             Result version = execute(List.of(lvm.toString(), "version"), COMMAND_TIMEOUT);
             return version.exitCode() == 0 && version.stdout().contains("LVM version");
         });
@@ -159,7 +167,7 @@ final class Lvm2 {
             ProcessBuilder pb = new ProcessBuilder(argv)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Map<String, String> env = pb.environment();
             // lvm2 complains about every fd the JVM leaves open; the warning is noise on stderr.
             env.put("LVM_SUPPRESS_FD_WARNINGS", "1");

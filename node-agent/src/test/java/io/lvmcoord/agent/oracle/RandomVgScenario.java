@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *
  * <p>The device layout (how many PVs, their sizes, metadata areas, the VG name and extent size)
  * is fixed by the seed alone, so the loop devices can be attached before lvm2 runs. The
- * operations that follow (LV creates, removals, extensions, tags, vgextend/vgreduce) are drawn
+ * operations that follow (linear and striped LV creates, removals, extensions, lvchange flags,
+ * tags, vgextend/vgreduce, VG allocation policy, vgexport) are drawn
  * from the same random stream, but their sizes are chosen from the free space lvm2 reports at
  * that moment: lvm2's allocator decides where extents go, and asking it is the only way to never
  * request more than fits. Given the same seed and the same lvm2 version the command sequence is
@@ -53,7 +54,7 @@ final class RandomVgScenario {
     private static final String[] ALLOC_POLICIES = {"anywhere", "cling", "contiguous"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private enum Op { CREATE_LV, REMOVE_LV, EXTEND_LV, TAG_LV, UNTAG_LV, TAG_VG, TAG_PV, EXTEND_VG }
+    private enum Op { CREATE_LV, REMOVE_LV, EXTEND_LV, CHANGE_LV, TAG_LV, UNTAG_LV, TAG_VG, TAG_PV, EXTEND_VG }
 
     private final int index;
     private final long seed;
@@ -145,6 +146,11 @@ final class RandomVgScenario {
     /** State of the LVs this scenario created and has not removed (name -> stripe count). */
     private final Map<String, Integer> lvs = new LinkedHashMap<>();
     private final Map<String, Set<String>> tagsByObject = new HashMap<>();
+    /**
+     * lvchange settings already applied per LV: lvm2 fails (exit 5) when asked to set what is
+     * already set ("is already read only", "Allocation policy ... is already anywhere").
+     */
+    private final Map<String, Set<String>> lvSettings = new HashMap<>();
     private int lvSerial;
 
     /**
@@ -171,11 +177,17 @@ final class RandomVgScenario {
                 case BLANK -> { } // attached and left untouched: pvs -a must list it as a non-PV device
             }
         }
-        // The VG starts with an mda-carrying PV (vgcreate needs one); the rest join now or later.
-        members.sort(Comparator.comparing((String p) -> specOf(paths, p).metadataCopies() == 0));
+        // Some PVs join at vgcreate, the rest later with vgextend. The first group must hold a
+        // metadata area: lvm2 finds a VG only through one.
         int initial = 1 + random.nextInt(members.size());
         List<String> inVg = new ArrayList<>(members.subList(0, initial));
         List<String> pending = new ArrayList<>(members.subList(initial, members.size()));
+        if (inVg.stream().noneMatch(p -> specOf(paths, p).metadataCopies() > 0)) {
+            String withMda = pending.stream().filter(p -> specOf(paths, p).metadataCopies() > 0).findFirst().orElseThrow();
+            int swap = random.nextInt(inVg.size());
+            pending.set(pending.indexOf(withMda), inVg.get(swap));
+            inVg.set(swap, withMda);
+        }
         vgcreate(lvm, inVg);
 
         List<Op> ops = plan(pending.size(), inVg.size() + pending.size());
@@ -184,6 +196,7 @@ final class RandomVgScenario {
                 case CREATE_LV -> createLv(lvm, inVg);
                 case REMOVE_LV -> removeLv(lvm);
                 case EXTEND_LV -> extendLv(lvm, inVg);
+                case CHANGE_LV -> changeLv(lvm);
                 case TAG_LV -> tagLv(lvm, "--addtag");
                 case UNTAG_LV -> tagLv(lvm, "--deltag");
                 case TAG_VG -> addTag(lvm, "vgchange", vgName);
@@ -208,6 +221,10 @@ final class RandomVgScenario {
         if (chance(0.1)) {
             lvm.change("vgchange", List.of("--resizeable", "n", vgName));
         }
+        // Exported last: lvm2 refuses most changes to an exported VG.
+        if (chance(0.08)) {
+            lvm.change("vgexport", List.of(vgName));
+        }
     }
 
     private DeviceSpec specOf(List<String> paths, String path) {
@@ -220,6 +237,7 @@ final class RandomVgScenario {
         repeat(ops, Op.CREATE_LV, lvTarget);
         repeat(ops, Op.REMOVE_LV, lvTarget == 0 ? 0 : random.nextInt(Math.min(3, lvTarget) + 1));
         repeat(ops, Op.EXTEND_LV, random.nextInt(4));
+        repeat(ops, Op.CHANGE_LV, random.nextInt(3));
         repeat(ops, Op.TAG_LV, random.nextInt(3));
         repeat(ops, Op.UNTAG_LV, random.nextInt(2));
         repeat(ops, Op.TAG_VG, random.nextInt(3));
@@ -324,11 +342,16 @@ final class RandomVgScenario {
         lvm.change("lvremove", List.of("-y", vgName + "/" + name));
         lvs.remove(name);
         tagsByObject.remove(vgName + "/" + name);
+        lvSettings.remove(name);
     }
 
     /** Grows a linear LV; after removals this is what produces multi-segment LVs. */
     private void extendLv(Lvm2 lvm, List<String> inVg) {
-        List<String> linear = lvs.entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey).toList();
+        // cling LVs may only grow on PVs they already use, so free space elsewhere would not do.
+        List<String> linear = lvs.entrySet().stream().filter(e -> e.getValue() == 1)
+                .map(Map.Entry::getKey)
+                .filter(lv -> !lvSettings.getOrDefault(lv, Set.of()).contains("--alloc cling"))
+                .toList();
         if (linear.isEmpty()) {
             return;
         }
@@ -351,6 +374,33 @@ final class RandomVgScenario {
             args.add(onPv);
         }
         lvm.change("lvextend", args);
+    }
+
+    /** Metadata-only LV flags that show up in lv_attr: permission, allocation policy, activation skip. */
+    private void changeLv(Lvm2 lvm) {
+        if (lvs.isEmpty()) {
+            return;
+        }
+        String name = List.copyOf(lvs.keySet()).get(random.nextInt(lvs.size()));
+        Set<String> applied = lvSettings.computeIfAbsent(name, n -> new LinkedHashSet<>());
+        List<List<String>> candidates = new ArrayList<>();
+        for (List<String> option : List.of(List.of("--permission", "r"), List.of("--setactivationskip", "y"),
+                List.of("--alloc", "anywhere"), List.of("--alloc", "cling"), List.of("--alloc", "normal"))) {
+            if (!applied.contains(String.join(" ", option))) {
+                candidates.add(option);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<String> option = candidates.get(random.nextInt(candidates.size()));
+        List<String> args = new ArrayList<>(option);
+        args.add(vgName + "/" + name);
+        lvm.change("lvchange", args);
+        if (option.get(0).equals("--alloc")) {
+            applied.removeIf(s -> s.startsWith("--alloc "));
+        }
+        applied.add(String.join(" ", option));
     }
 
     private void tagLv(Lvm2 lvm, String option) {
