@@ -42,6 +42,10 @@ public final class VgAssembler {
         this.minPvBytes = minPvBytes;
     }
 
+    public VgAssembler(AssemblySettings settings) {
+        this(settings.minPvBytes());
+    }
+
     public VgAssembler() {
         this(DEFAULT_MIN_PV_BYTES);
     }

@@ -1,6 +1,7 @@
 package io.lvmcoord.agent.cli;
 
 import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.AssemblySettings;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
 import io.lvmcoord.coordinator.report.Fields;
 import io.lvmcoord.coordinator.report.Report;
@@ -10,7 +11,9 @@ import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.report.Units;
 import io.lvmcoord.scan.codec.DecodeError;
-import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.CodecSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.FileBlockSource;
 import io.lvmcoord.scan.codec.PvDecoder;
@@ -112,7 +115,8 @@ abstract class ReportCommand implements Callable<Integer> {
 
         boolean openFailed = false;
         List<DeviceScan> scans = new ArrayList<>();
-        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        Config config = ConfigFactory.load();
+        PvDecoder decoder = new PvDecoder(CodecSettings.limits(config));
         Set<String> unique = new LinkedHashSet<>(devices);
         try (DeviceOpener opener = new DeviceOpener()) {
             for (String d : unique) {
@@ -126,7 +130,7 @@ abstract class ReportCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("  WARNING: cannot remove temporary image copies: " + e.getMessage());
         }
-        Assembly assembly = new VgAssembler().assemble(scans);
+        Assembly assembly = new VgAssembler(AssemblySettings.from(config)).assemble(scans);
         Report report;
         try {
             report = new ReportBuilder(new Fields(ZoneId.systemDefault())).build(assembly, req);
