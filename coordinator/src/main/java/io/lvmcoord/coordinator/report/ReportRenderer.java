@@ -60,6 +60,10 @@ public final class ReportRenderer {
     }
 
     public static String basic(Report report, boolean headings, String separator, boolean aligned) {
+        if (report.rows().isEmpty()) {
+            // lvm2 prints no heading line for an empty basic report.
+            return "";
+        }
         List<FieldDef> cols = report.columns();
         boolean pad = separator == null || aligned;
         String sep = separator == null ? " " : separator;

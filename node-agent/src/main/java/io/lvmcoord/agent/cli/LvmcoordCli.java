@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code lvmcoord} command line. Reports mirror lvm2's {@code pvs}, {@code vgs} and
@@ -19,7 +20,7 @@ import java.io.PrintWriter;
                 "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc",
                 "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
                 "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb"})
-public final class LvmcoordCli implements Runnable {
+public final class LvmcoordCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
@@ -31,8 +32,9 @@ public final class LvmcoordCli implements Runnable {
     }
 
     @Override
-    public void run() {
+    public Integer call() {
         err.println("lvmcoord: a command is required: pvs, vgs or lvs (see lvmcoord --help)");
+        return ReportCommand.EXIT_USAGE;
     }
 
     @Command(name = "pvs", description = "Report physical volumes, as lvm2's pvs.")

@@ -1,0 +1,81 @@
+package io.lvmcoord.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LvmcoordCliTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int rc, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = LvmcoordCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String gz(String scenario, String image) {
+        return FixtureImages.fixtures().resolve(scenario).resolve(image + ".gz").toString();
+    }
+
+    @Test
+    void warningsGoToStderrAndStdoutStaysParseableJson() throws Exception {
+        Run r = run("vgs", "--reportformat", "json", "--devices", gz("s08-missing-pv", "pv1.img") + "," + gz("s08-missing-pv", "pv2.img"));
+        assertEquals(0, r.rc());
+        JsonNode vg = new ObjectMapper().readTree(r.out()).get("report").get(0).get("vg").get(0);
+        assertEquals("wz-pn-", vg.get("vg_attr").asText());
+        assertTrue(r.err().contains("WARNING: VG vg08 is missing PV y0Y7bK-6ram-lire-N2cR-P5pk-Yo8W-B2uXs9"), r.err());
+        assertFalse(r.out().contains("WARNING"));
+    }
+
+    @Test
+    void gzippedImagesAreReadAndKeepTheirGivenNames() {
+        String dev = gz("s01-single-linear", "pv1.img");
+        Run r = run("pvs", "--noheadings", "--separator", "|", "-o", "pv_name,vg_name,pv_size", "--devices", dev);
+        assertEquals("  " + dev + "|vg01|31.00m\n", r.out());
+    }
+
+    @Test
+    void missingDeviceIsNamedAndFailsTheCommandWithoutATrace() {
+        Run r = run("pvs", "--devices", tmp.resolve("nope.img").toString());
+        assertEquals(5, r.rc());
+        assertTrue(r.err().contains("Cannot use " + tmp.resolve("nope.img") + ": No such file or directory"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals("", r.out(), "lvm2 prints no headings for an empty report");
+    }
+
+    @Test
+    void badCommandLinesExitWithLvm2sUsageCode() {
+        for (List<String> args : List.of(List.of(), List.of("pvs"), List.of("pvs", "--bogus"), List.of("vgs", "--units", "q", "--devices", "x"),
+                List.of("lvs", "-o", "no_such_field", "--devices", gz("s01-single-linear", "pv1.img")),
+                List.of("vgs", "--reportformat", "yaml", "--devices", "x"))) {
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(3, r.rc(), "exit code for " + args + ": " + r.err());
+            assertFalse(r.err().isBlank(), "an explanation for " + args);
+            assertFalse(r.err().contains("at io.lvmcoord"), "no stack trace for " + args + ": " + r.err());
+        }
+    }
+
+    @Test
+    void segmentFieldsTurnAnLvReportIntoASegmentReport() throws Exception {
+        Run r = run("lvs", "-o", "lv_name,devices", "--reportformat", "json", "--devices",
+                gz("s04-no-mda-pv", "pv1.img") + "," + gz("s04-no-mda-pv", "pv2.img") + "," + gz("s04-no-mda-pv", "pv3.img"));
+        JsonNode seg = new ObjectMapper().readTree(r.out()).get("report").get(0).get("seg");
+        assertEquals(3, seg.size(), r.out());
+    }
+}
