@@ -61,7 +61,7 @@ class LvmcoordCliTest {
 
     @Test
     void badCommandLinesExitWithLvm2sUsageCode() {
-        for (List<String> args : List.of(List.of(), List.of("pvs"), List.of("pvs", "--bogus"), List.of("vgs", "--units", "q", "--devices", "x"),
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("pvs"), List.of("pvs", "--bogus"), List.of("vgs", "--units", "q", "--devices", "x"),
                 List.of("lvs", "-o", "no_such_field", "--devices", gz("s01-single-linear", "pv1.img")),
                 List.of("vgs", "--reportformat", "yaml", "--devices", "x"))) {
             Run r = run(args.toArray(String[]::new));
