@@ -53,6 +53,11 @@ public record Label(int sector, String pvUuid, long deviceSize, List<DiskArea> d
         return dataAreas.isEmpty() ? 0 : dataAreas.get(0).offset();
     }
 
+    /** Absolute byte offset of metadata area entry {@code index} in the pv_header, where its claim is stored. */
+    public long metadataAreaEntryOffset(int index) {
+        return (long) sector * SECTOR_SIZE + PV_HEADER_OFFSET + UUID_LEN + 8 + 16L * (dataAreas.size() + 1) + 16L * index;
+    }
+
     /**
      * Finds and decodes the label in {@code head}, the first bytes of the device (at least
      * 2048 bytes for a full search; fewer bytes search fewer sectors).

@@ -54,16 +54,18 @@ public final class PvDecoder {
         Label l = label.value();
         List<MdaScan> mdas = new ArrayList<>();
         for (int i = 0; i < l.metadataAreas().size(); i++) {
-            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i)));
+            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i), l.metadataAreaEntryOffset(i)));
         }
         return new DeviceScan.PvScan(dev, size, l, mdas);
     }
 
-    private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area) {
+    private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area, long entryAt) {
         String dev = src.name();
         if (area.offset() < 0 || area.offset() > devSize - MdaHeader.HEADER_SIZE) {
-            return bad(index, area, null, MdaScan.Status.BAD_HEADER, new DecodeError(dev, area.offset(), DecodeError.Kind.TRUNCATED,
-                    "metadata area at " + Long.toUnsignedString(area.offset()) + " lies beyond the device end (" + devSize + " bytes)"));
+            // The bad value is the pv_header's claim, so that is where the error points.
+            return bad(index, area, null, MdaScan.Status.BAD_HEADER, new DecodeError(dev, entryAt, DecodeError.Kind.TRUNCATED,
+                    "pv_header lists metadata area " + (index + 1) + " at " + Long.toUnsignedString(area.offset())
+                            + ", beyond the device end (" + devSize + " bytes)"));
         }
         byte[] hb;
         try {

@@ -147,6 +147,19 @@ class PvDecoderTest {
     }
 
     @Test
+    void metadataAreaClaimedBeyondTheDeviceEndPointsAtThePvHeaderEntry() {
+        byte[] img = Images.load("s01-single-linear", "pv1.img");
+        int entry = 512 + 32 + 32 + 8 + 32;
+        Images.putU64(img, entry, 1L << 62);
+        Images.resealLabel(img, 512);
+        DeviceScan.PvScan pv = assertInstanceOf(DeviceScan.PvScan.class, decoder.decode(new Images.Memory("far.img", img)));
+        DecodeError e = pv.mdas().get(0).error();
+        assertEquals(DecodeError.Kind.TRUNCATED, e.kind());
+        assertEquals(entry, e.offset());
+        assertEquals(entry, pv.label().metadataAreaEntryOffset(0));
+    }
+
+    @Test
     void textLargerThanTheCapIsRefused() {
         PvDecoder small = new PvDecoder(new DecodeLimits(1024, 64));
         DeviceScan.PvScan pv = assertInstanceOf(DeviceScan.PvScan.class,
