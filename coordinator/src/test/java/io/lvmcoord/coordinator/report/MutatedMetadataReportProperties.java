@@ -1,0 +1,109 @@
+package io.lvmcoord.coordinator.report;
+
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.scan.codec.ByteArrayBlockSource;
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.LvmCrc;
+import io.lvmcoord.scan.codec.PvDecoder;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Metadata text that still passes its checksum but says odd things (numbers changed, names
+ * altered, keys broken) must never make assembly or any report throw: every decoded VG,
+ * however strange, renders, and every rejected one is a decode error.
+ */
+class MutatedMetadataReportProperties {
+    private static final byte[] PV1 = head("s02-striped-two-pv", "pv1.img");
+    private static final byte[] PV2 = head("s02-striped-two-pv", "pv2.img");
+    private static final String DIGITS_AND_MORE = "0123456789-+.\"[]{},= \nabcpv_";
+
+    @Property(tries = 300)
+    void resealedTextMutationsAlwaysRenderOrAreRejected(@ForAll long seed, @ForAll @IntRange(min = 1, max = 12) int mutations,
+                                                         @ForAll boolean mutateBoth) {
+        Random rnd = new Random(seed);
+        byte[] a = mutateText(PV1, rnd, mutations);
+        byte[] b = mutateBoth ? mutateText(PV2, rnd, mutations) : PV2;
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        List<DeviceScan> scans = List.of(decoder.decode(new ByteArrayBlockSource("pv1.img", a)),
+                decoder.decode(new ByteArrayBlockSource("pv2.img", b)));
+        Assembly assembly = new VgAssembler().assemble(scans);
+        ReportBuilder builder = new ReportBuilder(new Fields(ZoneId.of("UTC")));
+        Fields fields = new Fields(ZoneId.of("UTC"));
+        for (ReportType type : ReportType.values()) {
+            List<String> all = fields.supportedIds().stream().filter(id -> fields.find(id).orElseThrow().scope() == type).toList();
+            for (boolean hidden : new boolean[]{false, true}) {
+                ReportRequest req = new ReportRequest(type, List.of(String.join(",", all)), List.of(), hidden, Units.DEFAULT, true, null,
+                        false, false, ReportRequest.Format.JSON);
+                Report r = build(builder, assembly, req);
+                assertNotNull(ReportRenderer.json(r));
+                assertNotNull(ReportRenderer.basic(r, true, null, false));
+                r.rows().forEach(row -> assertEquals(all.size(), row.size()));
+            }
+        }
+    }
+
+    private static Report build(ReportBuilder builder, Assembly assembly, ReportRequest req) {
+        try {
+            return builder.build(assembly, req);
+        } catch (ReportBuilder.BadRequest e) {
+            throw new AssertionError("a request made of supported fields was refused", e);
+        }
+    }
+
+    /** Changes bytes of mda1's committed text, then rewrites the text CRC and the header CRC. */
+    private static byte[] mutateText(byte[] image, Random rnd, int mutations) {
+        byte[] img = image.clone();
+        int mda = 4096;
+        long offset = u64(img, mda + 40);
+        long size = u64(img, mda + 48);
+        int start = (int) (mda + offset);
+        int len = (int) size - 1;
+        for (int i = 0; i < mutations; i++) {
+            img[start + rnd.nextInt(len)] = (byte) DIGITS_AND_MORE.charAt(rnd.nextInt(DIGITS_AND_MORE.length()));
+        }
+        putU32(img, mda + 56, LvmCrc.of(img, start, (int) size));
+        putU32(img, mda, LvmCrc.of(img, mda + 4, 508));
+        return img;
+    }
+
+    private static long u64(byte[] b, int off) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static void putU32(byte[] b, int off, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[off + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private static byte[] head(String scenario, String image) {
+        Path p = Path.of(System.getProperty("lvmcoord.repo.root", "..")).resolve("testdata/lvm2").resolve(scenario).resolve(image + ".gz");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            return Arrays.copyOf(in.readAllBytes(), 32 << 20);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
