@@ -210,12 +210,11 @@ public final class VgAssembler {
             String dev = p.device();
             String mdaName = "mda" + (m.index() + 1);
             switch (e.kind()) {
-                case BAD_MDA_HEADER -> {
-                    if (e.reason().startsWith("wrong checksum")) {
-                        warnings.add("WARNING: " + e.reason().replaceFirst(" \\(computed .*\\)$", "") + " on " + dev + " at " + m.area().offset());
-                    }
+                case MDA_HEADER_CHECKSUM -> {
+                    warnings.add("WARNING: " + e.reason() + " on " + dev + " at " + m.area().offset());
                     warnings.add("WARNING: bad metadata header on " + dev + " at " + m.area().offset() + ".");
                 }
+                case BAD_MDA_HEADER -> warnings.add("WARNING: bad metadata header on " + dev + " at " + m.area().offset() + ": " + e.reason() + ".");
                 case TEXT_CHECKSUM -> {
                     warnings.add("WARNING: Checksum error on " + dev + " at offset " + e.offset() + ".");
                     warnings.add("WARNING: invalid metadata text from " + dev + " at " + e.offset() + ".");

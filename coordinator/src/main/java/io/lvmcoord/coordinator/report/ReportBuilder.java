@@ -6,6 +6,7 @@ import io.lvmcoord.coordinator.assembly.LoosePv;
 import io.lvmcoord.coordinator.assembly.VgPv;
 import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.Uuids;
 import io.lvmcoord.scan.metadata.LvMetadata;
 import io.lvmcoord.scan.metadata.Segment;
 
@@ -216,7 +217,7 @@ public final class ReportBuilder {
                 for (VgView vg : a.vgs()) {
                     LvRelations rel = new LvRelations(vg);
                     for (VgPv pv : vg.pvs()) {
-                        vgByPvUuid.put(pv.meta().id().replace("-", ""), vg);
+                        vgByPvUuid.put(Uuids.undashed(pv.meta().id()), vg);
                         PvEntry e = pv.missing()
                                 ? new PvEntry(PvEntry.Kind.MISSING, "[unknown]", 0, null, pv, vg, rel)
                                 : new PvEntry(PvEntry.Kind.IN_VG, pv.device().device(), pv.device().deviceSize(), pv.device(), pv, vg, rel);

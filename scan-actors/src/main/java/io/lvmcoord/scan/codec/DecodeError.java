@@ -14,7 +14,9 @@ public record DecodeError(String device, long offset, Kind kind, String reason) 
         LABEL_CHECKSUM,
         /** The pv_header is malformed (lists out of bounds, invalid UUID). */
         BAD_PV_HEADER,
-        /** The mda_header failed one of: checksum, magic, version, start. */
+        /** The mda_header's checksum does not match its contents. */
+        MDA_HEADER_CHECKSUM,
+        /** The mda_header failed one of: magic, version, start. */
         BAD_MDA_HEADER,
         /** The metadata text location is impossible for its area. */
         BAD_TEXT_LOCATION,

@@ -26,8 +26,9 @@ public record MdaHeader(long start, long size, RawLocn committed, RawLocn precom
         int stored = LittleEndian.u32(b, 0);
         int computed = LvmCrc.of(b, 4, HEADER_SIZE - 4);
         if (stored != computed) {
-            return Decoded.fail(device, areaOffset, DecodeError.Kind.BAD_MDA_HEADER,
-                    String.format("wrong checksum %x in mda header (computed %x)", stored, computed));
+            // lvm2's own words, so the assembler can print them as lvm2 does.
+            return Decoded.fail(device, areaOffset, DecodeError.Kind.MDA_HEADER_CHECKSUM,
+                    String.format("wrong checksum %x in mda header", stored));
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (b[4 + i] != MAGIC[i]) {

@@ -102,10 +102,10 @@ class PvDecoderTest {
         DeviceScan.PvScan pv = assertInstanceOf(DeviceScan.PvScan.class, decode("s13-bad-inputs", "badmdacrc.img"));
         MdaScan m = pv.mdas().get(0);
         assertEquals(MdaScan.Status.BAD_HEADER, m.status());
-        assertEquals(DecodeError.Kind.BAD_MDA_HEADER, m.error().kind());
+        assertEquals(DecodeError.Kind.MDA_HEADER_CHECKSUM, m.error().kind());
         assertEquals(4096, m.error().offset());
         // lvm2 printed "wrong checksum 95ce39f1 in mda header on badmdacrc.img at 4096"
-        assertTrue(m.error().reason().startsWith("wrong checksum 95ce39f1 in mda header"), m.error().reason());
+        assertEquals("wrong checksum 95ce39f1 in mda header", m.error().reason());
     }
 
     @Test
