@@ -1,0 +1,48 @@
+package io.lvmcoord.scan.nativeio;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Direct memory aligned for O_DIRECT (offset, length and address must be multiples of the
+ * logical block size; 4096 satisfies every device we meet). The address is what the kernel
+ * writes into; the ByteBuffer is how Java reads it back.
+ */
+public final class AlignedBuffer {
+    public static final int ALIGNMENT = 4096;
+    private final ByteBuffer buffer;
+    private final long address;
+
+    private AlignedBuffer(ByteBuffer buffer) {
+        this.buffer = buffer;
+        this.address = Pointer.wrap(Runtime.getSystemRuntime(), buffer).address();
+    }
+
+    /** Allocates {@code capacity} bytes (rounded up to the alignment). */
+    public static AlignedBuffer allocate(int capacity) {
+        int rounded = roundUp(capacity);
+        ByteBuffer raw = ByteBuffer.allocateDirect(rounded + ALIGNMENT);
+        return new AlignedBuffer(raw.alignedSlice(ALIGNMENT).limit(rounded).slice());
+    }
+
+    public static int roundUp(int n) {
+        return (n + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    public int capacity() {
+        return buffer.capacity();
+    }
+
+    public long address() {
+        return address;
+    }
+
+    /** Copies {@code length} bytes from the start of the buffer. */
+    public byte[] copyOut(int length) {
+        byte[] out = new byte[length];
+        buffer.duplicate().position(0).get(out, 0, length);
+        return out;
+    }
+}
