@@ -1,6 +1,5 @@
 package io.lvmcoord.agent.cli;
 
-import io.lvmcoord.scan.codec.FileBlockSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,8 @@ final class DeviceOpener implements AutoCloseable {
     private static final int BLOCK = 64 * 1024;
     private final List<Path> temporaries = new ArrayList<>();
 
-    FileBlockSource open(String name) throws IOException {
+    /** The path to open for {@code name}: itself, or an inflated copy of a gzipped image. */
+    Path resolve(String name) throws IOException {
         Path path = Path.of(name);
         if (!Files.exists(path)) {
             throw new IOException("No such file or directory");
@@ -31,9 +31,9 @@ final class DeviceOpener implements AutoCloseable {
             throw new IOException("is a directory");
         }
         if (name.endsWith(".gz") && Files.isRegularFile(path)) {
-            return new FileBlockSource(name, inflate(path));
+            return inflate(path);
         }
-        return new FileBlockSource(name, path);
+        return path.toAbsolutePath();
     }
 
     private Path inflate(Path gz) throws IOException {

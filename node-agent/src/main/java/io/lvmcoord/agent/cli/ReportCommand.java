@@ -10,13 +10,9 @@ import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.report.Units;
-import io.lvmcoord.scan.codec.DecodeError;
-import io.lvmcoord.scan.codec.CodecSettings;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.lvmcoord.scan.codec.DeviceScan;
-import io.lvmcoord.scan.codec.FileBlockSource;
-import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.nativeio.NativeIoException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -113,23 +107,19 @@ abstract class ReportCommand implements Callable<Integer> {
         }
         ReportRequest req = new ReportRequest(reportType(), options, sort, showAll(), u, !noHeadings, separator, aligned, binary, format);
 
-        boolean openFailed = false;
-        List<DeviceScan> scans = new ArrayList<>();
-        Config config = ConfigFactory.load();
-        PvDecoder decoder = new PvDecoder(CodecSettings.limits(config));
-        Set<String> unique = new LinkedHashSet<>(devices);
-        try (DeviceOpener opener = new DeviceOpener()) {
-            for (String d : unique) {
-                try (FileBlockSource src = opener.open(d)) {
-                    scans.add(decoder.decode(src));
-                } catch (IOException e) {
-                    err.println("  WARNING: Cannot use " + d + ": " + e.getMessage() + ".");
-                    openFailed = true;
-                }
-            }
-        } catch (IOException e) {
-            err.println("  WARNING: cannot remove temporary image copies: " + e.getMessage());
+        CliScanning.Outcome scanned;
+        try {
+            scanned = CliScanning.scan(devices, null, null);
+        } catch (IOException | NativeIoException e) {
+            err.println("  Cannot scan: " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
         }
+        Config config = CliScanning.config();
+        List<DeviceScan> scans = scanned.scans();
+        boolean failed = !scanned.unopenable().isEmpty() || scans.stream().anyMatch(s -> s instanceof DeviceScan.DeviceFault);
         Assembly assembly = new VgAssembler(AssemblySettings.from(config)).assemble(scans);
         Report report;
         try {
@@ -138,18 +128,15 @@ abstract class ReportCommand implements Callable<Integer> {
             err.println("  " + e.getMessage());
             return EXIT_USAGE;
         }
+        for (String w : scanned.unopenable()) {
+            err.println("  WARNING: " + w);
+        }
         for (String w : assembly.warnings()) {
             err.println("  " + w);
-        }
-        for (DeviceScan s : scans) {
-            if (s instanceof DeviceScan.DeviceFault f) {
-                DecodeError e = f.error();
-                err.println("  WARNING: " + e.device() + ": " + e.reason() + " (at byte " + e.offset() + ").");
-            }
         }
         out.print(format == ReportRequest.Format.JSON ? ReportRenderer.json(report)
                 : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned()));
         out.flush();
-        return openFailed ? EXIT_FAILED : 0;
+        return failed ? EXIT_FAILED : 0;
     }
 }

@@ -29,7 +29,9 @@ public record DecodeError(String device, long offset, Kind kind, String reason) 
         /** The device is shorter than a structure it claims. */
         TRUNCATED,
         /** The device could not be read. */
-        IO_ERROR
+        IO_ERROR,
+        /** The device did not answer within the I/O deadline; the read was abandoned. */
+        TIMED_OUT
     }
 
     @Override

@@ -44,8 +44,74 @@ public final class PvDecoder {
         return decode(src, size, head);
     }
 
-    /** Decodes with the head already read (the scan actors read it themselves). */
+    /** Decodes with the head already read. */
     public DeviceScan decode(BlockSource src, long size, byte[] head) {
+        return decode(src, size, head, null);
+    }
+
+    /** One step of an incremental decode: the result, or the bytes it needs next. */
+    public sealed interface Step permits Step.Done, Step.NeedBytes {
+        record Done(DeviceScan scan) implements Step {
+        }
+
+        /** A range the decoder needs that {@code cache} does not hold. */
+        record NeedBytes(long offset, int length) implements Step {
+        }
+    }
+
+    /**
+     * Decodes from what {@code cache} holds, for callers that fetch bytes asynchronously: repeat
+     * with the requested bytes added until {@link Step.Done}. Text already parsed for an
+     * unchanged committed slot is taken from {@code parsed} instead of being read again; texts
+     * parsed here are remembered in it, so a retry never parses twice.
+     */
+    public Step step(String device, long size, BlockCache cache, ParsedMetadata parsed) {
+        int headLength = (int) Math.min(HEAD_BYTES, size);
+        byte[] head = cache.get(0, headLength, size);
+        if (head == null) {
+            return new Step.NeedBytes(0, headLength);
+        }
+        BlockSource view = new BlockSource() {
+            @Override
+            public String name() {
+                return device;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public byte[] read(long offset, int length) {
+                byte[] b = cache.get(offset, length, size);
+                if (b == null) {
+                    throw new MissingBytes(offset, length);
+                }
+                return b;
+            }
+        };
+        try {
+            return new Step.Done(decode(view, size, head, parsed));
+        } catch (MissingBytes m) {
+            return new Step.NeedBytes(m.offset, m.length);
+        }
+    }
+
+    /** Control flow of {@link #step}: the view lacks bytes; never escapes this class. */
+    private static final class MissingBytes extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long offset;
+        final int length;
+
+        MissingBytes(long offset, int length) {
+            super(null, null, false, false);
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
+    private DeviceScan decode(BlockSource src, long size, byte[] head, ParsedMetadata parsed) {
         String dev = src.name();
         Decoded<Label> label = Label.find(dev, head);
         if (!label.isOk()) {
@@ -54,12 +120,13 @@ public final class PvDecoder {
         Label l = label.value();
         List<MdaScan> mdas = new ArrayList<>();
         for (int i = 0; i < l.metadataAreas().size(); i++) {
-            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i), l.metadataAreaEntryOffset(i)));
+            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i), l.metadataAreaEntryOffset(i), parsed));
         }
         return new DeviceScan.PvScan(dev, size, l, mdas);
     }
 
-    private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area, long entryAt) {
+    private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area, long entryAt,
+                             ParsedMetadata parsed) {
         String dev = src.name();
         if (area.offset() < 0 || area.offset() > devSize - MdaHeader.HEADER_SIZE) {
             // The bad value is the pv_header's claim, so that is where the error points.
@@ -103,6 +170,10 @@ public final class PvDecoder {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.TOO_LARGE,
                     "metadata text of " + slot.size() + " bytes exceeds the cap of " + limits.maxTextBytes()));
         }
+        VgMetadata known = parsed == null ? null : parsed.lookup(area.offset(), slot);
+        if (known != null) {
+            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, known, null);
+        }
         byte[] text;
         int crc;
         try {
@@ -134,6 +205,9 @@ public final class PvDecoder {
         try {
             ConfigSection root = ConfigParser.parse(text, text.length, limits.maxParseDepth());
             VgMetadata vg = MetadataImporter.importVg(root);
+            if (parsed != null) {
+                parsed.remember(area.offset(), slot, vg);
+            }
             return new MdaScan(index, area, h, MdaScan.Status.IN_USE, vg, null);
         } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT,

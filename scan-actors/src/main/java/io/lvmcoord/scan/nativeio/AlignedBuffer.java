@@ -31,6 +31,11 @@ public final class AlignedBuffer {
         return (n + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
+    /** A view from {@code from} to the end, sharing memory (to continue a short read in place). */
+    public AlignedBuffer slice(int from) {
+        return from == 0 ? this : new AlignedBuffer(buffer.slice(from, buffer.capacity() - from));
+    }
+
     public int capacity() {
         return buffer.capacity();
     }

@@ -36,6 +36,8 @@ public final class LinuxNativeIo implements NativeIo {
 
         @SaveError
         int eventfd(int initval, int flags);
+
+        int isatty(int fd);
     }
 
     /** BLKGETSIZE64 = _IOR(0x12, 114, size_t). */
@@ -60,6 +62,11 @@ public final class LinuxNativeIo implements NativeIo {
 
     static int errno() {
         return RUNTIME.getLastError();
+    }
+
+    /** True when the file descriptor is a terminal (e.g. 2 for stderr). */
+    public static boolean isTerminal(int fd) {
+        return LIBC.isatty(fd) == 1;
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.lvmcoord.scan;
+
+import com.typesafe.config.Config;
+import io.lvmcoord.scan.codec.CodecSettings;
+import io.lvmcoord.scan.io.IoEngine;
+import io.lvmcoord.scan.io.IoEngines;
+import io.lvmcoord.scan.io.IoScheduler;
+import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import io.lvmcoord.scan.nativeio.NativeIo;
+import io.lvmcoord.scan.nativeio.NativeIoException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A node's scanning stack in one process, for the CLI and benchmarks: the chosen I/O engine,
+ * the {@link IoScheduler} in front of it, and an actor system whose guardian is the
+ * {@link ScanFleet}.
+ */
+public final class LocalScanner implements AutoCloseable {
+    private final ActorSystem<ScanFleet.Command> system;
+    private final IoScheduler scheduler;
+    private final ScheduledExecutorService timer;
+
+    private LocalScanner(ActorSystem<ScanFleet.Command> system, IoScheduler scheduler, ScheduledExecutorService timer) {
+        this.system = system;
+        this.scheduler = scheduler;
+        this.timer = timer;
+    }
+
+    public static LocalScanner start(Config config) throws NativeIoException {
+        return start(config, ScanSettings.from(config), new LinuxNativeIo());
+    }
+
+    public static LocalScanner start(Config config, ScanSettings settings, NativeIo io) throws NativeIoException {
+        IoEngine engine = IoEngines.create(settings.engine(), io, settings.ringEntries(), settings.preadThreads());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lvmcoord-io-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        IoScheduler scheduler = new IoScheduler(engine, io, settings.limits(), timer);
+        ActorSystem<ScanFleet.Command> system = ActorSystem.create(
+                ScanFleet.create(scheduler, settings, CodecSettings.limits(config)), "lvmcoord-scan", config);
+        return new LocalScanner(system, scheduler, timer);
+    }
+
+    public IoScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Scans the devices and waits for every outcome (each device is bounded by the I/O deadlines). */
+    public ScanFleet.FleetResult scan(List<DeviceTarget> devices, AtomicInteger progress, Duration timeout) throws InterruptedException {
+        try {
+            return AskPattern.<ScanFleet.Command, ScanFleet.FleetResult>ask(system,
+                    reply -> new ScanFleet.ScanDevices(devices, reply, progress), timeout, system.scheduler())
+                    .toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("scan of " + devices.size() + " devices did not finish within " + timeout, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Termination is best effort on the way out; the engine below is closed regardless.
+            system.log().warn("actor system did not terminate cleanly: {}", e.toString());
+        }
+        scheduler.close();
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,120 @@
+package io.lvmcoord.scan;
+
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.io.IoScheduler;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One per node: owns a {@link DeviceScanner} per device (created on first use, kept for the
+ * next scan so parsed metadata is reused) and answers "scan these devices" with one outcome per
+ * device, in the order asked. Each request is collected by a short-lived child, so requests do
+ * not wait for each other; a device asked for by two requests is scanned once (the scanner joins
+ * them).
+ */
+public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
+
+    public interface Command {
+    }
+
+    /**
+     * @param progress incremented as each device finishes (for a progress display); may be null
+     */
+    public record ScanDevices(List<DeviceTarget> devices, ActorRef<FleetResult> replyTo, AtomicInteger progress) implements Command {
+        public ScanDevices {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    /** Outcomes in request order, and per-device read counts. */
+    public record FleetResult(List<DeviceScan> outcomes, int[] reads, long elapsedNanos) {
+    }
+
+    private final IoScheduler scheduler;
+    private final ScanSettings settings;
+    private final DecodeLimits limits;
+    private final Map<String, ActorRef<DeviceScanner.Command>> scanners = new HashMap<>();
+    private long nextChild;
+
+    private ScanFleet(ActorContext<Command> context, IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
+        super(context);
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.limits = limits;
+    }
+
+    public static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
+        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, limits));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder().onMessage(ScanDevices.class, this::onScanDevices).build();
+    }
+
+    private Behavior<Command> onScanDevices(ScanDevices req) {
+        List<ActorRef<DeviceScanner.Command>> refs = new ArrayList<>(req.devices().size());
+        for (DeviceTarget t : req.devices()) {
+            refs.add(scanners.computeIfAbsent(t.name() + "\u0000" + t.path(),
+                    k -> getContext().spawn(DeviceScanner.create(t, scheduler, settings, limits), "device-" + nextChild++)));
+        }
+        getContext().spawnAnonymous(Collector.create(req, refs));
+        return this;
+    }
+
+    /** Collects one request's outcomes, replies, stops. */
+    private static final class Collector {
+        private Collector() {
+        }
+
+        static Behavior<DeviceScanner.ScanResult> create(ScanDevices req, List<ActorRef<DeviceScanner.Command>> refs) {
+            return Behaviors.setup(ctx -> {
+                long started = System.nanoTime();
+                int n = req.devices().size();
+                if (n == 0) {
+                    req.replyTo().tell(new FleetResult(List.of(), new int[0], 0));
+                    return Behaviors.stopped();
+                }
+                Map<String, List<Integer>> indexes = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    indexes.computeIfAbsent(req.devices().get(i).name(), k -> new ArrayList<>()).add(i);
+                }
+                DeviceScan[] outcomes = new DeviceScan[n];
+                int[] reads = new int[n];
+                int[] remaining = {n};
+                for (ActorRef<DeviceScanner.Command> ref : new java.util.LinkedHashSet<>(refs)) {
+                    ref.tell(new DeviceScanner.Scan(ctx.getSelf()));
+                }
+                return Behaviors.receive(DeviceScanner.ScanResult.class).onMessage(DeviceScanner.ScanResult.class, r -> {
+                    for (int i : indexes.getOrDefault(r.device(), List.of())) {
+                        if (outcomes[i] == null) {
+                            outcomes[i] = r.outcome();
+                            reads[i] = r.reads();
+                            remaining[0]--;
+                            if (req.progress() != null) {
+                                req.progress().incrementAndGet();
+                            }
+                        }
+                    }
+                    if (remaining[0] == 0) {
+                        req.replyTo().tell(new FleetResult(Arrays.asList(outcomes), reads, System.nanoTime() - started));
+                        return Behaviors.stopped();
+                    }
+                    return Behaviors.same();
+                }).build();
+            });
+        }
+    }
+}

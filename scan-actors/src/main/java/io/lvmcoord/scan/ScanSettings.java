@@ -1,0 +1,43 @@
+package io.lvmcoord.scan;
+
+import com.typesafe.config.Config;
+import io.lvmcoord.scan.io.IoScheduler;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * {@code lvmcoord.scan} (see reference.conf).
+ *
+ * @param engine auto, io_uring or pread
+ */
+public record ScanSettings(String engine, IoScheduler.Limits limits, int headRead, int minRead, boolean directIo,
+                           int preadThreads, int ringEntries) {
+
+    public ScanSettings {
+        engine = engine.toLowerCase(Locale.ROOT);
+        if (!engine.equals("auto") && !engine.equals("io_uring") && !engine.equals("pread")) {
+            throw new IllegalArgumentException("lvmcoord.scan.engine must be auto, io_uring or pread, got " + engine);
+        }
+        if (headRead < 4096 || minRead < 4096) {
+            throw new IllegalArgumentException("lvmcoord.scan.head-read and min-read must be at least 4KiB");
+        }
+    }
+
+    public static ScanSettings from(Config config) {
+        Config c = config.getConfig("lvmcoord.scan");
+        Duration deadline = c.getDuration("io-deadline");
+        return new ScanSettings(c.getString("engine"),
+                new IoScheduler.Limits(c.getInt("max-ios-in-flight"), c.getBytes("max-bytes-in-flight"), deadline),
+                (int) (long) c.getBytes("head-read"), (int) (long) c.getBytes("min-read"), c.getBoolean("direct-io"),
+                c.getInt("pread-threads"), c.getInt("ring-entries"));
+    }
+
+    public ScanSettings withEngine(String e) {
+        return new ScanSettings(e, limits, headRead, minRead, directIo, preadThreads, ringEntries);
+    }
+
+    public ScanSettings withLimits(IoScheduler.Limits l) {
+        return new ScanSettings(engine, l, headRead, minRead, directIo, preadThreads, ringEntries);
+    }
+}

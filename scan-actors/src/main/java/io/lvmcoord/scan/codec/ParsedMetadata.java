@@ -1,0 +1,42 @@
+package io.lvmcoord.scan.codec;
+
+import io.lvmcoord.scan.metadata.VgMetadata;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Parsed metadata remembered per metadata area, keyed by the committed slot
+ * {offset, size, checksum}: when a fresh header read shows the same slot, the text is neither
+ * read nor parsed again (lvm2 2.03.07's mda_header shortcut, kept across scans).
+ */
+public final class ParsedMetadata {
+    private record Entry(RawLocn slot, VgMetadata vg) {
+    }
+
+    private final Map<Long, Entry> byArea = new HashMap<>();
+    private long parses;
+
+    public VgMetadata lookup(long areaOffset, RawLocn slot) {
+        Entry e = byArea.get(areaOffset);
+        return e != null && sameCopy(e.slot(), slot) ? e.vg() : null;
+    }
+
+    public void remember(long areaOffset, RawLocn slot, VgMetadata vg) {
+        byArea.put(areaOffset, new Entry(slot, vg));
+        parses++;
+    }
+
+    /** How many texts were parsed and remembered so far (a rescan that reuses all adds none). */
+    public long parses() {
+        return parses;
+    }
+
+    public int size() {
+        return byArea.size();
+    }
+
+    private static boolean sameCopy(RawLocn a, RawLocn b) {
+        return a.offset() == b.offset() && a.size() == b.size() && a.checksum() == b.checksum();
+    }
+}

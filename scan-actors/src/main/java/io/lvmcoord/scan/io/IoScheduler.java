@@ -1,0 +1,334 @@
+package io.lvmcoord.scan.io;
+
+import io.lvmcoord.scan.nativeio.AlignedBuffer;
+import io.lvmcoord.scan.nativeio.NativeIo;
+import io.lvmcoord.scan.nativeio.NativeIoException;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bounds and times every device I/O of a node, in front of an {@link IoEngine}.
+ *
+ * <p>Two limits, as lvm's own scanning design asked: I/Os in flight and bytes in flight. Beyond
+ * them requests wait in one FIFO queue, holding no memory: a read's aligned buffer is taken
+ * (from a small pool, or allocated) only when it is issued. Each issued I/O gets a deadline.
+ * When it passes, the caller is failed with TIMED_OUT at once and the engine is asked to cancel;
+ * the request keeps its slot, its bytes and its buffer until the engine reports the kernel is
+ * done with them, so a late completion can never write into memory that was reused. An open
+ * abandoned this way that later succeeds has its fd closed here.
+ *
+ * <p>Engine results are io_uring-style (fd/bytes, or minus errno). EAGAIN is retried a few
+ * times; a short read is continued from where it stopped until the length is read or the
+ * device ends.
+ */
+public final class IoScheduler implements AutoCloseable {
+    private static final int EAGAIN = 11;
+    private static final int MAX_RETRIES = 3;
+    private static final int MAX_CONTINUATIONS = 8;
+
+    /**
+     * @param maxIosInFlight   I/Os issued to the engine at once
+     * @param maxBytesInFlight bytes of read buffers issued at once (one larger read may run alone)
+     * @param deadline         per-I/O time limit, from issue to completion
+     */
+    public record Limits(int maxIosInFlight, long maxBytesInFlight, Duration deadline) {
+        public Limits {
+            if (maxIosInFlight < 1 || maxBytesInFlight < AlignedBuffer.ALIGNMENT || deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("invalid I/O limits: " + maxIosInFlight + " I/Os, " + maxBytesInFlight
+                        + " bytes, deadline " + deadline);
+            }
+        }
+    }
+
+    /** A snapshot of the scheduler's counters. */
+    public record Stats(String engine, long inFlightIos, long inFlightBytes, long maxObservedIos, long maxObservedBytes,
+                        long queued, long reads, long bytesRead, long timeouts, long errors, long abandonedInFlight,
+                        long buffersOutstanding, long syscalls) {
+    }
+
+    private final IoEngine engine;
+    private final NativeIo io;
+    private final Limits limits;
+    private final ScheduledExecutorService timer;
+    private final Object lock = new Object();
+    private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    private final Map<Integer, ArrayDeque<AlignedBuffer>> pool = new HashMap<>();
+    private final Map<String, IoCounters> counters = new ConcurrentHashMap<>();
+    private final AtomicLong directSyscalls = new AtomicLong();
+    private long pooledBytes;
+    private int inFlightIos;
+    private long inFlightBytes;
+    private long maxObservedIos;
+    private long maxObservedBytes;
+    private long abandonedInFlight;
+    private long buffersOutstanding;
+    private long reads;
+    private long bytesRead;
+    private long timeouts;
+    private long errors;
+
+    public IoScheduler(IoEngine engine, NativeIo io, Limits limits, ScheduledExecutorService timer) {
+        this.engine = engine;
+        this.io = io;
+        this.limits = limits;
+        this.timer = timer;
+    }
+
+    public String engineName() {
+        return engine.name();
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Opens read-only; resolves to the fd. */
+    public CompletableFuture<Integer> open(String path, int flags, String target) {
+        Op op = new Op(Kind.OPEN, target, 0);
+        op.path = path;
+        op.flags = flags;
+        enqueue(op);
+        return op.result.thenApply(r -> r);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} (both multiples of the alignment for
+     * O_DIRECT); resolves to the bytes read, fewer only at the end of the device.
+     */
+    public CompletableFuture<byte[]> read(int fd, long offset, int length, String target) {
+        Op op = new Op(Kind.READ, target, AlignedBuffer.roundUp(length));
+        op.fd = fd;
+        op.offset = offset;
+        op.length = length;
+        enqueue(op);
+        return op.result.thenApply(n -> op.data);
+    }
+
+    /** Closes in the background; failures are counted, not reported (the fd is gone either way). */
+    public CompletableFuture<Integer> close(int fd, String target) {
+        Op op = new Op(Kind.CLOSE, target, 0);
+        op.fd = fd;
+        enqueue(op);
+        return op.result;
+    }
+
+    /** Device size, a direct system call (ioctl, or fstat for files): it never touches the media. */
+    public long size(int fd, String target) throws NativeIoException {
+        try {
+            directSyscalls.incrementAndGet();
+            return io.blockDeviceSize(fd, target);
+        } catch (NativeIoException notABlockDevice) {
+            directSyscalls.incrementAndGet();
+            return io.fstat(fd, target).size();
+        }
+    }
+
+    public IoCounters counters(String target) {
+        return counters.computeIfAbsent(target, t -> new IoCounters());
+    }
+
+    public Stats stats() {
+        synchronized (lock) {
+            return new Stats(engine.name(), inFlightIos, inFlightBytes, maxObservedIos, maxObservedBytes, queue.size(), reads,
+                    bytesRead, timeouts, errors, abandonedInFlight, buffersOutstanding, engine.syscalls() + directSyscalls.get());
+        }
+    }
+
+    private enum Kind { OPEN, READ, CLOSE }
+
+    /** One scheduled operation; mutable fields are guarded by {@code lock}. */
+    private final class Op {
+        final Kind kind;
+        final String target;
+        final int bytes;
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        String path;
+        int flags;
+        int fd;
+        long offset;
+        int length;
+        byte[] data;
+        int done;
+        int retries;
+        int continuations;
+        AlignedBuffer buffer;
+        IoRequest request;
+        ScheduledFuture<?> deadline;
+        boolean abandoned;
+        boolean inFlight;
+
+        Op(Kind kind, String target, int bytes) {
+            this.kind = kind;
+            this.target = target;
+            this.bytes = bytes;
+        }
+
+        String name() {
+            return kind.name().toLowerCase();
+        }
+    }
+
+    private void enqueue(Op op) {
+        List<Op> issue;
+        synchronized (lock) {
+            queue.add(op);
+            issue = takeIssuable();
+        }
+        issue.forEach(this::issue);
+    }
+
+    /** Under the lock: moves ops from the queue into flight while the limits allow. */
+    private List<Op> takeIssuable() {
+        List<Op> out = new ArrayList<>();
+        while (!queue.isEmpty() && inFlightIos < limits.maxIosInFlight()) {
+            Op next = queue.peek();
+            if (next.bytes > 0 && inFlightBytes > 0 && inFlightBytes + next.bytes > limits.maxBytesInFlight()) {
+                break;
+            }
+            queue.poll();
+            if (next.kind == Kind.READ) {
+                next.buffer = takeBuffer(next.bytes);
+            }
+            inFlightIos++;
+            inFlightBytes += next.bytes;
+            maxObservedIos = Math.max(maxObservedIos, inFlightIos);
+            maxObservedBytes = Math.max(maxObservedBytes, inFlightBytes);
+            next.inFlight = true;
+            out.add(next);
+        }
+        return out;
+    }
+
+    private AlignedBuffer takeBuffer(int size) {
+        buffersOutstanding++;
+        ArrayDeque<AlignedBuffer> free = pool.get(size);
+        if (free != null && !free.isEmpty()) {
+            pooledBytes -= size;
+            return free.poll();
+        }
+        return AlignedBuffer.allocate(size);
+    }
+
+    private void returnBuffer(AlignedBuffer b) {
+        buffersOutstanding--;
+        if (pooledBytes + b.capacity() <= limits.maxBytesInFlight()) {
+            pool.computeIfAbsent(b.capacity(), k -> new ArrayDeque<>()).add(b);
+            pooledBytes += b.capacity();
+        }
+    }
+
+    /** Outside the lock: builds the engine request and hands it over, with its deadline. */
+    private void issue(Op op) {
+        IoRequest.Completion done = result -> onComplete(op, result);
+        IoRequest req = switch (op.kind) {
+            case OPEN -> new IoRequest.Open(op.path, op.flags, op.target, done);
+            case READ -> new IoRequest.Read(op.fd, op.buffer.slice(op.done), op.length - op.done, op.offset + op.done, op.target, done);
+            case CLOSE -> new IoRequest.Close(op.fd, op.target, done);
+        };
+        synchronized (lock) {
+            op.request = req;
+            if (op.deadline == null) {
+                op.deadline = timer.schedule(() -> onDeadline(op), limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        engine.submit(req);
+    }
+
+    private void onDeadline(Op op) {
+        IoRequest req;
+        synchronized (lock) {
+            if (!op.inFlight || op.abandoned) {
+                return;
+            }
+            op.abandoned = true;
+            abandonedInFlight++;
+            timeouts++;
+            req = op.request;
+        }
+        counters(op.target).timeouts.incrementAndGet();
+        op.result.completeExceptionally(IoFailure.timedOut(op.name(), op.target, limits.deadline().toMillis()));
+        engine.cancel(req);
+    }
+
+    private void onComplete(Op op, int result) {
+        IoCounters c = counters(op.target);
+        boolean again = false;
+        boolean closeLateFd = false;
+        List<Op> issue;
+        synchronized (lock) {
+            if (!op.abandoned && result == -EAGAIN && op.retries < MAX_RETRIES) {
+                op.retries++;
+                again = true;
+            } else if (!op.abandoned && op.kind == Kind.READ && result > 0 && op.done + result < op.length
+                    && op.continuations < MAX_CONTINUATIONS) {
+                op.done += result;
+                op.continuations++;
+                reads++;
+                bytesRead += result;
+                again = true;
+            }
+            if (again) {
+                issue = List.of();
+            } else {
+                op.inFlight = false;
+                inFlightIos--;
+                inFlightBytes -= op.bytes;
+                if (op.deadline != null) {
+                    op.deadline.cancel(false);
+                }
+                if (op.abandoned) {
+                    abandonedInFlight--;
+                    closeLateFd = op.kind == Kind.OPEN && result >= 0;
+                } else if (result < 0) {
+                    errors++;
+                } else if (op.kind == Kind.READ) {
+                    reads++;
+                    bytesRead += result;
+                    op.data = op.buffer.copyOut(op.done + result);
+                }
+                if (op.buffer != null) {
+                    returnBuffer(op.buffer);
+                    op.buffer = null;
+                }
+                issue = takeIssuable();
+            }
+        }
+        if (again) {
+            issue(op);
+            return;
+        }
+        if (op.kind == Kind.READ && result > 0 && !op.abandoned) {
+            c.reads.incrementAndGet();
+            c.bytes.addAndGet(op.done + result);
+        }
+        if (closeLateFd) {
+            close(result, op.target);
+        }
+        issue.forEach(this::issue);
+        if (op.abandoned) {
+            return;
+        }
+        if (result < 0) {
+            c.errors.incrementAndGet();
+            op.result.completeExceptionally(IoFailure.errno(op.name(), op.target, -result));
+        } else {
+            op.result.complete(result);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
