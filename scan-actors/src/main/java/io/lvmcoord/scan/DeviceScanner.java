@@ -147,7 +147,15 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
                     new DecodeError(target.name(), 0, DecodeError.Kind.IO_ERROR, e.getMessage())));
         }
         cache = new BlockCache();
-        return advance();
+        if (size < 0) {
+            // No size to ask for (FIFO, character device): read the head and let its length tell.
+            reads++;
+            getContext().pipeToSelf(scheduler.read(fd, 0, AlignedBuffer.roundUp(settings.headRead()), target.name()),
+                    (data, err) -> err == null ? new BytesRead(0, data) : new ReadFailed(failure(err)));
+        } else {
+            return advance();
+        }
+        return this;
     }
 
     /** Runs the decoder on what has been read; reads more or finishes. */
@@ -170,7 +178,13 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> onBytesRead(BytesRead r) {
+        if (size < 0) {
+            size = r.data().length;
+        }
         cache.put(r.offset(), r.data());
+        if (size == 0) {
+            return advance();
+        }
         if (r.data().length == 0) {
             return finish(new DeviceScan.DeviceFault(target.name(), new DecodeError(target.name(), r.offset(),
                     DecodeError.Kind.TRUNCATED, "read returned no data at " + r.offset() + " of a " + size + "-byte device")));

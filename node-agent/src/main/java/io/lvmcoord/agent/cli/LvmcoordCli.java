@@ -15,11 +15,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "lvmcoord", mixinStandardHelpOptions = false,
         description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
-        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class},
+        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ScanCommand.class},
         footer = {"", "Examples:",
                 "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc",
                 "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
-                "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb"})
+                "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb",
+                "  lvmcoord scan --devices-file devices.txt --stats"})
 public final class LvmcoordCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -33,7 +34,7 @@ public final class LvmcoordCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("lvmcoord: a command is required: pvs, vgs or lvs (see lvmcoord --help)");
+        err.println("lvmcoord: a command is required: pvs, vgs, lvs or scan (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
 
@@ -95,6 +96,9 @@ public final class LvmcoordCli implements Callable<Integer> {
                 if (sub.getCommand() instanceof ReportCommand rc) {
                     rc.out = out;
                     rc.err = err;
+                } else if (sub.getCommand() instanceof ScanCommand sc) {
+                    sc.out = out;
+                    sc.err = err;
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);

@@ -1,6 +1,7 @@
 package io.lvmcoord.scan.io;
 
 import io.lvmcoord.scan.nativeio.AlignedBuffer;
+import io.lvmcoord.scan.nativeio.FileStat;
 import io.lvmcoord.scan.nativeio.NativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 
@@ -123,14 +124,19 @@ public final class IoScheduler implements AutoCloseable {
         return op.result;
     }
 
-    /** Device size, a direct system call (ioctl, or fstat for files): it never touches the media. */
+    /**
+     * Device size by direct system call (ioctl for block devices, fstat for files); it never
+     * touches the media. -1 when the kind of file has no size (a FIFO, a character device): the
+     * caller then learns it from what a read returns.
+     */
     public long size(int fd, String target) throws NativeIoException {
         try {
             directSyscalls.incrementAndGet();
             return io.blockDeviceSize(fd, target);
         } catch (NativeIoException notABlockDevice) {
             directSyscalls.incrementAndGet();
-            return io.fstat(fd, target).size();
+            FileStat st = io.fstat(fd, target);
+            return st.isRegularFile() || st.isBlockDevice() ? st.size() : -1;
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * scheduler's deadline abandons it for the caller, and the pool's other threads carry on.
  */
 public final class PreadEngine implements IoEngine {
+    private static final int ESPIPE = 29;
     private final NativeIo io;
     private final ExecutorService pool;
     private final AtomicLong syscalls = new AtomicLong();
@@ -47,7 +48,16 @@ public final class PreadEngine implements IoEngine {
             if (request instanceof IoRequest.Open o) {
                 return io.open(o.path(), o.flags());
             } else if (request instanceof IoRequest.Read r) {
-                return io.pread(r.fd(), r.buffer().address(), r.length(), r.offset(), r.target());
+                try {
+                    return io.pread(r.fd(), r.buffer().address(), r.length(), r.offset(), r.target());
+                } catch (NativeIoException e) {
+                    // A FIFO cannot pread (ESPIPE); its head is read sequentially, as io_uring does.
+                    if (e.errno() == ESPIPE && r.offset() == 0) {
+                        syscalls.incrementAndGet();
+                        return io.read(r.fd(), r.buffer().address(), r.length(), r.target());
+                    }
+                    throw e;
+                }
             } else {
                 io.close(((IoRequest.Close) request).fd());
                 return 0;

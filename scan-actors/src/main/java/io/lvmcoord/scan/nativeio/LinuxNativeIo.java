@@ -20,6 +20,9 @@ public final class LinuxNativeIo implements NativeIo {
         long pread(int fd, Pointer buf, long count, long offset);
 
         @SaveError
+        long read(int fd, Pointer buf, long count);
+
+        @SaveError
         int close(int fd);
 
         @SaveError
@@ -83,6 +86,15 @@ public final class LinuxNativeIo implements NativeIo {
         long n = LIBC.pread(fd, Pointer.wrap(RUNTIME, address), length, offset);
         if (n < 0) {
             throw new NativeIoException("pread", target + " at " + offset, errno());
+        }
+        return (int) n;
+    }
+
+    @Override
+    public int read(int fd, long address, int length, String target) throws NativeIoException {
+        long n = LIBC.read(fd, Pointer.wrap(RUNTIME, address), length);
+        if (n < 0) {
+            throw new NativeIoException("read", target, errno());
         }
         return (int) n;
     }

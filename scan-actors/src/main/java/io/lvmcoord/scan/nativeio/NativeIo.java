@@ -19,6 +19,9 @@ public interface NativeIo {
     /** Reads into native memory at {@code address}; returns the bytes read (short at end of device). */
     int pread(int fd, long address, int length, long offset, String target) throws NativeIoException;
 
+    /** Sequential read, for files that cannot seek (FIFOs, some character devices). */
+    int read(int fd, long address, int length, String target) throws NativeIoException;
+
     void close(int fd) throws NativeIoException;
 
     FileStat fstat(int fd, String target) throws NativeIoException;
