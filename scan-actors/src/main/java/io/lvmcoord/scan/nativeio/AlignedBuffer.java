@@ -44,6 +44,11 @@ public final class AlignedBuffer {
         return address;
     }
 
+    /** Writes {@code data} at {@code offset}, as the kernel would (used by engines that are not the kernel). */
+    public void copyIn(byte[] data, int offset, int length) {
+        buffer.duplicate().position(offset).put(data, 0, length);
+    }
+
     /** Copies {@code length} bytes from the start of the buffer. */
     public byte[] copyOut(int length) {
         byte[] out = new byte[length];

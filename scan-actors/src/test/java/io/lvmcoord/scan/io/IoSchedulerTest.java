@@ -1,0 +1,171 @@
+package io.lvmcoord.scan.io;
+
+import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IoSchedulerTest {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final FakeEngine engine = new FakeEngine();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    private IoScheduler scheduler(int maxIos, long maxBytes, Duration deadline) {
+        return new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(maxIos, maxBytes, deadline), timer);
+    }
+
+    private static IoFailure failureOf(CompletableFuture<?> f) {
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        return assertInstanceOf(IoFailure.class, e.getCause());
+    }
+
+    @Test
+    void requestsBeyondTheLimitsQueueAndBuffersAreTakenOnlyAtIssue() throws Exception {
+        IoScheduler s = scheduler(2, 1 << 20, Duration.ofSeconds(30));
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            reads.add(s.read(3, i * 8192L, 8192, "dev" + i));
+        }
+        assertEquals(2, engine.pending.size());
+        IoScheduler.Stats st = s.stats();
+        assertEquals(3, st.queued());
+        assertEquals(2, st.buffersOutstanding(), "queued reads hold no buffer");
+        for (int round = 0; round < 3; round++) {
+            engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(FakeEngine.pattern(i * 8192L, 8192), reads.get(i).get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(0, s.stats().buffersOutstanding());
+        assertEquals(2, s.stats().maxObservedIos());
+    }
+
+    @Test
+    void byteLimitHoldsBackReadsThatWouldExceedIt() {
+        IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
+        for (int i = 0; i < 4; i++) {
+            s.read(3, 0, 64 * 1024, "dev");
+        }
+        assertEquals(2, engine.pending.size());
+        assertEquals(128 * 1024, s.stats().inFlightBytes());
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        assertEquals(2, engine.pending.size());
+        assertTrue(s.stats().maxObservedBytes() <= 128 * 1024);
+    }
+
+    @Test
+    void eioFailsTheCallerWithErrnoAndIsCounted() {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
+        CompletableFuture<byte[]> f = s.read(3, 0, 4096, "sdx");
+        engine.take().get(0).completion().complete(-5);
+        IoFailure e = failureOf(f);
+        assertEquals(IoFailure.Kind.ERRNO, e.kind());
+        assertEquals(5, e.errno());
+        assertTrue(e.getMessage().contains("EIO"), e.getMessage());
+        assertEquals(1, s.counters("sdx").errors());
+        assertEquals(0, s.stats().buffersOutstanding());
+    }
+
+    @Test
+    void eagainIsRetriedAndThenSucceeds() throws Exception {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
+        CompletableFuture<byte[]> f = s.read(3, 4096, 4096, "sdx");
+        engine.take().get(0).completion().complete(-11);
+        engine.take().get(0).completion().complete(-11);
+        FakeEngine.completeRead(engine.take().get(0), 4096);
+        assertArrayEquals(FakeEngine.pattern(4096, 4096), f.get(5, TimeUnit.SECONDS));
+        assertEquals(3, engine.submitted.get());
+    }
+
+    @Test
+    void shortReadsAreContinuedWhereTheyStopped() throws Exception {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
+        CompletableFuture<byte[]> f = s.read(3, 0, 16384, "sdx");
+        IoRequest.Read first = (IoRequest.Read) engine.take().get(0);
+        first.buffer().copyIn(FakeEngine.pattern(0, 4096), 0, 4096);
+        first.completion().complete(4096);
+        IoRequest.Read second = (IoRequest.Read) engine.take().get(0);
+        assertEquals(4096, second.offset());
+        assertEquals(12288, second.length());
+        second.buffer().copyIn(FakeEngine.pattern(4096, 12288), 0, 12288);
+        second.completion().complete(12288);
+        assertArrayEquals(FakeEngine.pattern(0, 16384), f.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void readAtTheDeviceEndReturnsWhatThereIs() throws Exception {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
+        CompletableFuture<byte[]> f = s.read(3, 0, 16384, "sdx");
+        IoRequest.Read r = (IoRequest.Read) engine.take().get(0);
+        r.buffer().copyIn(FakeEngine.pattern(0, 4096), 0, 4096);
+        r.completion().complete(4096);
+        engine.take().get(0).completion().complete(0);
+        assertEquals(4096, f.get(5, TimeUnit.SECONDS).length);
+    }
+
+    @Test
+    void completionsOutOfOrderReachTheirOwnCallers() throws Exception {
+        IoScheduler s = scheduler(64, 1 << 22, Duration.ofSeconds(30));
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            reads.add(s.read(3, i * 4096L, 4096, "dev"));
+        }
+        List<IoRequest> all = engine.take();
+        Collections.shuffle(all, new Random(3));
+        all.forEach(r -> FakeEngine.completeRead(r, 4096));
+        for (int i = 0; i < 40; i++) {
+            assertArrayEquals(FakeEngine.pattern(i * 4096L, 4096), reads.get(i).get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aTimedOutReadIsAbandonedButKeepsItsBufferUntilTheKernelLetsGo() throws Exception {
+        IoScheduler s = scheduler(1, 1 << 20, Duration.ofMillis(200));
+        CompletableFuture<byte[]> hung = s.read(3, 0, 4096, "hung");
+        CompletableFuture<byte[]> next = s.read(4, 0, 4096, "ok");
+        IoRequest hungReq = engine.take().get(0);
+        IoFailure e = failureOf(hung);
+        assertEquals(IoFailure.Kind.TIMED_OUT, e.kind());
+        assertEquals(List.of(hungReq), engine.cancelled);
+        assertEquals(1, s.stats().abandonedInFlight());
+        assertEquals(1, s.stats().buffersOutstanding(), "the kernel may still write into it");
+        assertEquals(1, s.counters("hung").timeouts());
+        assertFalse(next.isDone(), "the abandoned read still holds its slot");
+        hungReq.completion().complete(-125);
+        assertEquals(0, s.stats().abandonedInFlight());
+        FakeEngine.completeRead(engine.take().get(0), 4096);
+        assertEquals(4096, next.get(5, TimeUnit.SECONDS).length);
+        assertEquals(0, s.stats().buffersOutstanding());
+    }
+
+    @Test
+    void anAbandonedOpenThatLaterSucceedsIsClosed() {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofMillis(100));
+        CompletableFuture<Integer> open = s.open("/dev/hung", 0, "hung");
+        IoRequest req = engine.take().get(0);
+        assertEquals(IoFailure.Kind.TIMED_OUT, failureOf(open).kind());
+        req.completion().complete(42);
+        IoRequest close = engine.take().get(0);
+        assertEquals(42, assertInstanceOf(IoRequest.Close.class, close).fd());
+    }
+}
