@@ -1,0 +1,143 @@
+package io.lvmcoord.scan;
+
+import com.typesafe.config.Config;
+import io.lvmcoord.scan.codec.CodecSettings;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.MdaScan;
+import io.lvmcoord.scan.io.IoEngines;
+import io.lvmcoord.scan.io.IoScheduler;
+import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeviceScannerTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void shutdown() {
+        KIT.shutdownTestKit();
+    }
+
+    private record Setup(IoScheduler scheduler, ScanSettings settings, Config config) {
+    }
+
+    private Setup setup(String engine) throws Exception {
+        Config config = ScanTestSupport.config(engine, "");
+        ScanSettings settings = ScanSettings.from(config);
+        LinuxNativeIo io = new LinuxNativeIo();
+        IoScheduler scheduler = new IoScheduler(IoEngines.create(engine, io, 64, 8), io, settings.limits(), timer);
+        return new Setup(scheduler, settings, config);
+    }
+
+    private ActorRef<DeviceScanner.Command> scanner(Setup s, Path device) {
+        return KIT.spawn(DeviceScanner.create(DeviceTarget.of(device.toString()), s.scheduler(), s.settings(),
+                CodecSettings.limits(s.config())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void onePvIsReadWithOneHeadReadAndARescanReusesTheParsedMetadata(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path dev = ScanTestSupport.unpack("s01-single-linear", "pv1.img", tmp.resolve("pv1.img"));
+        ActorRef<DeviceScanner.Command> scanner = scanner(s, dev);
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScanner.ScanResult first = probe.receiveMessage(Duration.ofSeconds(10));
+        DeviceScan.PvScan pv = assertInstanceOf(DeviceScan.PvScan.class, first.outcome());
+        assertEquals("vg01", pv.metadata().orElseThrow().name());
+        assertEquals(32L << 20, pv.deviceSize());
+        assertEquals(1, first.reads());
+        assertFalse(first.reusedMetadata());
+
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScanner.ScanResult second = probe.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(1, second.reads());
+        assertTrue(second.reusedMetadata(), "same committed slot: no text parse");
+        assertSame(pv.metadata().orElseThrow(), ((DeviceScan.PvScan) second.outcome()).metadata().orElseThrow());
+        assertEquals(2, s.scheduler().counters(dev.toString()).reads());
+        s.scheduler().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void changedMetadataIsReadAndParsedAgain(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path dev = ScanTestSupport.unpack("s09-stale-seqno", "pv2.img", tmp.resolve("dev.img"));
+        ActorRef<DeviceScanner.Command> scanner = scanner(s, dev);
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        assertEquals(2, ((DeviceScan.PvScan) probe.receiveMessage(Duration.ofSeconds(10)).outcome()).metadata().orElseThrow().seqno());
+        // Another host commits seqno 4 to the same PV: here, the newer image of the same VG.
+        Files.copy(ScanTestSupport.unpack("s09-stale-seqno", "pv1.img", tmp.resolve("newer.img")), dev, StandardCopyOption.REPLACE_EXISTING);
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScanner.ScanResult again = probe.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(4, ((DeviceScan.PvScan) again.outcome()).metadata().orElseThrow().seqno());
+        assertFalse(again.reusedMetadata());
+        s.scheduler().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void concurrentRequestsJoinTheScanInFlight(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path dev = ScanTestSupport.unpack("s01-single-linear", "pv1.img", tmp.resolve("pv1.img"));
+        ActorRef<DeviceScanner.Command> scanner = scanner(s, dev);
+        TestProbe<DeviceScanner.ScanResult> a = KIT.createTestProbe();
+        TestProbe<DeviceScanner.ScanResult> b = KIT.createTestProbe();
+        scanner.tell(new DeviceScanner.Scan(a.getRef()));
+        scanner.tell(new DeviceScanner.Scan(b.getRef()));
+        DeviceScanner.ScanResult ra = a.receiveMessage(Duration.ofSeconds(10));
+        DeviceScanner.ScanResult rb = b.receiveMessage(Duration.ofSeconds(10));
+        assertSame(ra, rb, "both requests answered by the one scan");
+        assertEquals(1, s.scheduler().counters(dev.toString()).reads());
+        s.scheduler().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void aSecondMetadataAreaAtTheDeviceEndCostsOneMoreRead(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path dev = ScanTestSupport.unpack("s03-two-mdas", "pv1.img", tmp.resolve("pv1.img"));
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+        scanner(s, dev).tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScanner.ScanResult r = probe.receiveMessage(Duration.ofSeconds(10));
+        DeviceScan.PvScan pv = assertInstanceOf(DeviceScan.PvScan.class, r.outcome());
+        assertEquals(2, pv.mdas().stream().filter(m -> m.status() == MdaScan.Status.IN_USE).count());
+        assertEquals(2, r.reads());
+        s.scheduler().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void aMissingDeviceIsAFaultNamingErrno(String engine) throws Exception {
+        Setup s = setup(engine);
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+        scanner(s, tmp.resolve("absent")).tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScan.DeviceFault f = assertInstanceOf(DeviceScan.DeviceFault.class, probe.receiveMessage(Duration.ofSeconds(10)).outcome());
+        assertTrue(f.error().reason().contains("ENOENT"), f.error().reason());
+        s.scheduler().close();
+    }
+}
