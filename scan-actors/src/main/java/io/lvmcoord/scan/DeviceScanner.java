@@ -38,8 +38,15 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     public interface Command {
     }
 
-    /** Scan the device (or join the scan in flight) and reply with its outcome. */
-    public record Scan(ActorRef<ScanResult> replyTo) implements Command {
+    /**
+     * Scan the device (or join the scan in flight) and reply with its outcome.
+     *
+     * @param forgetParsed drop remembered metadata first, so texts are read and parsed again
+     */
+    public record Scan(ActorRef<ScanResult> replyTo, boolean forgetParsed) implements Command {
+        public Scan(ActorRef<ScanResult> replyTo) {
+            this(replyTo, false);
+        }
     }
 
     /**
@@ -104,6 +111,9 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> onScan(Scan scan) {
+        if (scan.forgetParsed() && waiters.isEmpty()) {
+            parsed.clear();
+        }
         waiters.add(scan.replyTo());
         if (waiters.size() == 1) {
             reads = 0;

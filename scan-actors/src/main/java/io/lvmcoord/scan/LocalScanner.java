@@ -57,9 +57,15 @@ public final class LocalScanner implements AutoCloseable {
 
     /** Scans the devices and waits for every outcome (each device is bounded by the I/O deadlines). */
     public ScanFleet.FleetResult scan(List<DeviceTarget> devices, AtomicInteger progress, Duration timeout) throws InterruptedException {
+        return scan(devices, progress, timeout, false);
+    }
+
+    /** As {@link #scan(List, AtomicInteger, Duration)}; {@code forgetParsed} re-reads and re-parses every text. */
+    public ScanFleet.FleetResult scan(List<DeviceTarget> devices, AtomicInteger progress, Duration timeout, boolean forgetParsed)
+            throws InterruptedException {
         try {
             return AskPattern.<ScanFleet.Command, ScanFleet.FleetResult>ask(system,
-                    reply -> new ScanFleet.ScanDevices(devices, reply, progress), timeout, system.scheduler())
+                    reply -> new ScanFleet.ScanDevices(devices, reply, progress, forgetParsed), timeout, system.scheduler())
                     .toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("scan of " + devices.size() + " devices did not finish within " + timeout, e);

@@ -30,11 +30,18 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
     }
 
     /**
-     * @param progress incremented as each device finishes (for a progress display); may be null
+     * @param progress      incremented as each device finishes (for a progress display); may be null
+     * @param forgetParsed  scanners drop remembered metadata first, so every text is read and
+     *                      parsed again (what lvm2 does on each command; for benchmarks)
      */
-    public record ScanDevices(List<DeviceTarget> devices, ActorRef<FleetResult> replyTo, AtomicInteger progress) implements Command {
+    public record ScanDevices(List<DeviceTarget> devices, ActorRef<FleetResult> replyTo, AtomicInteger progress,
+                              boolean forgetParsed) implements Command {
         public ScanDevices {
             devices = List.copyOf(devices);
+        }
+
+        public ScanDevices(List<DeviceTarget> devices, ActorRef<FleetResult> replyTo, AtomicInteger progress) {
+            this(devices, replyTo, progress, false);
         }
     }
 
@@ -95,7 +102,7 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
                 int[] reads = new int[n];
                 int[] remaining = {n};
                 for (ActorRef<DeviceScanner.Command> ref : new java.util.LinkedHashSet<>(refs)) {
-                    ref.tell(new DeviceScanner.Scan(ctx.getSelf()));
+                    ref.tell(new DeviceScanner.Scan(ctx.getSelf(), req.forgetParsed()));
                 }
                 return Behaviors.receive(DeviceScanner.ScanResult.class).onMessage(DeviceScanner.ScanResult.class, r -> {
                     for (int i : indexes.getOrDefault(r.device(), List.of())) {

@@ -51,6 +51,14 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "auto|io_uring|pread", description = "I/O engine (default: lvmcoord.scan.engine, auto).")
     String engine;
 
+    @Option(names = "--repeat", paramLabel = "K", defaultValue = "1",
+            description = "Scan K times in this process, as a resident agent rescans, and report the last scan (default 1).")
+    int repeat;
+
+    @Option(names = "--no-metadata-reuse",
+            description = "With --repeat: forget parsed metadata between scans, so every text is read and parsed again as lvm2 does.")
+    boolean noMetadataReuse;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -72,7 +80,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         CliScanning.Outcome o;
         try {
-            o = CliScanning.scan(names, engine, progress ? err : null);
+            o = CliScanning.scan(names, engine, progress ? err : null, Math.max(1, repeat), noMetadataReuse);
         } catch (IOException | NativeIoException e) {
             err.println("lvmcoord scan: " + e.getMessage());
             return ReportCommand.EXIT_FAILED;

@@ -27,6 +27,11 @@ public final class BlockCache {
         if (end <= offset) {
             return new byte[0];
         }
+        Map.Entry<Long, byte[]> exact = blocks.floorEntry(offset);
+        if (exact != null && exact.getKey() == offset && exact.getValue().length == end - offset) {
+            // The common case, the head block asked for whole: no copy (callers do not modify it).
+            return exact.getValue();
+        }
         byte[] out = new byte[(int) (end - offset)];
         long pos = offset;
         while (pos < end) {

@@ -32,6 +32,10 @@ public final class ParsedMetadata {
         return parses;
     }
 
+    public void clear() {
+        byArea.clear();
+    }
+
     public int size() {
         return byArea.size();
     }

@@ -64,6 +64,9 @@ public final class IoScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    /** Issued ops in issue order; with one deadline for all, the oldest expires first. */
+    private final ArrayDeque<Op> issuedOrder = new ArrayDeque<>();
+    private final ScheduledFuture<?> sweeper;
     private final Map<Integer, ArrayDeque<AlignedBuffer>> pool = new HashMap<>();
     private final Map<String, IoCounters> counters = new ConcurrentHashMap<>();
     private final AtomicLong directSyscalls = new AtomicLong();
@@ -84,6 +87,10 @@ public final class IoScheduler implements AutoCloseable {
         this.io = io;
         this.limits = limits;
         this.timer = timer;
+        // One sweep every 1/20 of the deadline (5-100 ms) instead of a timer per I/O: thousands of
+        // reads per scan would otherwise pay a priority-queue insert and cancel each.
+        long tick = Math.max(5, Math.min(100, limits.deadline().toMillis() / 20));
+        this.sweeper = timer.scheduleAtFixedRate(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     public String engineName() {
@@ -151,6 +158,17 @@ public final class IoScheduler implements AutoCloseable {
         }
     }
 
+    /** Waits (bounded) until nothing is queued or in flight, then returns the stats. */
+    public Stats awaitQuiet(Duration max) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        Stats st = stats();
+        while ((st.inFlightIos() - st.abandonedInFlight() > 0 || st.queued() > 0) && System.nanoTime() < until) {
+            Thread.sleep(2);
+            st = stats();
+        }
+        return st;
+    }
+
     private enum Kind { OPEN, READ, CLOSE }
 
     /** One scheduled operation; mutable fields are guarded by {@code lock}. */
@@ -170,7 +188,7 @@ public final class IoScheduler implements AutoCloseable {
         int continuations;
         AlignedBuffer buffer;
         IoRequest request;
-        ScheduledFuture<?> deadline;
+        long deadlineNanos;
         boolean abandoned;
         boolean inFlight;
 
@@ -244,27 +262,39 @@ public final class IoScheduler implements AutoCloseable {
         };
         synchronized (lock) {
             op.request = req;
-            if (op.deadline == null) {
-                op.deadline = timer.schedule(() -> onDeadline(op), limits.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            if (op.deadlineNanos == 0) {
+                op.deadlineNanos = System.nanoTime() + limits.deadline().toNanos();
+                issuedOrder.add(op);
             }
         }
         engine.submit(req);
     }
 
-    private void onDeadline(Op op) {
-        IoRequest req;
+    /** Abandons issued ops past their deadline (oldest first; completed ones are dropped on the way). */
+    private void sweep() {
+        long now = System.nanoTime();
+        List<Op> expired = new ArrayList<>();
         synchronized (lock) {
-            if (!op.inFlight || op.abandoned) {
-                return;
+            while (!issuedOrder.isEmpty()) {
+                Op head = issuedOrder.peek();
+                if (!head.inFlight || head.abandoned) {
+                    issuedOrder.poll();
+                } else if (head.deadlineNanos - now <= 0) {
+                    issuedOrder.poll();
+                    head.abandoned = true;
+                    abandonedInFlight++;
+                    timeouts++;
+                    expired.add(head);
+                } else {
+                    break;
+                }
             }
-            op.abandoned = true;
-            abandonedInFlight++;
-            timeouts++;
-            req = op.request;
         }
-        counters(op.target).timeouts.incrementAndGet();
-        op.result.completeExceptionally(IoFailure.timedOut(op.name(), op.target, limits.deadline().toMillis()));
-        engine.cancel(req);
+        for (Op op : expired) {
+            counters(op.target).timeouts.incrementAndGet();
+            op.result.completeExceptionally(IoFailure.timedOut(op.name(), op.target, limits.deadline().toMillis()));
+            engine.cancel(op.request);
+        }
     }
 
     private void onComplete(Op op, int result) {
@@ -290,9 +320,6 @@ public final class IoScheduler implements AutoCloseable {
                 op.inFlight = false;
                 inFlightIos--;
                 inFlightBytes -= op.bytes;
-                if (op.deadline != null) {
-                    op.deadline.cancel(false);
-                }
                 if (op.abandoned) {
                     abandonedInFlight--;
                     closeLateFd = op.kind == Kind.OPEN && result >= 0;
@@ -331,10 +358,13 @@ public final class IoScheduler implements AutoCloseable {
         } else {
             op.result.complete(result);
         }
+        // The op may linger in issuedOrder until the next sweep; it must not keep the data alive.
+        op.data = null;
     }
 
     @Override
     public void close() {
+        sweeper.cancel(false);
         engine.close();
     }
 }

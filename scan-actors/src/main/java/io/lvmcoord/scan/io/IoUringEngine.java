@@ -42,6 +42,8 @@ public final class IoUringEngine implements IoEngine {
     private volatile boolean parked;
     private volatile boolean running = true;
     private boolean wakeArmed;
+    /** The completion queue holds twice the SQ entries; staying at the SQ size leaves room for cancels and the wake-up. */
+    private final int maxInFlight;
     private long nextId = 1;
 
     /** A submitted request, with what must stay alive until the kernel is done with it. */
@@ -54,6 +56,7 @@ public final class IoUringEngine implements IoEngine {
     private IoUringEngine(IoUring ring, int wakeFd) {
         this.ring = ring;
         this.wakeFd = wakeFd;
+        this.maxInFlight = ring.entries();
         this.wakeBuffer = LinuxNativeIo.runtime().getMemoryManager().allocateDirect(8, true);
         this.wakeValue = LinuxNativeIo.runtime().getMemoryManager().allocateDirect(8, true);
         wakeValue.putLong(0, 1L);
@@ -112,12 +115,10 @@ public final class IoUringEngine implements IoEngine {
                     wakeArmed = true;
                 }
                 parked = true;
-                if (!incoming.isEmpty() && ring.freeSlots() > 0) {
-                    parked = false;
-                    continue;
-                }
+                boolean canTakeMore = !incoming.isEmpty() && ring.freeSlots() > 1 && inFlight.size() < maxInFlight;
                 syscalls.incrementAndGet();
-                ring.submitAndWait(1);
+                // Submit what is prepared; sleep for a completion only when nothing else can be queued now.
+                ring.submitAndWait(canTakeMore ? 0 : 1);
                 parked = false;
                 ring.reap(c -> complete(c.userData(), c.result()));
             }
@@ -132,7 +133,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Moves queued requests into free SQ slots, keeping one for the wake-up read. */
     private void fill() {
-        while (ring.freeSlots() > 1) {
+        while (ring.freeSlots() > 1 && inFlight.size() < maxInFlight) {
             Object item = incoming.poll();
             if (item == null) {
                 break;
