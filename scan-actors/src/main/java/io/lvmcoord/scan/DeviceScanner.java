@@ -8,6 +8,7 @@ import io.lvmcoord.scan.codec.ParsedMetadata;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoFailure;
 import io.lvmcoord.scan.io.IoScheduler;
+import io.lvmcoord.scan.io.ReadBuffer;
 import io.lvmcoord.scan.nativeio.AlignedBuffer;
 import io.lvmcoord.scan.nativeio.NativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
@@ -62,7 +63,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private record OpenFailed(IoFailure failure, int flags) implements Command {
     }
 
-    private record BytesRead(long offset, byte[] data) implements Command {
+    private record BytesRead(long offset, ReadBuffer data) implements Command {
     }
 
     private record ReadFailed(IoFailure failure) implements Command {
@@ -77,6 +78,8 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private final PvDecoder decoder;
     private final ParsedMetadata parsed = new ParsedMetadata();
     private final List<ActorRef<ScanResult>> waiters = new ArrayList<>();
+    /** I/O buffers held by the current scan's cache; released when it finishes. */
+    private final List<ReadBuffer> held = new ArrayList<>();
     private int openFlags;
     private int fd = -1;
     private long size;
@@ -188,14 +191,15 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> onBytesRead(BytesRead r) {
+        held.add(r.data());
         if (size < 0) {
-            size = r.data().length;
+            size = r.data().length();
         }
         cache.put(r.offset(), r.data());
         if (size == 0) {
             return advance();
         }
-        if (r.data().length == 0) {
+        if (r.data().length() == 0) {
             return finish(new DeviceScan.DeviceFault(target.name(), new DecodeError(target.name(), r.offset(),
                     DecodeError.Kind.TRUNCATED, "read returned no data at " + r.offset() + " of a " + size + "-byte device")));
         }
@@ -217,6 +221,8 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
             fd = -1;
         }
         cache = null;
+        held.forEach(ReadBuffer::release);
+        held.clear();
         boolean reused = parsed.parses() == parsedBefore && outcome instanceof DeviceScan.PvScan pv && pv.metadata().isPresent();
         ScanResult result = new ScanResult(target.name(), outcome, reads, reused);
         waiters.forEach(w -> w.tell(result));

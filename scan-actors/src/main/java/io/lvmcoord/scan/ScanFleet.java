@@ -1,6 +1,7 @@
 package io.lvmcoord.scan;
 
 import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.io.IoScheduler;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -10,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -77,7 +79,9 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
             refs.add(scanners.computeIfAbsent(t.name() + "\u0000" + t.path(),
                     k -> getContext().spawn(DeviceScanner.create(t, scheduler, settings, limits), "device-" + nextChild++)));
         }
-        getContext().spawnAnonymous(Collector.create(req, refs));
+        // Safety net beyond the per-I/O deadlines: a device scan is at most a handful of I/Os.
+        Duration patience = settings.limits().deadline().multipliedBy(8).plusSeconds(5);
+        getContext().spawnAnonymous(Collector.create(req, refs, patience));
         return this;
     }
 
@@ -86,8 +90,8 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
         private Collector() {
         }
 
-        static Behavior<DeviceScanner.ScanResult> create(ScanDevices req, List<ActorRef<DeviceScanner.Command>> refs) {
-            return Behaviors.setup(ctx -> {
+        static Behavior<DeviceScanner.ScanResult> create(ScanDevices req, List<ActorRef<DeviceScanner.Command>> refs, Duration patience) {
+            return Behaviors.<DeviceScanner.ScanResult>setup(ctx -> Behaviors.withTimers(timers -> {
                 long started = System.nanoTime();
                 int n = req.devices().size();
                 if (n == 0) {
@@ -104,7 +108,21 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
                 for (ActorRef<DeviceScanner.Command> ref : new java.util.LinkedHashSet<>(refs)) {
                     ref.tell(new DeviceScanner.Scan(ctx.getSelf(), req.forgetParsed()));
                 }
+                timers.startSingleTimer(GIVE_UP, patience);
                 return Behaviors.receive(DeviceScanner.ScanResult.class).onMessage(DeviceScanner.ScanResult.class, r -> {
+                    if (r == GIVE_UP) {
+                        // A scanner that never answers is a bug, not a device state; say so per device rather than hang.
+                        for (int i = 0; i < n; i++) {
+                            if (outcomes[i] == null) {
+                                String dev = req.devices().get(i).name();
+                                outcomes[i] = new DeviceScan.DeviceFault(dev, new DecodeError(dev, 0, DecodeError.Kind.TIMED_OUT,
+                                        "no outcome from the device scanner within " + patience.toMillis() + " ms"));
+                            }
+                        }
+                        ctx.getLog().error("scan request gave up on devices whose scanners did not answer");
+                        req.replyTo().tell(new FleetResult(Arrays.asList(outcomes), reads, System.nanoTime() - started));
+                        return Behaviors.stopped();
+                    }
                     for (int i : indexes.getOrDefault(r.device(), List.of())) {
                         if (outcomes[i] == null) {
                             outcomes[i] = r.outcome();
@@ -121,7 +139,10 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
                     }
                     return Behaviors.same();
                 }).build();
-            });
+            }));
         }
+
+        /** Timer message: the request's patience ran out. */
+        private static final DeviceScanner.ScanResult GIVE_UP = new DeviceScanner.ScanResult("", null, 0, false);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +39,11 @@ class DeviceScannerTest {
     @AfterAll
     static void shutdown() {
         KIT.shutdownTestKit();
+    }
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
     }
 
     private record Setup(IoScheduler scheduler, ScanSettings settings, Config config) {

@@ -5,17 +5,57 @@ import java.util.TreeMap;
 
 /**
  * The blocks a scanner has read from one device during one scan, keyed by offset. Ranges are
- * served from them when fully covered; the decoder asks for what is missing.
+ * copied out of them only when asked for and fully covered; the decoder asks for what is
+ * missing. Blocks may live outside the heap (the I/O buffers themselves), so a 128 KiB head read
+ * costs a copy of only the few KiB the decoder looks at.
  */
 public final class BlockCache {
-    private final TreeMap<Long, byte[]> blocks = new TreeMap<>();
+
+    /** Bytes of one block, wherever they live. */
+    public interface Bytes {
+        int length();
+
+        void copy(int from, byte[] dst, int dstOffset, int count);
+    }
+
+    private record HeapBytes(byte[] data) implements Bytes {
+        @Override
+        public int length() {
+            return data.length;
+        }
+
+        @Override
+        public void copy(int from, byte[] dst, int dstOffset, int count) {
+            System.arraycopy(data, from, dst, dstOffset, count);
+        }
+    }
+
+    private final TreeMap<Long, Bytes> blocks = new TreeMap<>();
+
+    public void put(long offset, Bytes data) {
+        blocks.put(offset, data);
+    }
 
     public void put(long offset, byte[] data) {
-        blocks.put(offset, data);
+        put(offset, new HeapBytes(data));
     }
 
     public int blockCount() {
         return blocks.size();
+    }
+
+    /** True when {@code [offset, offset+length)} (clipped to the device) is cached. */
+    public boolean covers(long offset, int length, long deviceSize) {
+        long end = Math.min(offset + length, deviceSize);
+        long pos = offset;
+        while (pos < end) {
+            Map.Entry<Long, Bytes> e = blocks.floorEntry(pos);
+            if (e == null || e.getKey() + e.getValue().length() <= pos) {
+                return false;
+            }
+            pos = e.getKey() + e.getValue().length();
+        }
+        return true;
     }
 
     /**
@@ -27,21 +67,16 @@ public final class BlockCache {
         if (end <= offset) {
             return new byte[0];
         }
-        Map.Entry<Long, byte[]> exact = blocks.floorEntry(offset);
-        if (exact != null && exact.getKey() == offset && exact.getValue().length == end - offset) {
-            // The common case, the head block asked for whole: no copy (callers do not modify it).
-            return exact.getValue();
+        if (!covers(offset, length, deviceSize)) {
+            return null;
         }
         byte[] out = new byte[(int) (end - offset)];
         long pos = offset;
         while (pos < end) {
-            Map.Entry<Long, byte[]> e = blocks.floorEntry(pos);
-            if (e == null || e.getKey() + e.getValue().length <= pos) {
-                return null;
-            }
+            Map.Entry<Long, Bytes> e = blocks.floorEntry(pos);
             int from = (int) (pos - e.getKey());
-            int n = (int) Math.min(e.getValue().length - from, end - pos);
-            System.arraycopy(e.getValue(), from, out, (int) (pos - offset), n);
+            int n = (int) Math.min(e.getValue().length() - from, end - pos);
+            e.getValue().copy(from, out, (int) (pos - offset), n);
             pos += n;
         }
         return out;

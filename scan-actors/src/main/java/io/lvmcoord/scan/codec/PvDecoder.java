@@ -24,6 +24,8 @@ import java.util.List;
 public final class PvDecoder {
     /** One aligned 128 KiB read covers the label, mda1's header and usually its text. */
     public static final int HEAD_BYTES = 128 * 1024;
+    /** The sectors searched for a label. */
+    private static final int LABEL_BYTES = Label.SCAN_SECTORS * Label.SECTOR_SIZE;
 
     private final DecodeLimits limits;
 
@@ -67,10 +69,11 @@ public final class PvDecoder {
      */
     public Step step(String device, long size, BlockCache cache, ParsedMetadata parsed) {
         int headLength = (int) Math.min(HEAD_BYTES, size);
-        byte[] head = cache.get(0, headLength, size);
-        if (head == null) {
+        if (!cache.covers(0, headLength, size)) {
             return new Step.NeedBytes(0, headLength);
         }
+        // Only the label sectors are copied up front; everything else is copied when decoding reaches it.
+        byte[] head = cache.get(0, (int) Math.min(LABEL_BYTES, size), size);
         BlockSource view = new BlockSource() {
             @Override
             public String name() {

@@ -112,15 +112,35 @@ public final class IoScheduler implements AutoCloseable {
 
     /**
      * Reads {@code length} bytes at {@code offset} (both multiples of the alignment for
-     * O_DIRECT); resolves to the bytes read, fewer only at the end of the device.
+     * O_DIRECT); resolves to the bytes read (fewer only at the end of the device), still in the
+     * I/O buffer: the caller must {@link ReadBuffer#release()} it.
      */
-    public CompletableFuture<byte[]> read(int fd, long offset, int length, String target) {
+    public CompletableFuture<ReadBuffer> read(int fd, long offset, int length, String target) {
         Op op = new Op(Kind.READ, target, AlignedBuffer.roundUp(length));
         op.fd = fd;
         op.offset = offset;
         op.length = length;
+        // Attached before the op can complete: the mapping must run while op.data is still set.
+        CompletableFuture<ReadBuffer> out = op.result.thenApply(n -> op.data);
         enqueue(op);
-        return op.result.thenApply(n -> op.data);
+        return out;
+    }
+
+    /** Reads like {@link #read} and copies the bytes to the heap, releasing the buffer. */
+    public CompletableFuture<byte[]> readBytes(int fd, long offset, int length, String target) {
+        return read(fd, offset, length, target).thenApply(b -> {
+            byte[] out = new byte[b.length()];
+            b.copy(0, out, 0, out.length);
+            b.release();
+            return out;
+        });
+    }
+
+    /** Called by {@link ReadBuffer#release()}. */
+    void releaseBuffer(AlignedBuffer buffer) {
+        synchronized (lock) {
+            returnBuffer(buffer);
+        }
     }
 
     /** Closes in the background; failures are counted, not reported (the fd is gone either way). */
@@ -182,7 +202,7 @@ public final class IoScheduler implements AutoCloseable {
         int fd;
         long offset;
         int length;
-        byte[] data;
+        ReadBuffer data;
         int done;
         int retries;
         int continuations;
@@ -292,8 +312,8 @@ public final class IoScheduler implements AutoCloseable {
         }
         for (Op op : expired) {
             counters(op.target).timeouts.incrementAndGet();
-            op.result.completeExceptionally(IoFailure.timedOut(op.name(), op.target, limits.deadline().toMillis()));
             engine.cancel(op.request);
+            op.result.completeExceptionally(IoFailure.timedOut(op.name(), op.target, limits.deadline().toMillis()));
         }
     }
 
@@ -328,7 +348,9 @@ public final class IoScheduler implements AutoCloseable {
                 } else if (op.kind == Kind.READ) {
                     reads++;
                     bytesRead += result;
-                    op.data = op.buffer.copyOut(op.done + result);
+                    // Ownership passes to the caller, who releases it; until then it stays outstanding.
+                    op.data = new ReadBuffer(this, op.buffer, op.done + result);
+                    op.buffer = null;
                 }
                 if (op.buffer != null) {
                     returnBuffer(op.buffer);

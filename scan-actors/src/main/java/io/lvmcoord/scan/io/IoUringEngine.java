@@ -5,6 +5,7 @@ import io.lvmcoord.scan.nativeio.IoUring;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 import jnr.ffi.Pointer;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -62,6 +63,9 @@ public final class IoUringEngine implements IoEngine {
         wakeValue.putLong(0, 1L);
         this.thread = new Thread(this::loop, "lvmcoord-io_uring");
         thread.setDaemon(true);
+        // A bug in a completion callback would end the ring thread; make that loud, never silent.
+        thread.setUncaughtExceptionHandler((t, e) -> LoggerFactory.getLogger(IoUringEngine.class)
+                .error("io_uring engine thread died; pending I/O will not complete", e));
         thread.start();
     }
 

@@ -49,10 +49,8 @@ public final class AlignedBuffer {
         buffer.duplicate().position(offset).put(data, 0, length);
     }
 
-    /** Copies {@code length} bytes from the start of the buffer. */
-    public byte[] copyOut(int length) {
-        byte[] out = new byte[length];
-        buffer.duplicate().position(0).get(out, 0, length);
-        return out;
+    /** Copies {@code count} bytes starting at {@code from} into {@code dst}. */
+    public void copyOut(int from, byte[] dst, int dstOffset, int count) {
+        buffer.get(from, dst, dstOffset, count);
     }
 }

@@ -44,7 +44,7 @@ class IoSchedulerTest {
         IoScheduler s = scheduler(2, 1 << 20, Duration.ofSeconds(30));
         List<CompletableFuture<byte[]>> reads = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            reads.add(s.read(3, i * 8192L, 8192, "dev" + i));
+            reads.add(s.readBytes(3, i * 8192L, 8192, "dev" + i));
         }
         assertEquals(2, engine.pending.size());
         IoScheduler.Stats st = s.stats();
@@ -64,7 +64,7 @@ class IoSchedulerTest {
     void byteLimitHoldsBackReadsThatWouldExceedIt() {
         IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
         for (int i = 0; i < 4; i++) {
-            s.read(3, 0, 64 * 1024, "dev");
+            s.readBytes(3, 0, 64 * 1024, "dev");
         }
         assertEquals(2, engine.pending.size());
         assertEquals(128 * 1024, s.stats().inFlightBytes());
@@ -76,7 +76,7 @@ class IoSchedulerTest {
     @Test
     void eioFailsTheCallerWithErrnoAndIsCounted() {
         IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
-        CompletableFuture<byte[]> f = s.read(3, 0, 4096, "sdx");
+        CompletableFuture<byte[]> f = s.readBytes(3, 0, 4096, "sdx");
         engine.take().get(0).completion().complete(-5);
         IoFailure e = failureOf(f);
         assertEquals(IoFailure.Kind.ERRNO, e.kind());
@@ -89,7 +89,7 @@ class IoSchedulerTest {
     @Test
     void eagainIsRetriedAndThenSucceeds() throws Exception {
         IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
-        CompletableFuture<byte[]> f = s.read(3, 4096, 4096, "sdx");
+        CompletableFuture<byte[]> f = s.readBytes(3, 4096, 4096, "sdx");
         engine.take().get(0).completion().complete(-11);
         engine.take().get(0).completion().complete(-11);
         FakeEngine.completeRead(engine.take().get(0), 4096);
@@ -100,7 +100,7 @@ class IoSchedulerTest {
     @Test
     void shortReadsAreContinuedWhereTheyStopped() throws Exception {
         IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
-        CompletableFuture<byte[]> f = s.read(3, 0, 16384, "sdx");
+        CompletableFuture<byte[]> f = s.readBytes(3, 0, 16384, "sdx");
         IoRequest.Read first = (IoRequest.Read) engine.take().get(0);
         first.buffer().copyIn(FakeEngine.pattern(0, 4096), 0, 4096);
         first.completion().complete(4096);
@@ -115,7 +115,7 @@ class IoSchedulerTest {
     @Test
     void readAtTheDeviceEndReturnsWhatThereIs() throws Exception {
         IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
-        CompletableFuture<byte[]> f = s.read(3, 0, 16384, "sdx");
+        CompletableFuture<byte[]> f = s.readBytes(3, 0, 16384, "sdx");
         IoRequest.Read r = (IoRequest.Read) engine.take().get(0);
         r.buffer().copyIn(FakeEngine.pattern(0, 4096), 0, 4096);
         r.completion().complete(4096);
@@ -128,7 +128,7 @@ class IoSchedulerTest {
         IoScheduler s = scheduler(64, 1 << 22, Duration.ofSeconds(30));
         List<CompletableFuture<byte[]>> reads = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            reads.add(s.read(3, i * 4096L, 4096, "dev"));
+            reads.add(s.readBytes(3, i * 4096L, 4096, "dev"));
         }
         List<IoRequest> all = engine.take();
         Collections.shuffle(all, new Random(3));
@@ -141,8 +141,8 @@ class IoSchedulerTest {
     @Test
     void aTimedOutReadIsAbandonedButKeepsItsBufferUntilTheKernelLetsGo() throws Exception {
         IoScheduler s = scheduler(1, 1 << 20, Duration.ofMillis(200));
-        CompletableFuture<byte[]> hung = s.read(3, 0, 4096, "hung");
-        CompletableFuture<byte[]> next = s.read(4, 0, 4096, "ok");
+        CompletableFuture<byte[]> hung = s.readBytes(3, 0, 4096, "hung");
+        CompletableFuture<byte[]> next = s.readBytes(4, 0, 4096, "ok");
         IoRequest hungReq = engine.take().get(0);
         IoFailure e = failureOf(hung);
         assertEquals(IoFailure.Kind.TIMED_OUT, e.kind());
