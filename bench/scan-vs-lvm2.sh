@@ -59,10 +59,10 @@ LVM_PVS=$(($(wc -l < "$WORK/lvm2-pvs.txt") - 1))
 
 declare -A SCAN_MS WALL_MS READS BYTES SYSC PVSN FAULTS
 for engine in io_uring pread; do
-  echo "== lvmcoord scan --engine $engine: $RUNS warm runs (5th scan in one JVM, every text re-read and re-parsed)" >&2
+  echo "== lvmcoord scan --engine $engine: $RUNS warm runs (20th scan in one JVM, every text re-read and re-parsed)" >&2
   scans=(); walls=()
   for r in $(seq 1 "$RUNS"); do
-    java -jar "$JAR" scan --devices-file "$WORK/devices.txt" --engine "$engine" --stats --repeat 5 --no-metadata-reuse \
+    java -jar "$JAR" scan --devices-file "$WORK/devices.txt" --engine "$engine" --stats --repeat 20 --no-metadata-reuse \
       >/dev/null 2> "$WORK/stats.txt" || true
     line=$(grep '^scan-stats' "$WORK/stats.txt")
     scans+=("$(sed 's/.*elapsed_ms=\([0-9]*\).*/\1/' <<<"$line")")

@@ -149,6 +149,16 @@ public final class ConfigParser {
     private String quoted(char quote, boolean escapes) throws SyntaxError {
         int start = pos;
         pos++;
+        // Fast path: most strings (names, UUIDs, flags) hold no backslash; decode them in one go.
+        int scan = pos;
+        while (scan < end && text[scan] != quote && text[scan] != '\\') {
+            scan++;
+        }
+        if (scan < end && text[scan] == quote) {
+            String s = new String(text, pos, scan - pos, java.nio.charset.StandardCharsets.UTF_8);
+            pos = scan + 1;
+            return s;
+        }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         while (pos < end) {
             byte c = text[pos];

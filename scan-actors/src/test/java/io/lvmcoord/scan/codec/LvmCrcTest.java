@@ -30,6 +30,19 @@ class LvmCrcTest {
     }
 
     @Test
+    void theFastPathEqualsTheBytewiseDefinitionForAnyStateAndLength() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int t = 0; t < 2000; t++) {
+            byte[] d = new byte[rnd.nextInt(5000)];
+            rnd.nextBytes(d);
+            int state = rnd.nextInt();
+            int off = d.length == 0 ? 0 : rnd.nextInt(d.length);
+            int len = d.length - off;
+            assertEquals(LvmCrc.updateBytewise(state, d, off, len), LvmCrc.update(state, d, off, len), "length " + len);
+        }
+    }
+
+    @Test
     void matchesTheStoredLabelChecksumOfARealPv() {
         byte[] img = Images.load("s02-striped-two-pv", "pv1.img");
         int stored = (img[512 + 16] & 0xFF) | (img[512 + 17] & 0xFF) << 8 | (img[512 + 18] & 0xFF) << 16 | (img[512 + 19] & 0xFF) << 24;
