@@ -3,6 +3,7 @@ package io.lvmcoord.scan;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.MdaScan;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import io.lvmcoord.scan.nativeio.NativeIo;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,15 @@ class LoopDeviceScanTest {
             for (String img : List.of("pv1.img", "pv2.img")) {
                 Path file = ScanTestSupport.unpack("s03-two-mdas", img, tmp.resolve(img));
                 attached.add(run("losetup", "-f", "--show", file.toString()).trim());
+            }
+            LinuxNativeIo io = new LinuxNativeIo();
+            int fd = io.open(attached.get(0), NativeIo.O_RDONLY | NativeIo.O_DIRECT);
+            try {
+                assertEquals(32L << 20, io.blockDeviceSize(fd, attached.get(0)));
+                assertEquals(512, io.logicalBlockSize(fd, attached.get(0)));
+                assertTrue(io.fstat(fd, attached.get(0)).isBlockDevice());
+            } finally {
+                io.close(fd);
             }
             List<DeviceTarget> targets = attached.stream().map(DeviceTarget::of).toList();
             try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, ""),

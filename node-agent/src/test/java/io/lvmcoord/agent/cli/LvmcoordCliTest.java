@@ -72,6 +72,24 @@ class LvmcoordCliTest {
     }
 
     @Test
+    void scanPrintsOneLinePerDeviceAndTheStatsLine() throws Exception {
+        Path list = tmp.resolve("devices.txt");
+        java.nio.file.Files.writeString(list, "# two PVs and a blank device\n" + gz("s05-orphans", "pv1.img") + "\n"
+                + gz("s01-single-linear", "pv1.img") + "\n" + gz("s05-orphans", "blank.img") + "\n");
+        Run r = run("scan", "--devices-file", list.toString(), "--stats");
+        assertEquals(0, r.rc(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith(gz("s05-orphans", "pv1.img") + "\tpv uuid=otp0Va-gDt1-XtJh-4mvz-Hqax-fKHe-Q5ARUj vg=- mdas=0/1"),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("\tpv uuid=") && lines.get(1).contains(" vg=vg01 seqno=2 mdas=1/1 dev_size=33554432"), lines.get(1));
+        assertTrue(lines.get(2).contains("\tnot-a-pv no LVM2 label"), lines.get(2));
+        String stats = r.err().lines().filter(l -> l.startsWith("scan-stats ")).findFirst().orElseThrow();
+        assertTrue(stats.matches("scan-stats devices=3 pvs=2 faults=0 reads=3 bytes=393216 syscalls=\\d+ elapsed_ms=\\d+ engine=(io_uring|pread)"),
+                stats);
+    }
+
+    @Test
     void segmentFieldsTurnAnLvReportIntoASegmentReport() throws Exception {
         Run r = run("lvs", "-o", "lv_name,devices", "--reportformat", "json", "--devices",
                 gz("s04-no-mda-pv", "pv1.img") + "," + gz("s04-no-mda-pv", "pv2.img") + "," + gz("s04-no-mda-pv", "pv3.img"));

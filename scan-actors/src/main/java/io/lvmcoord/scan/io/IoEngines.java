@@ -13,6 +13,12 @@ public final class IoEngines {
     }
 
     public static IoEngine create(String choice, NativeIo io, int ringEntries, int preadThreads) throws NativeIoException {
+        IoEngine engine = choose(choice, io, ringEntries, preadThreads);
+        LOG.info("scan I/O engine: {} (configured: {})", engine.name(), choice);
+        return engine;
+    }
+
+    private static IoEngine choose(String choice, NativeIo io, int ringEntries, int preadThreads) throws NativeIoException {
         switch (choice) {
             case "io_uring":
                 return IoUringEngine.create(ringEntries);
