@@ -8,6 +8,7 @@ import jnr.ffi.Pointer;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +36,8 @@ public final class IoUringEngine implements IoEngine {
     private final Pointer wakeValue;
     private final ConcurrentLinkedQueue<Object> incoming = new ConcurrentLinkedQueue<>();
     private final Map<Long, Submitted> inFlight = new HashMap<>();
-    private final Map<IoRequest, Long> ids = new HashMap<>();
+    // Identity, not equals: requests are records, and two may be equal in value.
+    private final Map<IoRequest, Long> ids = new IdentityHashMap<>();
     /** Wakes the ring thread so it notices {@code running == false}. */
     private static final Object STOP = new Object();
     private final AtomicLong syscalls = new AtomicLong();
