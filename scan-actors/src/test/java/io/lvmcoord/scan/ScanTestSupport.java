@@ -2,6 +2,7 @@ package io.lvmcoord.scan;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lvmcoord.scan.codec.Images;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,15 +17,7 @@ final class ScanTestSupport {
     }
 
     static Path fixtures() {
-        String prop = System.getProperty("lvmcoord.repo.root");
-        Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("testdata/lvm2"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("testdata/lvm2 not found");
-        }
-        return p.resolve("testdata/lvm2");
+        return Images.fixtures();
     }
 
     /** Unpacks a fixture image to {@code target} (sparse where the image is zero). */

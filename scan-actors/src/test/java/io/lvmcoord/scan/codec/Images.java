@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** Fixture images (written by lvm2 2.03.16) held in memory for codec tests. */
-final class Images {
+public final class Images {
     private Images() {
     }
 
-    static Path fixtures() {
+    /** testdata/lvm2 of this repository. */
+    public static Path fixtures() {
         String prop = System.getProperty("lvmcoord.repo.root");
         Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("testdata/lvm2"))) {
