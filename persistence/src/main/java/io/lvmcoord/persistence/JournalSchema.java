@@ -1,0 +1,38 @@
+package io.lvmcoord.persistence;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates the journal, tag and snapshot tables when they are missing. Idempotent, so every start
+ * may call it; the H2 state directory is created first.
+ */
+public final class JournalSchema {
+    private JournalSchema() {
+    }
+
+    public static CompletionStage<Done> ensure(ClassicActorSystemProvider system, JournalSettings settings) throws java.io.IOException {
+        if (settings.profile() == JournalSettings.Profile.H2) {
+            Files.createDirectories(settings.stateDir());
+        }
+        return SchemaUtils.createIfNotExists(system);
+    }
+
+    /** Blocking variant for start-up paths that must not serve before the schema exists. */
+    public static void ensureNow(ClassicActorSystemProvider system, JournalSettings settings, Duration timeout) throws Exception {
+        if (settings.createSchema()) {
+            ensure(system, settings).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    static Path h2File(JournalSettings s) {
+        return s.stateDir().resolve(s.h2File() + ".mv.db");
+    }
+}
