@@ -11,8 +11,14 @@ import io.lvmcoord.scan.metadata.VgMetadata;
  * @param status what the area holds
  * @param vg     parsed metadata when status is IN_USE
  * @param error  the failure when status is BAD_HEADER or BAD_TEXT
+ * @param text   the committed metadata text as read (NUL included) when status is IN_USE: what a
+ *               journal stores once per checksum
  */
-public record MdaScan(int index, DiskArea area, MdaHeader header, Status status, VgMetadata vg, DecodeError error) {
+public record MdaScan(int index, DiskArea area, MdaHeader header, Status status, VgMetadata vg, DecodeError error, byte[] text) {
+
+    public MdaScan(int index, DiskArea area, MdaHeader header, Status status, VgMetadata vg, DecodeError error) {
+        this(index, area, header, status, vg, error, null);
+    }
 
     public enum Status {
         /** Slot 0 holds a valid, parsed metadata copy. */

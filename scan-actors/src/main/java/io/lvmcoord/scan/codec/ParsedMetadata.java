@@ -11,19 +11,23 @@ import java.util.Map;
  * read nor parsed again (lvm2 2.03.07's mda_header shortcut, kept across scans).
  */
 public final class ParsedMetadata {
-    private record Entry(RawLocn slot, VgMetadata vg) {
+    private record Entry(RawLocn slot, VgMetadata vg, byte[] text) {
+    }
+
+    /** A remembered copy: the parsed VG and the text it came from. */
+    public record Known(VgMetadata vg, byte[] text) {
     }
 
     private final Map<Long, Entry> byArea = new HashMap<>();
     private long parses;
 
-    public VgMetadata lookup(long areaOffset, RawLocn slot) {
+    public Known lookup(long areaOffset, RawLocn slot) {
         Entry e = byArea.get(areaOffset);
-        return e != null && sameCopy(e.slot(), slot) ? e.vg() : null;
+        return e != null && sameCopy(e.slot(), slot) ? new Known(e.vg(), e.text()) : null;
     }
 
-    public void remember(long areaOffset, RawLocn slot, VgMetadata vg) {
-        byArea.put(areaOffset, new Entry(slot, vg));
+    public void remember(long areaOffset, RawLocn slot, VgMetadata vg, byte[] text) {
+        byArea.put(areaOffset, new Entry(slot, vg, text));
         parses++;
     }
 

@@ -173,9 +173,9 @@ public final class PvDecoder {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT, new DecodeError(dev, textAt, DecodeError.Kind.TOO_LARGE,
                     "metadata text of " + slot.size() + " bytes exceeds the cap of " + limits.maxTextBytes()));
         }
-        VgMetadata known = parsed == null ? null : parsed.lookup(area.offset(), slot);
+        ParsedMetadata.Known known = parsed == null ? null : parsed.lookup(area.offset(), slot);
         if (known != null) {
-            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, known, null);
+            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, known.vg(), null, known.text());
         }
         byte[] text;
         int crc;
@@ -209,9 +209,9 @@ public final class PvDecoder {
             ConfigSection root = ConfigParser.parse(text, text.length, limits.maxParseDepth());
             VgMetadata vg = MetadataImporter.importVg(root);
             if (parsed != null) {
-                parsed.remember(area.offset(), slot, vg);
+                parsed.remember(area.offset(), slot, vg, text);
             }
-            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, vg, null);
+            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, vg, null, text);
         } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT,
                     new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "invalid metadata text: " + e.getMessage()));

@@ -1,0 +1,125 @@
+package io.lvmcoord.coordinator.vg;
+
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.persistence.CborSerializable;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.report.PvReport;
+import io.lvmcoord.scan.report.PvReports;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The durable state of a VG aggregate, and its pure rules.
+ *
+ * <p>Reports are kept per node and device, each the latest that node sent; metadata texts are
+ * kept once per key and dropped when no report refers to them any more. Every change bumps
+ * {@code version}. A report identical to the one held changes nothing (no event, no version),
+ * which keeps the journal small when nodes rescan unchanged disks. What the VG looks like from
+ * a node is not stored: it is assembled on demand from that node's reports with the same
+ * {@link VgAssembler} rules as direct mode, so the two can never disagree.
+ *
+ * @param reports node -> device -> report (sorted maps: the state serializes deterministically)
+ */
+public record VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts) implements CborSerializable {
+
+    public static final VgState EMPTY = new VgState(0, Map.of(), List.of());
+
+    public VgState {
+        Map<String, Map<String, PvReport>> copy = new TreeMap<>();
+        reports.forEach((node, byDevice) -> copy.put(node, Map.copyOf(new TreeMap<>(byDevice))));
+        reports = java.util.Collections.unmodifiableMap(copy);
+        texts = List.copyOf(texts);
+    }
+
+    /** The event a report causes, or none when it repeats what is held. */
+    public Optional<VgEvent> onReport(PvReport report, List<StoredText> offeredTexts) {
+        PvReport held = reports.getOrDefault(report.node(), Map.of()).get(report.device());
+        if (report.equals(held)) {
+            return Optional.empty();
+        }
+        Set<PvReport.TextKey> have = new HashSet<>();
+        texts.forEach(t -> have.add(t.key()));
+        Set<PvReport.TextKey> needed = new HashSet<>();
+        report.mdas().forEach(m -> {
+            if (m.text() != null) {
+                needed.add(m.text());
+            }
+        });
+        List<StoredText> fresh = new ArrayList<>();
+        for (StoredText t : offeredTexts) {
+            if (needed.contains(t.key()) && !have.contains(t.key()) && fresh.stream().noneMatch(f -> f.key().equals(t.key()))) {
+                fresh.add(t);
+            }
+        }
+        for (PvReport.TextKey k : needed) {
+            if (!have.contains(k) && fresh.stream().noneMatch(f -> f.key().equals(k))) {
+                throw new IllegalArgumentException("report of " + report.device() + " from " + report.node()
+                        + " refers to metadata text " + k + " that was neither held nor sent");
+            }
+        }
+        return Optional.of(new VgEvent.DeviceReported(report, fresh));
+    }
+
+    public Optional<VgEvent> onForget(String node, String device) {
+        return reports.getOrDefault(node, Map.of()).containsKey(device) ? Optional.of(new VgEvent.DeviceForgotten(node, device))
+                : Optional.empty();
+    }
+
+    public VgState apply(VgEvent event) {
+        Map<String, Map<String, PvReport>> next = new HashMap<>();
+        reports.forEach((n, d) -> next.put(n, new HashMap<>(d)));
+        List<StoredText> nextTexts = new ArrayList<>(texts);
+        if (event instanceof VgEvent.DeviceReported r) {
+            next.computeIfAbsent(r.report().node(), k -> new HashMap<>()).put(r.report().device(), r.report());
+            nextTexts.addAll(r.newTexts());
+        } else {
+            VgEvent.DeviceForgotten f = (VgEvent.DeviceForgotten) event;
+            Map<String, PvReport> byDevice = next.get(f.node());
+            if (byDevice != null) {
+                byDevice.remove(f.device());
+                if (byDevice.isEmpty()) {
+                    next.remove(f.node());
+                }
+            }
+        }
+        Set<PvReport.TextKey> referenced = new HashSet<>();
+        next.values().forEach(d -> d.values().forEach(r -> r.mdas().forEach(m -> {
+            if (m.text() != null) {
+                referenced.add(m.text());
+            }
+        })));
+        nextTexts.removeIf(t -> !referenced.contains(t.key()));
+        return new VgState(version + 1, next, nextTexts);
+    }
+
+    public byte[] text(PvReport.TextKey key) {
+        for (StoredText t : texts) {
+            if (t.key().equals(key)) {
+                return t.text();
+            }
+        }
+        return null;
+    }
+
+    /** The devices one node reported, rebuilt as scans, in device-name order. */
+    public List<DeviceScan> scansOf(String node, PvReports.TextParser parser) {
+        List<DeviceScan> out = new ArrayList<>();
+        for (PvReport r : new TreeMap<>(reports.getOrDefault(node, Map.of())).values()) {
+            out.add(PvReports.toScan(r, parser));
+        }
+        return out;
+    }
+
+    /** How the VG looks from {@code node}: lvm2's rules over that node's devices. */
+    public Assembly assemble(String node, VgAssembler assembler) {
+        return assembler.assemble(scansOf(node, new PvReports.TextParser(this::text)));
+    }
+}
