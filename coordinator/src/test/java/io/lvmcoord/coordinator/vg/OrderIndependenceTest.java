@@ -109,6 +109,20 @@ class OrderIndependenceTest {
         for (String report : List.of("pvs", "vgs", "lvs", "segs")) {
             compare(scenario, report, a);
         }
+        // The same devices split over the aggregates that own them (VG entities, PV directory)
+        // and viewed from the node again: still lvm2's report.
+        Map<ReportRouting.Target, VgState> owners = new java.util.HashMap<>();
+        for (Delivery d : good) {
+            Map<PvReport.TextKey, byte[]> texts = new java.util.HashMap<>();
+            d.texts().forEach(t -> texts.put(t.key(), t.text()));
+            ReportRouting.Target target = ReportRouting.route(d.report(), texts);
+            VgState held = owners.getOrDefault(target, VgState.EMPTY);
+            owners.put(target, held.onReport(d.report(), d.texts()).map(held::apply).orElse(held));
+        }
+        Assembly split = ClusterView.forNode(NODE, owners.values(), new VgAssembler());
+        for (String report : List.of("pvs", "vgs", "lvs", "segs")) {
+            compare(scenario, report, split);
+        }
     }
 
     private static int lastIndexOf(List<Delivery> seq, String device) {
