@@ -5,7 +5,6 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +29,5 @@ public final class JournalSchema {
         if (settings.createSchema()) {
             ensure(system, settings).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    static Path h2File(JournalSettings s) {
-        return s.stateDir().resolve(s.h2File() + ".mv.db");
     }
 }

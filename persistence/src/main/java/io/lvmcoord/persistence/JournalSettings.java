@@ -2,7 +2,6 @@ package io.lvmcoord.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -58,7 +57,6 @@ public record JournalSettings(Profile profile, Path stateDir, String h2File, Str
 
     /** {@code config} with the journal wiring this profile implies laid over it. */
     public static Config apply(Config config) {
-        JournalSettings s = from(config);
-        return s.pluginConfig().withFallback(config).withValue("lvmcoord.persistence.resolved-url", ConfigValueFactory.fromAnyRef(s.jdbcUrl()));
+        return from(config).pluginConfig().withFallback(config);
     }
 }
