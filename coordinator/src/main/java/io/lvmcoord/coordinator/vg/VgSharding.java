@@ -9,10 +9,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
-/** Cluster Sharding of {@link VolumeGroupEntity}, one entity per VG UUID. */
+/**
+ * Cluster Sharding of the aggregates: {@link VolumeGroupEntity} per VG UUID, and the PV
+ * directory, the same behaviour under its own type key, per PV UUID (or node and device for
+ * devices that are not PVs). A directory entry holds the reports of devices whose own metadata
+ * does not name a VG; views join them with the VG entities' reports.
+ */
 public final class VgSharding {
     public static final EntityTypeKey<VolumeGroupEntity.Command> TYPE_KEY =
             EntityTypeKey.create(VolumeGroupEntity.Command.class, "VolumeGroup");
+    public static final EntityTypeKey<VolumeGroupEntity.Command> DIRECTORY_KEY =
+            EntityTypeKey.create(VolumeGroupEntity.Command.class, "PvDirectory");
 
     private VgSharding() {
     }
@@ -22,7 +29,13 @@ public final class VgSharding {
         Config c = system.settings().config().getConfig("lvmcoord.vg-entity");
         int every = c.getInt("snapshot-every");
         int keep = c.getInt("keep-snapshots");
+        ClusterSharding.get(system).init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create("pvdir:" + ctx.getEntityId(), every, keep)));
         return ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep)));
+    }
+
+    public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, ReportRouting.Target target) {
+        return ClusterSharding.get(system).entityRefFor(
+                target.kind() == ReportRouting.Target.Kind.VOLUME_GROUP ? TYPE_KEY : DIRECTORY_KEY, target.id());
     }
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, String vgUuid) {

@@ -150,7 +150,7 @@ class OrderIndependenceTest {
         return s;
     }
 
-    private static void compare(String scenario, String report, Assembly a) throws Exception {
+    static void compare(String scenario, String report, Assembly a) throws Exception {
         ReportType type = switch (report) {
             case "pvs" -> ReportType.PV;
             case "vgs" -> ReportType.VG;

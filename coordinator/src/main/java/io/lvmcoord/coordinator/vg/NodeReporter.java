@@ -1,0 +1,84 @@
+package io.lvmcoord.coordinator.vg;
+
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.report.PvReport;
+import io.lvmcoord.scan.report.PvReports;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A node's side of the aggregates: turns its scan outcomes into reports, sends each to the
+ * aggregate that owns it, and refreshes the node's {@link NodeReadCache} from the acknowledged
+ * states. When a device's report moves to another aggregate (a PV joined a VG, a VG was
+ * removed), the old aggregate is told to forget it. The returned stage completes when every
+ * report has been persisted (acknowledge after durable).
+ */
+public final class NodeReporter {
+    private final ActorSystem<?> system;
+    private final String node;
+    private final NodeReadCache cache;
+    private final Duration askTimeout;
+    private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
+
+    public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
+        this.system = system;
+        this.node = node;
+        this.cache = cache;
+        this.askTimeout = askTimeout;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** The aggregates this node's devices are held by. */
+    public synchronized List<ReportRouting.Target> targets() {
+        return List.copyOf(new java.util.LinkedHashSet<>(lastTarget.values()));
+    }
+
+    public CompletionStage<Void> report(List<DeviceScan> scans) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (DeviceScan scan : scans) {
+            PvReports.Extracted e = PvReports.of(node, scan);
+            ReportRouting.Target target = ReportRouting.route(e.report(), e.texts());
+            List<StoredText> texts = new ArrayList<>();
+            e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
+            ReportRouting.Target previous;
+            synchronized (this) {
+                previous = lastTarget.put(scan.device(), target);
+            }
+            if (previous != null && !previous.equals(target)) {
+                pending.add(ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
+            }
+            PvReport report = e.report();
+            pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r)));
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> ask(ReportRouting.Target target,
+                                        org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<VolumeGroupEntity.Ack>>, VolumeGroupEntity.Command> msg) {
+        var entity = VgSharding.entity(system, target);
+        return entity.<StatusReply<VolumeGroupEntity.Ack>>ask(msg, askTimeout).toCompletableFuture()
+                .thenApply(reply -> reply.getValue())
+                .thenCompose(ack -> entity.<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout).toCompletableFuture())
+                .thenAccept(state -> cache.push(target.kind() + ":" + target.id(), state));
+    }
+
+    /** This node's view from the cache: lvm2's rules over every aggregate holding its devices. */
+    public io.lvmcoord.coordinator.assembly.Assembly view(io.lvmcoord.coordinator.assembly.VgAssembler assembler) {
+        List<VgState> states = new ArrayList<>();
+        for (ReportRouting.Target t : targets()) {
+            cache.get(t.kind() + ":" + t.id()).ifPresent(v -> states.add(v.state()));
+        }
+        return ClusterView.forNode(node, states, assembler);
+    }
+}

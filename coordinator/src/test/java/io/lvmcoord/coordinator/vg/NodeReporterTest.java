@@ -1,0 +1,104 @@
+package io.lvmcoord.coordinator.vg;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.persistence.JournalSchema;
+import io.lvmcoord.persistence.JournalSettings;
+import io.lvmcoord.scan.codec.ByteArrayBlockSource;
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.PvDecoder;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Scan outcomes reported by a node through the sharded, journaled aggregates (acknowledged after
+ * persisting) and read back from the node's cache give, for every fixture scenario, the report
+ * lvm2 gave; a device whose report moves to another aggregate is forgotten by the old one.
+ */
+class NodeReporterTest {
+    private static final Duration T = Duration.ofSeconds(30);
+    @TempDir
+    static Path tmp;
+    private static ActorSystem<Void> system;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Config config = JournalSettings.apply(ConfigFactory.parseString("lvmcoord.persistence { profile = h2, state-dir = \""
+                + tmp.resolve("state") + "\" }\n"
+                + "pekko.actor.provider = cluster\npekko.remote.artery.canonical.hostname = \"127.0.0.1\"\n"
+                + "pekko.remote.artery.canonical.port = 0\npekko.loglevel = WARNING\n").withFallback(ConfigFactory.load()));
+        system = ActorSystem.create(Behaviors.empty(), "reporter", config);
+        JournalSchema.ensureNow(system, JournalSettings.from(config), T);
+        Cluster.get(system).manager().tell(Join.create(Cluster.get(system).selfMember().address()));
+        VgSharding.init(system);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static List<DeviceScan> scans(String scenario, List<String> images) throws Exception {
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        List<DeviceScan> out = new ArrayList<>();
+        for (String img : images) {
+            out.add(decoder.decode(new ByteArrayBlockSource(img, OrderIndependenceTest.load(scenario, img))));
+        }
+        return out;
+    }
+
+    @Test
+    void everyScenarioReportedThroughTheAggregatesReadsBackAsLvm2ReportedIt() throws Exception {
+        List<String> scenarios;
+        try (var s = Files.list(OrderIndependenceTest.fixtures())) {
+            scenarios = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("s\\d\\d-.*")).sorted().toList();
+        }
+        for (String scenario : scenarios) {
+            // One node per scenario: image names repeat across scenarios, and views are per node.
+            NodeReporter reporter = new NodeReporter(system, "node-" + scenario, new NodeReadCache(), T);
+            List<String> images = Files.readAllLines(OrderIndependenceTest.fixtures().resolve(scenario).resolve("images.txt"))
+                    .stream().filter(l -> !l.isBlank()).toList();
+            reporter.report(scans(scenario, images)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Assembly view = reporter.view(new VgAssembler());
+            for (String report : List.of("pvs", "vgs", "lvs", "segs")) {
+                OrderIndependenceTest.compare(scenario, report, view);
+            }
+        }
+    }
+
+    @Test
+    void aDeviceWhoseReportMovesIsForgottenWhereItWas() throws Exception {
+        NodeReporter reporter = new NodeReporter(system, "node-moves", new NodeReadCache(), T);
+        // First an orphan PV (held by the PV directory), then the same device carrying a VG.
+        reporter.report(scans("s05-orphans", List.of("pv1.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(1, reporter.view(new VgAssembler()).loosePvs().size());
+        reporter.report(scans("s01-single-linear", List.of("pv1.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Assembly view = reporter.view(new VgAssembler());
+        assertEquals(1, view.vgs().size());
+        assertTrue(view.loosePvs().isEmpty(), "the directory forgot the device: " + view.loosePvs());
+        VgState directory = VgSharding.entity(system, new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY,
+                        "pv:otp0VagDt1XtJh4mvzHqaxfKHeQ5ARUj"))
+                .<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(directory.reports().getOrDefault("node-moves", java.util.Map.of()).isEmpty(), directory.reports().toString());
+    }
+}
