@@ -27,6 +27,10 @@ public final class NodeReporter {
     private final NodeReadCache cache;
     private final Duration askTimeout;
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private record Waiter(String vg, CompletableFuture<Completeness> done) {
+    }
 
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
         this.system = system;
@@ -61,7 +65,49 @@ public final class NodeReporter {
             PvReport report = e.report();
             pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r)));
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(this::checkWaiters);
+    }
+
+    /**
+     * Completes when every PV of the VG (name or UUID) is present on this node, or fails after
+     * {@code timeout} with a {@link java.util.concurrent.TimeoutException} naming the missing PVs.
+     */
+    public CompletionStage<Completeness> waitComplete(String vg, Duration timeout) {
+        Completeness now = Completeness.of(view(new io.lvmcoord.coordinator.assembly.VgAssembler()), vg);
+        if (now.complete()) {
+            return CompletableFuture.completedFuture(now);
+        }
+        Waiter w = new Waiter(vg, new CompletableFuture<>());
+        synchronized (this) {
+            waiters.add(w);
+        }
+        system.scheduler().scheduleOnce(timeout, () -> {
+            synchronized (this) {
+                waiters.remove(w);
+            }
+            Completeness last = Completeness.of(view(new io.lvmcoord.coordinator.assembly.VgAssembler()), vg);
+            w.done().completeExceptionally(last.timeout(node, timeout.toMillis()));
+        }, system.executionContext());
+        return w.done();
+    }
+
+    private void checkWaiters() {
+        List<Waiter> open;
+        synchronized (this) {
+            open = new ArrayList<>(waiters);
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        var view = view(new io.lvmcoord.coordinator.assembly.VgAssembler());
+        for (Waiter w : open) {
+            Completeness c = Completeness.of(view, w.vg());
+            if (c.complete() && w.done().complete(c)) {
+                synchronized (this) {
+                    waiters.remove(w);
+                }
+            }
+        }
     }
 
     private CompletableFuture<Void> ask(ReportRouting.Target target,

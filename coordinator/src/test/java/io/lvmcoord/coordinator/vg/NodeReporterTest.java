@@ -87,6 +87,29 @@ class NodeReporterTest {
     }
 
     @Test
+    void waitCompleteReturnsWhenTheLastPvArrives() throws Exception {
+        NodeReporter reporter = new NodeReporter(system, "node-wait", new NodeReadCache(), T);
+        reporter.report(scans("s02-striped-two-pv", List.of("pv1.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        var waiting = reporter.waitComplete("vg02", Duration.ofSeconds(20)).toCompletableFuture();
+        Thread.sleep(300);
+        assertTrue(!waiting.isDone(), "vg02 lacks pv2 on this node");
+        reporter.report(scans("s02-striped-two-pv", List.of("pv2.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Completeness c = waiting.get(10, TimeUnit.SECONDS);
+        assertTrue(c.complete());
+    }
+
+    @Test
+    void waitCompleteTimesOutNamingTheMissingPvs() throws Exception {
+        NodeReporter reporter = new NodeReporter(system, "node-timeout", new NodeReadCache(), T);
+        reporter.report(scans("s08-missing-pv", List.of("pv1.img", "pv2.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> reporter.waitComplete("vg08", Duration.ofMillis(500)).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.util.concurrent.TimeoutException);
+        assertEquals("VG vg08 is not complete on node-timeout after 500 ms: missing PVs y0Y7bK-6ram-lire-N2cR-P5pk-Yo8W-B2uXs9",
+                e.getCause().getMessage());
+    }
+
+    @Test
     void aDeviceWhoseReportMovesIsForgottenWhereItWas() throws Exception {
         NodeReporter reporter = new NodeReporter(system, "node-moves", new NodeReadCache(), T);
         // First an orphan PV (held by the PV directory), then the same device carrying a VG.
