@@ -116,14 +116,16 @@ public final class NodeReporter {
         return entity.<StatusReply<VolumeGroupEntity.Ack>>ask(msg, askTimeout).toCompletableFuture()
                 .thenApply(reply -> reply.getValue())
                 .thenCompose(ack -> entity.<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout).toCompletableFuture())
-                .thenAccept(state -> cache.push(target.kind() + ":" + target.id(), state));
+                // The entity also pushes this version to every node's cache; reading it here as well gives
+                // the reporting node read-your-writes without waiting for the topic.
+                .thenAccept(state -> cache.push(CacheUpdates.key(target), state));
     }
 
     /** This node's view from the cache: lvm2's rules over every aggregate holding its devices. */
     public io.lvmcoord.coordinator.assembly.Assembly view(io.lvmcoord.coordinator.assembly.VgAssembler assembler) {
         List<VgState> states = new ArrayList<>();
         for (ReportRouting.Target t : targets()) {
-            cache.get(t.kind() + ":" + t.id()).ifPresent(v -> states.add(v.state()));
+            cache.get(CacheUpdates.key(t)).ifPresent(v -> states.add(v.state()));
         }
         return ClusterView.forNode(node, states, assembler);
     }

@@ -3,6 +3,7 @@ package io.lvmcoord.coordinator.vg;
 import com.typesafe.config.Config;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -24,13 +25,16 @@ public final class VgSharding {
     private VgSharding() {
     }
 
-    /** Starts the shard region on this node (idempotent). */
+    /** Starts the shard regions on this node; call once per actor system. */
     public static ActorRef<ShardingEnvelope<VolumeGroupEntity.Command>> init(ActorSystem<?> system) {
         Config c = system.settings().config().getConfig("lvmcoord.vg-entity");
         int every = c.getInt("snapshot-every");
         int keep = c.getInt("keep-snapshots");
-        ClusterSharding.get(system).init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create("pvdir:" + ctx.getEntityId(), every, keep)));
-        return ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep)));
+        ActorRef<Topic.Command<CacheUpdates.Update>> topic = CacheUpdates.topic(system, "aggregate-updates-publisher");
+        ClusterSharding.get(system).init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create("pvdir:" + ctx.getEntityId(), every, keep,
+                CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY, ctx.getEntityId())), topic)));
+        return ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep,
+                CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP, ctx.getEntityId())), topic)));
     }
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, ReportRouting.Target target) {

@@ -4,6 +4,7 @@ import io.lvmcoord.persistence.CborSerializable;
 import io.lvmcoord.scan.report.PvReport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -49,15 +50,26 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
 
     private final int snapshotEvery;
     private final int keepSnapshots;
+    private final String cacheKey;
+    private final ActorRef<Topic.Command<CacheUpdates.Update>> updates;
 
-    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots) {
+    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, String cacheKey,
+                              ActorRef<Topic.Command<CacheUpdates.Update>> updates) {
         super(PersistenceId.of("VolumeGroup", vgUuid));
         this.snapshotEvery = snapshotEvery;
         this.keepSnapshots = keepSnapshots;
+        this.cacheKey = cacheKey;
+        this.updates = updates;
     }
 
     public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots) {
-        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots);
+        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, null, null);
+    }
+
+    /** An entity that pushes each new version on the cluster's update topic under {@code cacheKey}. */
+    public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, String cacheKey,
+                                           ActorRef<Topic.Command<CacheUpdates.Update>> updates) {
+        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, cacheKey, updates);
     }
 
     @Override
@@ -97,7 +109,15 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         if (event.isEmpty()) {
             return Effect().reply(replyTo, StatusReply.success(new Ack(state.version(), false)));
         }
-        return Effect().persist(event.get()).thenReply(replyTo, s -> StatusReply.success(new Ack(s.version(), true)));
+        return Effect().persist(event.get())
+                .thenRun(this::publish)
+                .thenReply(replyTo, s -> StatusReply.success(new Ack(s.version(), true)));
+    }
+
+    private void publish(VgState state) {
+        if (updates != null) {
+            updates.tell(Topic.publish(new CacheUpdates.Update(cacheKey, state)));
+        }
     }
 
     @Override
