@@ -36,8 +36,4 @@ public record ScanSettings(String engine, IoScheduler.Limits limits, int headRea
     public ScanSettings withEngine(String e) {
         return new ScanSettings(e, limits, headRead, minRead, directIo, preadThreads, ringEntries);
     }
-
-    public ScanSettings withLimits(IoScheduler.Limits l) {
-        return new ScanSettings(engine, l, headRead, minRead, directIo, preadThreads, ringEntries);
-    }
 }

@@ -2,7 +2,6 @@ package io.lvmcoord.scan;
 
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DeviceScan;
-import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,8 +51,7 @@ class HungDeviceTest {
             }
         }
         try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, "lvmcoord.scan.io-deadline = "
-                + DEADLINE.toMillis() + "ms"), ScanSettings.from(ScanTestSupport.config(engine,
-                "lvmcoord.scan.io-deadline = " + DEADLINE.toMillis() + "ms")), new LinuxNativeIo())) {
+                + DEADLINE.toMillis() + "ms"))) {
             AtomicInteger done = new AtomicInteger();
             AtomicLong healthyDoneAt = new AtomicLong();
             long t0 = System.nanoTime();

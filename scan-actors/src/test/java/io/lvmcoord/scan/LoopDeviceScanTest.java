@@ -52,8 +52,7 @@ class LoopDeviceScanTest {
                 io.close(fd);
             }
             List<DeviceTarget> targets = attached.stream().map(DeviceTarget::of).toList();
-            try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, ""),
-                    ScanSettings.from(ScanTestSupport.config(engine, "")), new LinuxNativeIo())) {
+            try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, ""))) {
                 ScanFleet.FleetResult r = scanner.scan(targets, null, Duration.ofSeconds(30));
                 DeviceScan.PvScan first = assertInstanceOf(DeviceScan.PvScan.class, r.outcomes().get(0));
                 DeviceScan.PvScan second = assertInstanceOf(DeviceScan.PvScan.class, r.outcomes().get(1));

@@ -2,7 +2,6 @@ package io.lvmcoord.scan;
 
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.io.IoScheduler;
-import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,8 +34,7 @@ class ScanLimitsTest {
             targets.add(DeviceTarget.of(img.toString()));
         }
         String overrides = "lvmcoord.scan { max-ios-in-flight = " + MAX_IOS + ", max-bytes-in-flight = " + MAX_BYTES + " }";
-        try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, overrides),
-                ScanSettings.from(ScanTestSupport.config(engine, overrides)), new LinuxNativeIo())) {
+        try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, overrides))) {
             for (int round = 0; round < 3; round++) {
                 ScanFleet.FleetResult r = scanner.scan(targets, null, Duration.ofMinutes(3));
                 assertEquals(DEVICES, r.outcomes().stream().filter(s -> s instanceof DeviceScan.PvScan).count(), "round " + round);

@@ -40,10 +40,6 @@ public final class BlockCache {
         put(offset, new HeapBytes(data));
     }
 
-    public int blockCount() {
-        return blocks.size();
-    }
-
     /** True when {@code [offset, offset+length)} (clipped to the device) is cached. */
     public boolean covers(long offset, int length, long deviceSize) {
         long end = Math.min(offset + length, deviceSize);

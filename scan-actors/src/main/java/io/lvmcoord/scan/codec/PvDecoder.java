@@ -43,11 +43,6 @@ public final class PvDecoder {
         } catch (IOException e) {
             return new DeviceScan.DeviceFault(dev, new DecodeError(dev, 0, DecodeError.Kind.IO_ERROR, "read failed: " + e.getMessage()));
         }
-        return decode(src, size, head);
-    }
-
-    /** Decodes with the head already read. */
-    public DeviceScan decode(BlockSource src, long size, byte[] head) {
         return decode(src, size, head, null);
     }
 

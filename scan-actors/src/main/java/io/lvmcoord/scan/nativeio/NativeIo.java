@@ -31,13 +31,4 @@ public interface NativeIo {
 
     /** BLKSSZGET: logical sector size of a block device. */
     int logicalBlockSize(int fd, String target) throws NativeIoException;
-
-    /** Size in bytes of a block device or regular file. */
-    default long size(int fd, String target) throws NativeIoException {
-        try {
-            return blockDeviceSize(fd, target);
-        } catch (NativeIoException notABlockDevice) {
-            return fstat(fd, target).size();
-        }
-    }
 }
