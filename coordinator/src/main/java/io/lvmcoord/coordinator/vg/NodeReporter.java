@@ -52,7 +52,7 @@ public final class NodeReporter {
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (DeviceScan scan : scans) {
             PvReports.Extracted e = PvReports.of(node, scan);
-            ReportRouting.Target target = ReportRouting.route(e.report(), e.texts());
+            ReportRouting.Target target = ReportRouting.route(e.report(), scan);
             List<StoredText> texts = new ArrayList<>();
             e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
             ReportRouting.Target previous;

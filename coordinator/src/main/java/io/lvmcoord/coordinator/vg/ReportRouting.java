@@ -1,11 +1,10 @@
 package io.lvmcoord.coordinator.vg;
 
-import io.lvmcoord.scan.metadata.ConfigParser;
-import io.lvmcoord.scan.metadata.MetadataImporter;
+import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.report.PvReport;
 
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which aggregate holds a device's report. A PV whose own metadata names its VG goes to that
@@ -22,25 +21,14 @@ public final class ReportRouting {
         public enum Kind { VOLUME_GROUP, PV_DIRECTORY }
     }
 
-    public static Target route(PvReport report, Map<PvReport.TextKey, byte[]> texts) {
-        VgMetadata newest = null;
-        for (PvReport.Mda m : report.mdas()) {
-            if (m.text() == null || texts.get(m.text()) == null) {
-                continue;
-            }
-            byte[] t = texts.get(m.text());
-            try {
-                VgMetadata vg = MetadataImporter.importVg(ConfigParser.parse(t, t.length, 64));
-                if (newest == null || vg.seqno() > newest.seqno()) {
-                    newest = vg;
-                }
-            } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
-                // The scanner parsed this text before sending it; a failure here means corruption in transit.
-                throw new IllegalArgumentException("metadata text " + m.text() + " of " + report.device() + " does not parse", e);
-            }
-        }
-        if (newest != null) {
-            return new Target(Target.Kind.VOLUME_GROUP, newest.id());
+    /**
+     * The owner of {@code report}, made from {@code scan}: the VG named by the newest metadata the
+     * scan parsed on the device itself (the scan already parsed it; nothing is parsed again here).
+     */
+    public static Target route(PvReport report, DeviceScan scan) {
+        Optional<VgMetadata> vg = scan instanceof DeviceScan.PvScan pv ? pv.metadata() : Optional.empty();
+        if (vg.isPresent()) {
+            return new Target(Target.Kind.VOLUME_GROUP, vg.get().id());
         }
         return new Target(Target.Kind.PV_DIRECTORY, report.isPv() ? "pv:" + report.pvUuid() : "dev:" + report.node() + ":" + report.device());
     }

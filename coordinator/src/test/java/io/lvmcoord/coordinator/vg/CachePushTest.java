@@ -54,7 +54,7 @@ class CachePushTest {
             for (String img : List.of("pv1.img", "pv2.img")) {
                 var scan = decoder.decode(new ByteArrayBlockSource(img, OrderIndependenceTest.load("s02-striped-two-pv", img)));
                 PvReports.Extracted e = PvReports.of("node-a", scan);
-                ReportRouting.Target target = ReportRouting.route(e.report(), e.texts());
+                ReportRouting.Target target = ReportRouting.route(e.report(), scan);
                 vgId = target.id();
                 List<StoredText> texts = new ArrayList<>();
                 e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));

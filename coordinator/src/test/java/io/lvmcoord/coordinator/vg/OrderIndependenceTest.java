@@ -13,6 +13,7 @@ import io.lvmcoord.coordinator.report.Units;
 import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.report.PvReport;
 import io.lvmcoord.scan.report.PvReports;
@@ -56,7 +57,11 @@ class OrderIndependenceTest {
             "lvs", List.of("lv_name,vg_name,lv_uuid,lv_attr,lv_size,seg_count,lv_tags,lv_layout,lv_role,pool_lv,origin,data_lv,metadata_lv"),
             "segs", List.of("lv_name,vg_name,lv_uuid,seg_start_pe,seg_size_pe,segtype,stripes,stripe_size,devices"));
 
-    private record Delivery(PvReport report, List<StoredText> texts) {
+    /** @param scan what the report was made from (null for injected faults) */
+    private record Delivery(PvReport report, List<StoredText> texts, DeviceScan scan) {
+        Delivery(PvReport report, List<StoredText> texts) {
+            this(report, texts, null);
+        }
     }
 
     @TestFactory
@@ -76,10 +81,11 @@ class OrderIndependenceTest {
             if (img.isBlank()) {
                 continue;
             }
-            PvReports.Extracted e = PvReports.of(NODE, decoder.decode(new ByteArrayBlockSource(img, load(scenario, img))));
+            DeviceScan scan = decoder.decode(new ByteArrayBlockSource(img, load(scenario, img)));
+            PvReports.Extracted e = PvReports.of(NODE, scan);
             List<StoredText> texts = new ArrayList<>();
             e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
-            good.add(new Delivery(e.report(), texts));
+            good.add(new Delivery(e.report(), texts, scan));
         }
         VgState reference = feed(good);
         Random rnd = new Random(scenario.hashCode());
@@ -113,9 +119,7 @@ class OrderIndependenceTest {
         // and viewed from the node again: still lvm2's report.
         Map<ReportRouting.Target, VgState> owners = new java.util.HashMap<>();
         for (Delivery d : good) {
-            Map<PvReport.TextKey, byte[]> texts = new java.util.HashMap<>();
-            d.texts().forEach(t -> texts.put(t.key(), t.text()));
-            ReportRouting.Target target = ReportRouting.route(d.report(), texts);
+            ReportRouting.Target target = ReportRouting.route(d.report(), d.scan());
             VgState held = owners.getOrDefault(target, VgState.EMPTY);
             owners.put(target, held.onReport(d.report(), d.texts()).map(held::apply).orElse(held));
         }
