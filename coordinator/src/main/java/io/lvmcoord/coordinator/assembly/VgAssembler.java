@@ -135,7 +135,31 @@ public final class VgAssembler {
             }
             loose.add(new LoosePv(p, unknown));
         }
-        return new Assembly(vgs, loose, duplicates, nonPvs, warnings);
+        return new Assembly(sameNamesLastSeenFirst(vgs, warnings), loose, duplicates, nonPvs, warnings);
+    }
+
+    /**
+     * lvm2 allows two VGs with one name (each made where the other's disks were not visible) and
+     * lists both. Its cache puts a VG whose name is already known ahead of the one found before
+     * it, so equal-named VGs come out in reverse device order (checked against lvm2 2.03.16 with
+     * four VGs of one name created in a shuffled order: listed by device, last first). Reports
+     * sort by name with a stable sort, so this order is what ties show.
+     */
+    private static List<VgView> sameNamesLastSeenFirst(List<VgView> vgs, List<String> warnings) {
+        Map<String, List<VgView>> byName = new LinkedHashMap<>();
+        for (VgView v : vgs) {
+            byName.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(0, v);
+        }
+        List<VgView> out = new ArrayList<>(vgs.size());
+        for (List<VgView> same : byName.values()) {
+            for (int i = 1; i < same.size(); i++) {
+                warnings.add("WARNING: VG name " + same.get(0).name() + " is used by VGs " + same.get(0).metadata().id() + " and "
+                        + same.get(i).metadata().id() + ".");
+                warnings.add("Fix duplicate VG names with vgrename uuid, a device filter, or system IDs.");
+            }
+            out.addAll(same);
+        }
+        return out;
     }
 
     private record Candidate(DeviceScan.PvScan pv, VgMetadata vg) {

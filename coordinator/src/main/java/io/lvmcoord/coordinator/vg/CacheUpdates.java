@@ -9,16 +9,30 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * How aggregates push their new versions to every node's {@link NodeReadCache}: after each
- * persisted change an entity publishes its state on one cluster-wide topic; every node runs a
- * subscriber that offers it to its cache (which ignores anything not newer than what it holds,
- * so duplicates and reordering are harmless).
+ * How aggregates push their versions to every node's {@link NodeReadCache}. An entity about to
+ * persist a change first announces the version it will have; once persisted it publishes the
+ * state itself. Both travel on one cluster-wide topic; every node runs a subscriber that offers
+ * them to its cache. The cache ignores anything not newer than what it holds, so duplicates and
+ * reordering are harmless; an announcement without its state (the write failed, or the state
+ * was lost on the way) leaves the cache saying "may be stale" until a newer state arrives,
+ * which is the honest answer.
  */
 public final class CacheUpdates {
     private static final String TOPIC = "lvmcoord-aggregate-updates";
 
-    /** A new version of an aggregate, keyed as {@code KIND:id}. */
-    public record Update(String aggregateKey, VgState state) implements CborSerializable {
+    /**
+     * A version of an aggregate, keyed as {@code KIND:id}: announced ({@code state} null, the
+     * change is being persisted) or published ({@code state} is that version).
+     */
+    public record Update(String aggregateKey, long version, VgState state) implements CborSerializable {
+
+        public static Update announced(String aggregateKey, long version) {
+            return new Update(aggregateKey, version, null);
+        }
+
+        public static Update published(String aggregateKey, VgState state) {
+            return new Update(aggregateKey, state.version(), state);
+        }
     }
 
     private CacheUpdates() {
@@ -26,6 +40,16 @@ public final class CacheUpdates {
 
     public static String key(ReportRouting.Target target) {
         return target.kind() + ":" + target.id();
+    }
+
+    /** The aggregate a cache key names (inverse of {@link #key}). */
+    public static ReportRouting.Target target(String aggregateKey) {
+        int colon = aggregateKey.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("not an aggregate key: " + aggregateKey);
+        }
+        return new ReportRouting.Target(ReportRouting.Target.Kind.valueOf(aggregateKey.substring(0, colon)),
+                aggregateKey.substring(colon + 1));
     }
 
     /**
@@ -45,7 +69,11 @@ public final class CacheUpdates {
 
     private static Behavior<Update> subscriber(NodeReadCache cache) {
         return Behaviors.receiveMessage(u -> {
-            cache.push(u.aggregateKey(), u.state());
+            if (u.state() == null) {
+                cache.announce(u.aggregateKey(), u.version());
+            } else {
+                cache.push(u.aggregateKey(), u.state());
+            }
             return Behaviors.same();
         });
     }

@@ -1,32 +1,46 @@
 package io.lvmcoord.coordinator.vg;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A node's cache of aggregate states, fed by pushes from the entities.
  *
  * <p>Pushes may arrive twice or out of order; a state is taken only if its version is newer than
- * the one held, so the cache never goes back in time. An entity may also announce a version
+ * the one held, so the cache never goes back in time. An entity also announces a version
  * before the state arrives; until a state at least that new is held, reads report that what
  * they see may be stale rather than pretending it is current.
  */
 public final class NodeReadCache {
 
-    /** A state as served, with the version it had and whether a newer one is known to exist. */
-    public record Versioned(VgState state, long version, boolean mayBeStale) {
+    /**
+     * A state as served, with the version it had and whether a newer one is known to exist.
+     * {@code state} is null for an aggregate only announced so far (nothing to serve yet).
+     */
+    public record Versioned(String aggregateKey, VgState state, long version, long announced) {
+        public boolean mayBeStale() {
+            return announced > version;
+        }
     }
 
     private record Entry(VgState state, long announced) {
+        long version() {
+            return state == null ? 0 : state.version();
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final List<Consumer<Versioned>> listeners = new CopyOnWriteArrayList<>();
 
     /** Offers a pushed state; returns true when it replaced an older one. */
     public boolean push(String aggregateId, VgState state) {
         boolean[] taken = {false};
-        entries.compute(aggregateId, (k, e) -> {
+        Entry after = entries.compute(aggregateId, (k, e) -> {
             if (e == null) {
                 taken[0] = true;
                 return new Entry(state, state.version());
@@ -37,7 +51,22 @@ public final class NodeReadCache {
             }
             return e;
         });
+        if (taken[0]) {
+            Versioned v = new Versioned(aggregateId, after.state(), after.version(), after.announced());
+            listeners.forEach(l -> l.accept(v));
+        }
         return taken[0];
+    }
+
+    /**
+     * Takes a state read from the entity itself, which answers only between persists: an
+     * announcement seen at {@code announcedSeen} that this state does not reach was of a write
+     * that failed, and is dropped, unless a newer announcement arrived meanwhile.
+     */
+    public void confirm(String aggregateId, VgState state, long announcedSeen) {
+        push(aggregateId, state);
+        entries.computeIfPresent(aggregateId, (k, e) -> e.announced() == announcedSeen && e.state() != null
+                && e.announced() > e.state().version() ? new Entry(e.state(), e.state().version()) : e);
     }
 
     /** Records that {@code version} exists (the state may follow later). */
@@ -51,7 +80,23 @@ public final class NodeReadCache {
         if (e == null || e.state() == null) {
             return Optional.empty();
         }
-        return Optional.of(new Versioned(e.state(), e.state().version(), e.announced() > e.state().version()));
+        return Optional.of(new Versioned(aggregateId, e.state(), e.version(), e.announced()));
+    }
+
+    /** Every aggregate known, announced-only ones included (their state is null). */
+    public List<Versioned> snapshot() {
+        List<Versioned> out = new ArrayList<>(entries.size());
+        entries.forEach((k, e) -> out.add(new Versioned(k, e.state(), e.version(), e.announced())));
+        return out;
+    }
+
+    /** Calls {@code listener} with every state the cache takes (not for ignored or announced-only pushes). */
+    public void addListener(Consumer<Versioned> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<Versioned> listener) {
+        listeners.remove(listener);
     }
 
     public int size() {

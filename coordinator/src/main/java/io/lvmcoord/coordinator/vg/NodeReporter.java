@@ -43,6 +43,21 @@ public final class NodeReporter {
         return node;
     }
 
+    /**
+     * Learns from the cache which aggregate holds each of this node's devices, so that after a
+     * restart a device whose report moves is still forgotten by its old aggregate. Call after
+     * the cache was loaded from the journal, before reporting.
+     */
+    public synchronized void adoptFromCache() {
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() == null) {
+                continue;
+            }
+            ReportRouting.Target t = CacheUpdates.target(v.aggregateKey());
+            v.state().reports().getOrDefault(node, Map.of()).keySet().forEach(device -> lastTarget.putIfAbsent(device, t));
+        }
+    }
+
     /** The aggregates this node's devices are held by. */
     public synchronized List<ReportRouting.Target> targets() {
         return List.copyOf(new java.util.LinkedHashSet<>(lastTarget.values()));
@@ -66,6 +81,26 @@ public final class NodeReporter {
             pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r)));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(this::checkWaiters);
+    }
+
+    /**
+     * This node no longer sees {@code device} (removed, detached): its aggregate forgets the
+     * report. Completes after the change is persisted; at once when the device was not held.
+     */
+    public CompletionStage<Void> forget(String device) {
+        ReportRouting.Target previous;
+        synchronized (this) {
+            previous = lastTarget.remove(device);
+        }
+        if (previous == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, device, r)).thenRun(this::checkWaiters);
+    }
+
+    /** Devices this node has reported and not forgotten. */
+    public synchronized java.util.Set<String> devices() {
+        return java.util.Set.copyOf(lastTarget.keySet());
     }
 
     /**
@@ -124,8 +159,10 @@ public final class NodeReporter {
     /** This node's view from the cache: lvm2's rules over every aggregate holding its devices. */
     public io.lvmcoord.coordinator.assembly.Assembly view(io.lvmcoord.coordinator.assembly.VgAssembler assembler) {
         List<VgState> states = new ArrayList<>();
-        for (ReportRouting.Target t : targets()) {
-            cache.get(CacheUpdates.key(t)).ifPresent(v -> states.add(v.state()));
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                states.add(v.state());
+            }
         }
         return ClusterView.forNode(node, states, assembler);
     }

@@ -11,16 +11,20 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * Cluster Sharding of the aggregates: {@link VolumeGroupEntity} per VG UUID, and the PV
- * directory, the same behaviour under its own type key, per PV UUID (or node and device for
- * devices that are not PVs). A directory entry holds the reports of devices whose own metadata
- * does not name a VG; views join them with the VG entities' reports.
+ * Cluster Sharding of the aggregates: {@link VolumeGroupEntity} per VG UUID; the PV directory,
+ * the same behaviour under its own type key, per PV UUID (or node and device for devices that
+ * are not PVs); and the {@link VgNameIndex} per VG name. A directory entry holds the reports of
+ * devices whose own metadata does not name a VG; views join them with the VG entities' reports.
  */
 public final class VgSharding {
     public static final EntityTypeKey<VolumeGroupEntity.Command> TYPE_KEY =
             EntityTypeKey.create(VolumeGroupEntity.Command.class, "VolumeGroup");
     public static final EntityTypeKey<VolumeGroupEntity.Command> DIRECTORY_KEY =
             EntityTypeKey.create(VolumeGroupEntity.Command.class, "PvDirectory");
+    public static final EntityTypeKey<VgNameIndex.Command> NAME_INDEX_KEY =
+            EntityTypeKey.create(VgNameIndex.Command.class, "VgNameIndex");
+    /** Persistence ids of directory entries carry this prefix after the "VolumeGroup|" type. */
+    public static final String DIRECTORY_PREFIX = "pvdir:";
 
     private VgSharding() {
     }
@@ -30,11 +34,26 @@ public final class VgSharding {
         Config c = system.settings().config().getConfig("lvmcoord.vg-entity");
         int every = c.getInt("snapshot-every");
         int keep = c.getInt("keep-snapshots");
+        ClusterSharding sharding = ClusterSharding.get(system);
         ActorRef<Topic.Command<CacheUpdates.Update>> topic = CacheUpdates.topic(system, "aggregate-updates-publisher");
-        ClusterSharding.get(system).init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create("pvdir:" + ctx.getEntityId(), every, keep,
-                CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY, ctx.getEntityId())), topic)));
-        return ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep,
-                CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP, ctx.getEntityId())), topic)));
+        sharding.init(Entity.of(NAME_INDEX_KEY, ctx -> VgNameIndex.create(ctx.getEntityId())));
+        VolumeGroupEntity.NameClaims names = new VolumeGroupEntity.NameClaims() {
+            @Override
+            public void claim(String name, String vgUuid) {
+                sharding.entityRefFor(NAME_INDEX_KEY, name).tell(new VgNameIndex.Claim(vgUuid));
+            }
+
+            @Override
+            public void release(String name, String vgUuid) {
+                sharding.entityRefFor(NAME_INDEX_KEY, name).tell(new VgNameIndex.Release(vgUuid));
+            }
+        };
+        sharding.init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create(DIRECTORY_PREFIX + ctx.getEntityId(), every, keep,
+                new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY,
+                        ctx.getEntityId())), topic, null))));
+        return sharding.init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep,
+                new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP,
+                        ctx.getEntityId())), topic, names))));
     }
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, ReportRouting.Target target) {
@@ -44,5 +63,24 @@ public final class VgSharding {
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, String vgUuid) {
         return ClusterSharding.get(system).entityRefFor(TYPE_KEY, vgUuid);
+    }
+
+    public static EntityRef<VgNameIndex.Command> nameIndex(ActorSystem<?> system, String vgName) {
+        return ClusterSharding.get(system).entityRefFor(NAME_INDEX_KEY, vgName);
+    }
+
+    /**
+     * The aggregate a journal persistence id belongs to ("VolumeGroup|uuid" or
+     * "VolumeGroup|pvdir:key"), or null for other ids (the name index).
+     */
+    public static ReportRouting.Target targetOf(String persistenceId) {
+        String prefix = "VolumeGroup|";
+        if (!persistenceId.startsWith(prefix)) {
+            return null;
+        }
+        String id = persistenceId.substring(prefix.length());
+        return id.startsWith(DIRECTORY_PREFIX)
+                ? new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY, id.substring(DIRECTORY_PREFIX.length()))
+                : new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP, id);
     }
 }

@@ -109,6 +109,29 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
         return null;
     }
 
+    /**
+     * The names this VG carries: on each node, the name in the newest metadata (highest seqno)
+     * that node reported; normally one name, two while a rename has reached only some nodes.
+     */
+    public java.util.SortedSet<String> names(PvReports.TextParser parser) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (Map<String, PvReport> byDevice : reports.values()) {
+            io.lvmcoord.scan.metadata.VgMetadata newest = null;
+            for (PvReport r : byDevice.values()) {
+                for (PvReport.Mda m : r.mdas()) {
+                    io.lvmcoord.scan.metadata.VgMetadata vg = m.text() == null ? null : parser.parse(m.text());
+                    if (vg != null && (newest == null || vg.seqno() > newest.seqno())) {
+                        newest = vg;
+                    }
+                }
+            }
+            if (newest != null) {
+                out.add(newest.name());
+            }
+        }
+        return out;
+    }
+
     /** The devices one node reported, rebuilt as scans, in device-name order. */
     public List<DeviceScan> scansOf(String node, PvReports.TextParser parser) {
         List<DeviceScan> out = new ArrayList<>();

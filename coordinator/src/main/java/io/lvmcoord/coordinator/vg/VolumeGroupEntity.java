@@ -7,6 +7,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -48,28 +50,46 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public record Ack(long version, boolean changed) implements CborSerializable {
     }
 
+    /**
+     * Where an entity reports besides its replies: new versions to the caches' topic under
+     * {@code cacheKey}, and its names to the VG-name index. Null members are not wired (unit tests).
+     */
+    public record Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names) {
+    }
+
+    /** The VG-name index as an entity sees it: fire-and-forget, idempotent claims. */
+    public interface NameClaims {
+        void claim(String name, String vgUuid);
+
+        void release(String name, String vgUuid);
+    }
+
+    private final String vgUuid;
     private final int snapshotEvery;
     private final int keepSnapshots;
-    private final String cacheKey;
-    private final ActorRef<Topic.Command<CacheUpdates.Update>> updates;
+    private final Outlets outlets;
+    /** Names this entity has claimed in the index since it started (recovery re-claims them all). */
+    private final java.util.SortedSet<String> claimed = new java.util.TreeSet<>();
+    /** Parses the held texts once each for name claims; reads whatever state was handed to it last. */
+    private VgState parsedFrom = VgState.EMPTY;
+    private final io.lvmcoord.scan.report.PvReports.TextParser parser =
+            new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k));
 
-    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, String cacheKey,
-                              ActorRef<Topic.Command<CacheUpdates.Update>> updates) {
+    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets) {
         super(PersistenceId.of("VolumeGroup", vgUuid));
+        this.vgUuid = vgUuid;
         this.snapshotEvery = snapshotEvery;
         this.keepSnapshots = keepSnapshots;
-        this.cacheKey = cacheKey;
-        this.updates = updates;
+        this.outlets = outlets;
     }
 
     public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots) {
-        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, null, null);
+        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, new Outlets(null, null, null));
     }
 
-    /** An entity that pushes each new version on the cluster's update topic under {@code cacheKey}. */
-    public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, String cacheKey,
-                                           ActorRef<Topic.Command<CacheUpdates.Update>> updates) {
-        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, cacheKey, updates);
+    /** An entity that announces and pushes each new version, and claims its names, through {@code outlets}. */
+    public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets) {
+        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, outlets);
     }
 
     @Override
@@ -109,15 +129,47 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         if (event.isEmpty()) {
             return Effect().reply(replyTo, StatusReply.success(new Ack(state.version(), false)));
         }
+        if (outlets.updates() != null) {
+            // Caches learn that a newer version is on its way before it is durable, so that no node
+            // serves the old one as current meanwhile (it says "may be stale", or its query waits).
+            outlets.updates().tell(Topic.publish(CacheUpdates.Update.announced(outlets.cacheKey(), state.version() + 1)));
+        }
         return Effect().persist(event.get())
-                .thenRun(this::publish)
+                .thenRun(this::afterPersist)
                 .thenReply(replyTo, s -> StatusReply.success(new Ack(s.version(), true)));
     }
 
-    private void publish(VgState state) {
-        if (updates != null) {
-            updates.tell(Topic.publish(new CacheUpdates.Update(cacheKey, state)));
+    private void afterPersist(VgState state) {
+        if (outlets.updates() != null) {
+            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state)));
         }
+        claimNames(state);
+    }
+
+    private void claimNames(VgState state) {
+        if (outlets.names() == null) {
+            return;
+        }
+        parsedFrom = state;
+        parser.retain(state.texts().stream().map(StoredText::key).toList());
+        java.util.SortedSet<String> now = state.names(parser);
+        for (String gone : new java.util.ArrayList<>(claimed)) {
+            if (!now.contains(gone)) {
+                outlets.names().release(gone, vgUuid);
+                claimed.remove(gone);
+            }
+        }
+        for (String name : now) {
+            if (claimed.add(name)) {
+                outlets.names().claim(name, vgUuid);
+            }
+        }
+    }
+
+    @Override
+    public SignalHandler<VgState> signalHandler() {
+        // Claims are fire-and-forget; re-claiming after every recovery repairs one lost in a crash.
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::claimNames).build();
     }
 
     @Override

@@ -68,6 +68,11 @@ public final class PvReports {
                 }
             });
         }
+
+        /** Forgets parses of texts not in {@code keep}, for a parser that outlives the texts it has seen. */
+        public void retain(java.util.Collection<PvReport.TextKey> keep) {
+            parsed.keySet().retainAll(new java.util.HashSet<>(keep));
+        }
     }
 
     /** Rebuilds the scan a report was made from. */

@@ -1,0 +1,41 @@
+package io.lvmcoord.coordinator.query;
+
+import io.lvmcoord.coordinator.vg.CacheUpdates;
+import io.lvmcoord.coordinator.vg.NodeReadCache;
+import io.lvmcoord.coordinator.vg.ReportRouting;
+import io.lvmcoord.coordinator.vg.VgSharding;
+import io.lvmcoord.coordinator.vg.VgState;
+import io.lvmcoord.coordinator.vg.VolumeGroupEntity;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Fills a node's cache from the journal when the node starts: every aggregate the journal knows
+ * is asked for its state (which wakes it from snapshot + events), so the node answers queries
+ * from durable state before it has rescanned a single device.
+ */
+public final class CacheLoader {
+    private CacheLoader() {
+    }
+
+    /** Completes with the number of aggregates loaded. */
+    public static CompletionStage<Integer> loadAll(ActorSystem<?> system, NodeReadCache cache, Duration askTimeout, int parallelism) {
+        JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        return journal.currentPersistenceIds()
+                // Stream elements cannot be null: other ids (the name index) are dropped before mapping.
+                .filter(pid -> VgSharding.targetOf(pid) != null)
+                .map(VgSharding::targetOf)
+                .mapAsyncUnordered(parallelism, (ReportRouting.Target t) -> VgSharding.entity(system, t)
+                        .<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout)
+                        .thenApply(state -> {
+                            cache.push(CacheUpdates.key(t), state);
+                            return 1;
+                        }))
+                .runWith(Sink.fold(0, Integer::sum), system);
+    }
+}
