@@ -189,7 +189,7 @@ class QueryServiceTest {
     void repeatedQueriesOfAnUnchangedClusterReuseTheAssembledView() throws Exception {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-reuse", cache, T);
-        reporter.report(scans("s11-multi-vg", "pv1.img", "pv2.img", "pv3.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        reporter.report(scans("s11-multi-vg", "a.img", "b.img", "c.img", "d.img", "e.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
         QueryService query = service(cache);
         QueryService.View first = query.view("node-reuse").toCompletableFuture().get(30, TimeUnit.SECONDS);
         QueryService.View second = query.view("node-reuse").toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -220,7 +220,7 @@ class QueryServiceTest {
     }
 
     private static java.util.Set<String> liveEntities() throws Exception {
-        ShardRegion.CurrentShardRegionState s = AskPattern.<GetShardRegionState, ShardRegion.CurrentShardRegionState>ask(
+        ShardRegion.CurrentShardRegionState s = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
                 ClusterSharding.get(system).shardState(),
                 r -> new GetShardRegionState(VgSharding.TYPE_KEY, r), T, system.scheduler()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         java.util.Set<String> ids = new java.util.HashSet<>();
