@@ -143,13 +143,7 @@ class UeventSocketTest {
         // The smallest buffer the kernel allows holds about one uevent, so a few unread ones overrun it.
         try (UeventSocket socket = UeventSocket.open(1)) {
             for (int i = 0; i < 3; i++) {
-                String device = LoopDevices.attach(image);
-                try {
-                    LoopDevices.detach(device);
-                } catch (java.io.IOException e) {
-                    LoopDevices.run("losetup", "-d", device);
-                    throw e;
-                }
+                LoopDevices.detach(LoopDevices.attach(image));
             }
             List<Uevent> events = drain(socket);
             assertTrue(events.stream().anyMatch(Uevent::overflow), "no overflow marker in " + events);
