@@ -5,9 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,24 @@ class InotifyTest {
                     new InotifyEvent(wd, Inotify.IN_DELETE, 0, "pv.img")), events);
             assertTrue(events.get(1).cookie() != 0, "a rename carries a cookie");
         }
+    }
+
+    @Test
+    void writingToAWatchedBlockDeviceNodeReportsCloseWrite() throws Exception {
+        LoopDevices.require("inotify on a device node");
+        Path image = LoopDevices.sparseFile(tmp.resolve("node.img"), 1 << 20);
+        String device = LoopDevices.attach(image);
+        try (Inotify inotify = Inotify.open()) {
+            int wd = inotify.addWatch(device, Inotify.IN_CLOSE_WRITE);
+            try (FileChannel ch = FileChannel.open(Path.of(device), StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[512]), 4096);
+            }
+            List<InotifyEvent> events = pollUntil(inotify, 1);
+            assertEquals(List.of(new InotifyEvent(wd, Inotify.IN_CLOSE_WRITE, 0, "")), events);
+        } finally {
+            LoopDevices.detach(device);
+        }
+        assertFalse(LoopDevices.run("losetup", "-a").contains(image.toString()), "loop device left attached");
     }
 
     @Test
