@@ -5,6 +5,9 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * {@link NativeIo} on Linux x86_64 through jnr-ffi: direct bindings to libc, no JNI of our own.
  * errno is read right after each failing call ({@code @SaveError}).
@@ -41,6 +44,35 @@ public final class LinuxNativeIo implements NativeIo {
         int eventfd(int initval, int flags);
 
         int isatty(int fd);
+
+        // Event sources (Inotify, UeventSocket).
+
+        @SaveError
+        int inotify_init1(int flags);
+
+        @SaveError
+        int inotify_add_watch(int fd, String path, int mask);
+
+        @SaveError
+        int inotify_rm_watch(int fd, int wd);
+
+        @SaveError
+        int poll(Pointer fds, long nfds, int timeoutMillis);
+
+        @SaveError
+        int socket(int domain, int type, int protocol);
+
+        @SaveError
+        int bind(int fd, Pointer addr, int addrlen);
+
+        @SaveError
+        int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
+
+        @SaveError
+        int getsockopt(int fd, int level, int optname, Pointer optval, Pointer optlen);
+
+        @SaveError
+        long recvfrom(int fd, Pointer buf, long len, int flags, Pointer srcAddr, Pointer addrlen);
     }
 
     /** BLKGETSIZE64 = _IOR(0x12, 114, size_t). */
@@ -65,6 +97,50 @@ public final class LinuxNativeIo implements NativeIo {
 
     static int errno() {
         return RUNTIME.getLastError();
+    }
+
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int EBADF = 9;
+    static final int ENOBUFS = 105;
+    private static final short POLLIN = 0x1;
+    private static final short POLLNVAL = 0x20;
+
+    /**
+     * Waits with poll(2) until {@code fd} is readable or has an error pending, or the timeout
+     * passes. Returns false on timeout. Event readers call this instead of a blocking read
+     * because closing an fd does not wake a thread blocked reading it; a bounded wait lets the
+     * reader see its stop flag. EINTR restarts the wait with the time left.
+     */
+    static boolean awaitReadable(int fd, Duration timeout, String target) throws NativeIoException {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("poll timeout must not be negative, got " + timeout);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pointer pollfd = RUNTIME.getMemoryManager().allocateDirect(8, true);
+        while (true) {
+            long leftMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999));
+            pollfd.putInt(0, fd);
+            pollfd.putShort(4, POLLIN);
+            pollfd.putShort(6, (short) 0);
+            int n = LIBC.poll(pollfd, 1, (int) Math.min(Integer.MAX_VALUE, leftMillis));
+            if (n < 0) {
+                int errno = errno();
+                if (errno == EINTR) {
+                    continue;
+                }
+                throw new NativeIoException("poll", target, errno);
+            }
+            if (n == 0) {
+                return false;
+            }
+            if ((pollfd.getShort(6) & POLLNVAL) != 0) {
+                throw new NativeIoException("poll", target + " (fd " + fd + ")", EBADF);
+            }
+            // POLLIN, or POLLERR: a netlink socket reports dropped messages as an error that
+            // the next recv returns (ENOBUFS), so both mean "go and read".
+            return true;
+        }
     }
 
     /** True when the file descriptor is a terminal (e.g. 2 for stderr). */
