@@ -4,6 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -62,14 +65,39 @@ final class ChannelIo implements Closeable {
         }
     }
 
+    /**
+     * Half-closes and discards what the client still sends, until it closes, {@code maxBytes}
+     * are gone or the deadline passes. Closing a socket with unread input makes the kernel reset
+     * the connection, and the client may then lose the error answer it was about to read.
+     */
+    void lingeringClose(long deadline, long maxBytes) {
+        try {
+            channel.shutdownOutput();
+            ByteBuffer scratch = ByteBuffer.allocate(8192);
+            long discarded = 0;
+            int n;
+            while (discarded < maxBytes && (n = read(scratch, deadline)) >= 0) {
+                discarded += n;
+                scratch.clear();
+            }
+        } catch (IOException e) {
+            // Deadline passed or the client reset first; either way we are done with it.
+        }
+    }
+
     private void await(int op, long deadline) throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new SocketTimeoutException("deadline passed waiting to " + (op == SelectionKey.OP_READ ? "read" : "write"));
         }
-        key.interestOps(op);
-        selector.select(Math.max(1, left / 1_000_000));
-        selector.selectedKeys().clear();
+        try {
+            key.interestOps(op);
+            selector.select(Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
+        } catch (ClosedSelectorException | CancelledKeyException e) {
+            // The server closed this connection from another thread while it was stopping.
+            throw new AsynchronousCloseException();
+        }
     }
 
     @Override

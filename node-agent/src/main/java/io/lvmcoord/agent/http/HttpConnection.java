@@ -35,6 +35,8 @@ final class HttpConnection {
     private final ApiSettings settings;
     private final byte[] in;
     private int inLen;
+    /** Set when the server answered with an error and closes without reading what the client sent. */
+    private boolean linger;
 
     /**
      * @param refusal why the peer may not proceed (answered 403), or empty
@@ -55,6 +57,9 @@ final class HttpConnection {
         try {
             while (server.running() && serveOne()) {
                 continue;
+            }
+            if (linger) {
+                io.lingeringClose(writeDeadline(), (long) settings.maxHeaderBytes() + settings.maxBodyBytes());
             }
         } catch (IOException e) {
             // Client gone, reset, or too slow: there is nobody left to answer.
@@ -77,6 +82,7 @@ final class HttpConnection {
             body = readBody(head, deadline);
         } catch (HttpProtocolException e) {
             send(HttpResponse.error(e.status(), e.getMessage()), false);
+            linger = true;
             return false;
         }
         if (busy) {
