@@ -7,6 +7,7 @@ import io.lvmcoord.scan.nativeio.PeerCredentials;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -120,7 +121,7 @@ public final class UnixHttpServer implements AutoCloseable {
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
             throw new IOException("another agent is listening on " + path);
-        } catch (java.net.SocketException refused) {
+        } catch (SocketException refused) {
             if (!String.valueOf(refused.getMessage()).contains("refused")) {
                 throw new IOException("cannot tell whether an agent is listening on " + path + ": "
                         + refused.getMessage(), refused);
