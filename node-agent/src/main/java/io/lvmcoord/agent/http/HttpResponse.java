@@ -1,0 +1,94 @@
+package io.lvmcoord.agent.http;
+
+import io.lvmcoord.agent.client.JsonText;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a handler answers: a {@link Complete} body sent with Content-Length, or a {@link Streaming}
+ * body sent chunked for as long as its streamer runs (the connection closes after it).
+ */
+public sealed interface HttpResponse permits HttpResponse.Complete, HttpResponse.Streaming {
+    String JSON = "application/json";
+    String JSON_LINES = "application/x-ndjson";
+    String TEXT = "text/plain; charset=utf-8";
+
+    int status();
+
+    String contentType();
+
+    /** Extra headers; the server writes Content-Type, Content-Length, Transfer-Encoding and Connection itself. */
+    Map<String, String> headers();
+
+    record Complete(int status, String contentType, Map<String, String> headers, byte[] body) implements HttpResponse {
+        public Complete {
+            checkStatus(status);
+            headers = Map.copyOf(headers);
+        }
+
+        public Complete withHeader(String name, String value) {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            h.put(name, value);
+            return new Complete(status, contentType, h, body);
+        }
+    }
+
+    record Streaming(int status, String contentType, Map<String, String> headers, LineStreamer streamer)
+            implements HttpResponse {
+        public Streaming {
+            checkStatus(status);
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    static Complete json(int status, String json) {
+        return new Complete(status, JSON, Map.of(), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Complete text(int status, String text) {
+        return new Complete(status, TEXT, Map.of(), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code {"error": "message"}}, the one error shape of the API. */
+    static Complete error(int status, String message) {
+        return json(status, "{\"error\": " + JsonText.quote(message) + "}");
+    }
+
+    /** A 200 JSON-lines stream. */
+    static Streaming jsonLines(LineStreamer streamer) {
+        return new Streaming(200, JSON_LINES, Map.of(), streamer);
+    }
+
+    private static void checkStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("HTTP status must be 100..599, got " + status);
+        }
+    }
+
+    /** Reason phrases for the status line; clients ignore them, humans reading curl -v do not. */
+    static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 411 -> "Length Required";
+            case 413 -> "Content Too Large";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Status " + status;
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package io.lvmcoord.agent.http;
+
+import io.lvmcoord.scan.nativeio.Peer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoopbackHttpServerTest {
+
+    private static String exchange(int port, String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesRoutesOnLoopbackTcpWithAnUnknownPeerAndTheSameParsing() throws IOException {
+        Routes routes = Routes.builder()
+                .get("/health", r -> HttpResponse.text(200, "ok " + (r.peer() == Peer.UNKNOWN)))
+                .build();
+        try (LoopbackHttpServer server = LoopbackHttpServer.start(0, ApiFixtures.settings(Path.of("/unused")), routes)) {
+            String ok = exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), ok);
+            assertTrue(ok.endsWith("\r\n\r\nok true"), ok);
+            assertEquals(400, ApiFixtures.statusOf(exchange(server.port(), "GARBAGE\r\n\r\n")));
+            assertEquals(404, ApiFixtures.statusOf(exchange(server.port(), "GET /metrics HTTP/1.1\r\n\r\n")));
+        }
+    }
+}
