@@ -8,7 +8,9 @@ import io.lvmcoord.scan.io.IoScheduler;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import io.lvmcoord.scan.nativeio.NativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
@@ -24,12 +26,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ScanFleet}.
  */
 public final class LocalScanner implements AutoCloseable {
-    private final ActorSystem<ScanFleet.Command> system;
+    private final ActorSystem<?> system;
+    private final ActorRef<ScanFleet.Command> fleet;
+    private final boolean ownsSystem;
     private final IoScheduler scheduler;
     private final ScheduledExecutorService timer;
 
-    private LocalScanner(ActorSystem<ScanFleet.Command> system, IoScheduler scheduler, ScheduledExecutorService timer) {
+    private LocalScanner(ActorSystem<?> system, ActorRef<ScanFleet.Command> fleet, boolean ownsSystem, IoScheduler scheduler,
+                         ScheduledExecutorService timer) {
         this.system = system;
+        this.fleet = fleet;
+        this.ownsSystem = ownsSystem;
         this.scheduler = scheduler;
         this.timer = timer;
     }
@@ -39,16 +46,33 @@ public final class LocalScanner implements AutoCloseable {
     }
 
     public static LocalScanner start(Config config, ScanSettings settings, NativeIo io) throws NativeIoException {
-        IoEngine engine = IoEngines.create(settings.engine(), io, settings.ringEntries(), settings.preadThreads());
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService timer = deadlineTimer();
+        IoScheduler scheduler = scheduler(settings, io, timer);
+        ActorSystem<ScanFleet.Command> system = ActorSystem.create(
+                ScanFleet.create(scheduler, settings, CodecSettings.limits(config)), "lvmcoord-scan", config);
+        return new LocalScanner(system, system, true, scheduler, timer);
+    }
+
+    /** The scanning stack inside an existing actor system (the agent's); closing it leaves the system running. */
+    public static LocalScanner within(ActorSystem<?> system, ScanSettings settings, NativeIo io) throws NativeIoException {
+        ScheduledExecutorService timer = deadlineTimer();
+        IoScheduler scheduler = scheduler(settings, io, timer);
+        ActorRef<ScanFleet.Command> fleet = system.systemActorOf(
+                ScanFleet.create(scheduler, settings, CodecSettings.limits(system.settings().config())), "scan-fleet", Props.empty());
+        return new LocalScanner(system, fleet, false, scheduler, timer);
+    }
+
+    private static ScheduledExecutorService deadlineTimer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lvmcoord-io-deadlines");
             t.setDaemon(true);
             return t;
         });
-        IoScheduler scheduler = new IoScheduler(engine, io, settings.limits(), timer);
-        ActorSystem<ScanFleet.Command> system = ActorSystem.create(
-                ScanFleet.create(scheduler, settings, CodecSettings.limits(config)), "lvmcoord-scan", config);
-        return new LocalScanner(system, scheduler, timer);
+    }
+
+    private static IoScheduler scheduler(ScanSettings settings, NativeIo io, ScheduledExecutorService timer) throws NativeIoException {
+        IoEngine engine = IoEngines.create(settings.engine(), io, settings.ringEntries(), settings.preadThreads());
+        return new IoScheduler(engine, io, settings.limits(), timer);
     }
 
     public IoScheduler scheduler() {
@@ -64,7 +88,7 @@ public final class LocalScanner implements AutoCloseable {
     public ScanFleet.FleetResult scan(List<DeviceTarget> devices, AtomicInteger progress, Duration timeout, boolean forgetParsed)
             throws InterruptedException {
         try {
-            return AskPattern.<ScanFleet.Command, ScanFleet.FleetResult>ask(system,
+            return AskPattern.<ScanFleet.Command, ScanFleet.FleetResult>ask(fleet,
                     reply -> new ScanFleet.ScanDevices(devices, reply, progress, forgetParsed), timeout, system.scheduler())
                     .toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -74,6 +98,12 @@ public final class LocalScanner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!ownsSystem) {
+            // The fleet is a system actor of the agent's system and goes when that terminates.
+            scheduler.close();
+            timer.shutdownNow();
+            return;
+        }
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);

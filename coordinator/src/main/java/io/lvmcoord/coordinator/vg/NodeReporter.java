@@ -28,6 +28,7 @@ public final class NodeReporter {
     private final Duration askTimeout;
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     private record Waiter(String vg, CompletableFuture<Completeness> done) {
     }
@@ -126,6 +127,16 @@ public final class NodeReporter {
         return w.done();
     }
 
+    /** Completes waiters whose VG became complete; call when the cache took a pushed change too. */
+    public void recheckWaiters() {
+        checkWaiters();
+    }
+
+    /** Reports that changed an aggregate (persisted something) since this reporter started. */
+    public long changes() {
+        return changes.get();
+    }
+
     private void checkWaiters() {
         List<Waiter> open;
         synchronized (this) {
@@ -150,6 +161,12 @@ public final class NodeReporter {
         var entity = VgSharding.entity(system, target);
         return entity.<StatusReply<VolumeGroupEntity.Ack>>ask(msg, askTimeout).toCompletableFuture()
                 .thenApply(reply -> reply.getValue())
+                .thenApply(ack -> {
+                    if (ack.changed()) {
+                        changes.incrementAndGet();
+                    }
+                    return ack;
+                })
                 .thenCompose(ack -> entity.<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout).toCompletableFuture())
                 // The entity also pushes this version to every node's cache; reading it here as well gives
                 // the reporting node read-your-writes without waiting for the topic.

@@ -2,6 +2,7 @@ package io.lvmcoord.agent.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lvmcoord.agent.discovery.DeviceOpener;
 import io.lvmcoord.scan.DeviceTarget;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanFleet;

@@ -15,9 +15,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "lvmcoord", mixinStandardHelpOptions = false,
         description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
-        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ScanCommand.class},
+        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ClientCommands.Pvscan.class,
+                ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class},
         footer = {"", "Examples:",
-                "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc",
+                "  lvmcoord agent --devices-dir testdata/lvm2/s12-lv-types   # start an agent on image files",
+                "  lvmcoord vgs                                            # ask the running agent",
+                "  lvmcoord wait vg01 --timeout 60s",
+                "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc             # direct mode: read these devices, no agent",
                 "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
                 "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb",
                 "  lvmcoord scan --devices-file devices.txt --stats"})
@@ -34,7 +38,7 @@ public final class LvmcoordCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("lvmcoord: a command is required: pvs, vgs, lvs or scan (see lvmcoord --help)");
+        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent or scan (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
 
@@ -99,6 +103,11 @@ public final class LvmcoordCli implements Callable<Integer> {
                 } else if (sub.getCommand() instanceof ScanCommand sc) {
                     sc.out = out;
                     sc.err = err;
+                } else if (sub.getCommand() instanceof ClientCommands.Delegating d) {
+                    d.out = out;
+                    d.err = err;
+                } else if (sub.getCommand() instanceof AgentCommand a) {
+                    a.err = err;
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);

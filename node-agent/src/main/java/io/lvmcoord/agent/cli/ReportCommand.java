@@ -40,7 +40,7 @@ abstract class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--devices", paramLabel = "D1,D2,...", split = ",",
             description = "Read exactly these devices or image files (direct mode, no agent). Repeatable. "
-                    + "Gzipped images (*.gz) are inflated to a temporary file.")
+                    + "Gzipped images (*.gz) are inflated to a temporary file. Without it, the running agent answers.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = {"-o", "--options"}, paramLabel = "FIELDS",
@@ -72,6 +72,15 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = "--binary", description = "Print 0/1 instead of words for yes/no fields.")
     boolean binary;
 
+    @Option(names = "--socket", paramLabel = "PATH", description = "The agent's socket, when it answers (no --devices).")
+    java.nio.file.Path socket;
+
+    @Option(names = "--node", paramLabel = "N", description = "Report as node N sees it (agent mode; default: the agent's node).")
+    String node;
+
+    @picocli.CommandLine.Parameters(paramLabel = "VG", arity = "0..*", description = "Only these VGs (agent mode).")
+    List<String> vgNames = new ArrayList<>();
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -85,8 +94,14 @@ abstract class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (devices.isEmpty()) {
-            err.println("  " + spec.name() + ": --devices D1,D2,... is required: direct mode reads exactly the devices named "
-                    + "(the node agent, which answers without it, is not part of this build yet).");
+            // Without --devices the running agent answers; the same client code as the fast entry point.
+            List<String> argv = new ArrayList<>();
+            argv.add(spec.name());
+            argv.addAll(spec.commandLine().getParseResult().originalArgs());
+            return io.lvmcoord.agent.client.ClientCli.run(argv.toArray(String[]::new), out, err);
+        }
+        if (!vgNames.isEmpty()) {
+            err.println("  " + spec.name() + ": naming VGs is supported when the agent answers; in direct mode name the devices instead.");
             return EXIT_USAGE;
         }
         ReportRequest.Format format;

@@ -78,6 +78,19 @@ public final class JsonText {
         throw new IllegalArgumentException("unterminated JSON string at offset " + start + " of " + json);
     }
 
+    /** The offset just past the JSON string literal starting at {@code start}. */
+    public static int skipString(String json, int start) {
+        for (int i = start + 1; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("unterminated JSON string at offset " + start + " of " + json);
+    }
+
     /**
      * The string value of top-level member {@code name} of a flat JSON object such as the agent's
      * {@code {"error": "..."}}, or null. A scan, not a parser: good for the agent's own

@@ -1,4 +1,4 @@
-package io.lvmcoord.agent.cli;
+package io.lvmcoord.agent.discovery;
 
 
 import java.io.IOException;
@@ -17,12 +17,12 @@ import java.util.zip.GZIPInputStream;
  * {@code .gz} images (as the bundled lvm2 fixtures are shipped) inflated once into a sparse
  * temporary file that is deleted on close. The device keeps the name the operator gave.
  */
-final class DeviceOpener implements AutoCloseable {
+public final class DeviceOpener implements AutoCloseable {
     private static final int BLOCK = 64 * 1024;
     private final List<Path> temporaries = new ArrayList<>();
 
     /** The path to open for {@code name}: itself, or an inflated copy of a gzipped image. */
-    Path resolve(String name) throws IOException {
+    public synchronized Path resolve(String name) throws IOException {
         Path path = Path.of(name);
         if (!Files.exists(path)) {
             throw new IOException("No such file or directory");
@@ -71,8 +71,15 @@ final class DeviceOpener implements AutoCloseable {
         return true;
     }
 
+    /** Deletes an inflated copy made earlier (the image changed and was inflated again); other paths are left alone. */
+    public synchronized void release(Path resolved) throws IOException {
+        if (temporaries.remove(resolved)) {
+            Files.deleteIfExists(resolved);
+        }
+    }
+
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         for (Path p : temporaries) {
             Files.deleteIfExists(p);
         }

@@ -1,0 +1,115 @@
+package io.lvmcoord.agent.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.lvmcoord.agent.daemon.Agent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code lvmcoord agent}: runs the node agent in the foreground until SIGTERM/SIGINT. */
+@Command(name = "agent", description = {"Run the node agent: scan this host's devices, keep the cluster's VG model informed, "
+        + "answer pvs/vgs/lvs over a Unix socket.",
+        "Every flag can also be set in the config file (HOCON; key in brackets) and most through the environment."},
+        footer = {"", "Examples:",
+                "  lvmcoord agent                                     # real block devices, single node, H2 journal",
+                "  lvmcoord agent --devices-dir /srv/images --socket /tmp/lvmcoord.sock --state-dir /tmp/lvmcoord",
+                "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552"})
+public final class AgentCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file; flags override it.")
+    Path config;
+
+    @Option(names = "--devices-dir", paramLabel = "DIR",
+            description = "Treat each regular file in DIR as a device and follow DIR's changes (demos, tests). [lvmcoord.agent.devices-dir]")
+    Path devicesDir;
+
+    @Option(names = "--devices", paramLabel = "D1,D2,...", split = ",",
+            description = "Exactly these devices or image files, as lvm2's --devices. [lvmcoord.agent.devices]")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "API socket (default /run/lvmcoord/agent.sock as root, else $XDG_RUNTIME_DIR/lvmcoord.sock). [lvmcoord.api.socket-path]")
+    Path socket;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the embedded H2 journal lives (default /var/lib/lvmcoord; env LVMCOORD_STATE_DIR). [lvmcoord.persistence.state-dir]")
+    Path stateDir;
+
+    @Option(names = "--node-name", paramLabel = "N", description = "This node's name (default: host name; env LVMCOORD_NODE_NAME). [lvmcoord.agent.node-name]")
+    String nodeName;
+
+    @Option(names = "--cluster-port", paramLabel = "P", description = "Cluster transport port (default 0 = any). [lvmcoord.agent.cluster-port]")
+    Integer clusterPort;
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", description = "A cluster member to join; repeatable. [lvmcoord.agent.seeds]")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--http-port", paramLabel = "P",
+            description = "Loopback TCP port for Prometheus /metrics and /health/{alive,ready} (0 = off). [lvmcoord.api.http-port]")
+    Integer httpPort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    PrintStream err = System.err;
+
+    /** The flags given, as config overrides. */
+    Config overrides() {
+        Config c = ConfigFactory.empty();
+        if (devicesDir != null) {
+            c = c.withValue("lvmcoord.agent.devices-dir", ConfigValueFactory.fromAnyRef(devicesDir.toAbsolutePath().toString()));
+        }
+        if (!devices.isEmpty()) {
+            c = c.withValue("lvmcoord.agent.devices", ConfigValueFactory.fromIterable(devices));
+        }
+        if (socket != null) {
+            c = c.withValue("lvmcoord.api.socket-path", ConfigValueFactory.fromAnyRef(socket.toAbsolutePath().toString()));
+        }
+        if (stateDir != null) {
+            c = c.withValue("lvmcoord.persistence.state-dir", ConfigValueFactory.fromAnyRef(stateDir.toAbsolutePath().toString()));
+        }
+        if (nodeName != null) {
+            c = c.withValue("lvmcoord.agent.node-name", ConfigValueFactory.fromAnyRef(nodeName));
+        }
+        if (clusterPort != null) {
+            c = c.withValue("lvmcoord.agent.cluster-port", ConfigValueFactory.fromAnyRef(clusterPort));
+        }
+        if (!seeds.isEmpty()) {
+            c = c.withValue("lvmcoord.agent.seeds", ConfigValueFactory.fromIterable(seeds));
+        }
+        if (httpPort != null) {
+            c = c.withValue("lvmcoord.api.http-port", ConfigValueFactory.fromAnyRef(httpPort));
+        }
+        return c;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null && !Files.isRegularFile(config)) {
+            err.println("lvmcoord agent: config file " + config + " does not exist");
+            return ReportCommand.EXIT_USAGE;
+        }
+        if (devicesDir != null && !Files.isDirectory(devicesDir)) {
+            err.println("lvmcoord agent: --devices-dir " + devicesDir + " is not a directory");
+            return ReportCommand.EXIT_USAGE;
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(Agent.config(overrides(), config));
+        } catch (Exception e) {
+            err.println("lvmcoord agent: cannot start: " + e.getMessage());
+            return ReportCommand.EXIT_FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "lvmcoord-shutdown"));
+        agent.awaitTermination();
+        return 0;
+    }
+}

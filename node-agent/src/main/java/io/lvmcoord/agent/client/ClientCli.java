@@ -1,0 +1,344 @@
+package io.lvmcoord.agent.client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The CLI commands answered by the running agent: {@code pvs|vgs|lvs} without {@code --devices},
+ * {@code pvscan --cache}, {@code wait}, {@code watch} and {@code status}. Plain JDK only: no
+ * Pekko, picocli or Jackson is loaded on this path, so a query costs a JVM start and one round
+ * trip over the Unix socket. Flags are lvm2's; output and exit codes are direct mode's.
+ */
+public final class ClientCli {
+    static final int EXIT_USAGE = 3;
+    static final int EXIT_FAILED = 5;
+    private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs");
+    private static final Set<String> OTHERS = Set.of("pvscan", "wait", "watch", "status");
+
+    private ClientCli() {
+    }
+
+    /** Whether these arguments are a client command (help and direct mode go to the full CLI). */
+    public static boolean handles(String[] args) {
+        if (args.length == 0 || !(REPORTS.contains(args[0]) || OTHERS.contains(args[0]))) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("--devices") || a.startsWith("--devices=")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entry point of the thin client jar (bin/lvmcoord sends only client commands here). */
+    public static void main(String[] args) {
+        if (!handles(args)) {
+            System.err.println("lvmcoord: this is the agent client (pvs, vgs, lvs, pvscan, wait, watch, status); "
+                    + "run the full lvmcoord.jar for anything else");
+            System.exit(EXIT_USAGE);
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String cmd = args[0];
+        try {
+            return switch (cmd) {
+                case "pvs", "vgs", "lvs" -> report(cmd, args, out, err);
+                case "pvscan" -> pvscan(args, out, err);
+                case "wait" -> await(args, out, err);
+                case "watch" -> watch(args, out, err);
+                default -> status(args, out, err);
+            };
+        } catch (UsageException e) {
+            err.println("lvmcoord " + cmd + ": " + e.getMessage() + " (see lvmcoord " + cmd + " --help)");
+            return EXIT_USAGE;
+        } catch (AgentUnavailableException e) {
+            err.println("  " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (IOException e) {
+            err.println("  lvmcoord " + cmd + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    private static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Walks argv: flags with values (separate, attached with '=', or attached short form) and positionals. */
+    private static final class Args {
+        private final String[] a;
+        private int i = 1;
+        final List<String> positional = new ArrayList<>();
+        Path socket;
+
+        Args(String[] a) {
+            this.a = a;
+        }
+
+        boolean more() {
+            return i < a.length;
+        }
+
+        String next() {
+            return a[i++];
+        }
+
+        String value(String flag, String token) throws UsageException {
+            int eq = token.indexOf('=');
+            if (token.startsWith("--") && eq > 0) {
+                return token.substring(eq + 1);
+            }
+            if (!token.startsWith("--") && token.length() > 2) {
+                return token.substring(2); // -ovg_name
+            }
+            if (i >= a.length) {
+                throw new UsageException("option " + flag + " needs a value");
+            }
+            return a[i++];
+        }
+
+        static String name(String token) {
+            int eq = token.indexOf('=');
+            if (token.startsWith("--")) {
+                return eq > 0 ? token.substring(0, eq) : token;
+            }
+            return token.length() > 2 ? token.substring(0, 2) : token;
+        }
+
+        AgentClient client(Duration timeout) {
+            return new AgentClient(socket != null ? socket : SocketLocation.defaultPath(), timeout);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static int report(String cmd, String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args args = new Args(argv);
+        StringBuilder q = new StringBuilder("/v1/").append(cmd).append("?format=basic");
+        String format = "basic";
+        while (args.more()) {
+            String t = args.next();
+            if (!t.startsWith("-")) {
+                args.positional.add(t);
+                continue;
+            }
+            String n = Args.name(t);
+            switch (n) {
+                case "-o", "--options" -> q.append("&o=").append(enc(args.value(n, t)));
+                case "-O", "--sort" -> q.append("&O=").append(enc(args.value(n, t)));
+                case "-a", "--all" -> {
+                    if (cmd.equals("vgs")) {
+                        throw new UsageException("unknown option " + t);
+                    }
+                    q.append("&all=1");
+                }
+                case "--segments" -> {
+                    if (!cmd.equals("lvs")) {
+                        throw new UsageException("unknown option " + t);
+                    }
+                    q.append("&segments=1");
+                }
+                case "--reportformat" -> {
+                    format = args.value(n, t);
+                    if (!format.equals("basic") && !format.equals("json")) {
+                        err.println("  Invalid report format \"" + format + "\": use basic or json.");
+                        return EXIT_USAGE;
+                    }
+                }
+                case "--units" -> q.append("&units=").append(enc(args.value(n, t)));
+                case "--nosuffix" -> q.append("&nosuffix=1");
+                case "--noheadings" -> q.append("&noheadings=1");
+                case "--separator" -> q.append("&separator=").append(enc(args.value(n, t)));
+                case "--aligned" -> q.append("&aligned=1");
+                case "--binary" -> q.append("&binary=1");
+                case "--node" -> q.append("&node=").append(enc(args.value(n, t)));
+                case "--socket" -> args.socket = Path.of(args.value(n, t));
+                default -> throw new UsageException("unknown option " + t);
+            }
+        }
+        if (cmd.equals("pvs") && !args.positional.isEmpty()) {
+            throw new UsageException("naming PVs is not supported by the agent yet; use --devices for direct mode");
+        }
+        for (String vg : args.positional) {
+            q.append("&vg=").append(enc(vg));
+        }
+        String path = q.toString().replace("format=basic", "format=" + format);
+        AgentClient.Response r = args.client(Duration.ofSeconds(60)).get(path);
+        if (r.status() == 400) {
+            err.println("  " + r.errorMessage());
+            return EXIT_USAGE;
+        }
+        if (r.status() != 200) {
+            err.println("  lvmcoord agent answered " + r.status() + ": " + r.errorMessage());
+            return EXIT_FAILED;
+        }
+        for (String w : warnings(r.header("x-lvmcoord-warnings"))) {
+            err.println("  " + w);
+        }
+        if ("true".equals(r.header("x-lvmcoord-may-be-stale"))) {
+            err.println("  WARNING: this view (version " + r.header("x-lvmcoord-version")
+                    + ") may be stale: a newer version was announced but could not be read in time.");
+        }
+        out.print(r.bodyText());
+        out.flush();
+        return "true".equals(r.header("x-lvmcoord-failed")) ? EXIT_FAILED : 0;
+    }
+
+    /** The warnings header: a JSON array of strings. */
+    static List<String> warnings(String json) {
+        List<String> out = new ArrayList<>();
+        if (json == null) {
+            return out;
+        }
+        int i = json.indexOf('"');
+        while (i >= 0) {
+            String s = JsonText.unquote(json, i);
+            out.add(s);
+            i = JsonText.skipString(json, i);
+            i = json.indexOf('"', i);
+        }
+        return out;
+    }
+
+    private static int pvscan(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args args = new Args(argv);
+        boolean cache = false;
+        boolean remove = false;
+        while (args.more()) {
+            String t = args.next();
+            if (!t.startsWith("-")) {
+                args.positional.add(t);
+                continue;
+            }
+            String n = Args.name(t);
+            switch (n) {
+                case "--cache" -> cache = true;
+                case "--remove" -> remove = true;
+                case "--socket" -> args.socket = Path.of(args.value(n, t));
+                default -> throw new UsageException("unknown option " + t);
+            }
+        }
+        if (!cache) {
+            throw new UsageException("only pvscan --cache is supported: it tells the agent a device changed");
+        }
+        if (remove && args.positional.isEmpty()) {
+            throw new UsageException("--remove needs the device(s) to forget");
+        }
+        StringBuilder q = new StringBuilder("/v1/pvscan?");
+        if (args.positional.isEmpty()) {
+            q.append("all=1");
+        }
+        for (String d : args.positional) {
+            q.append(q.charAt(q.length() - 1) == '?' ? "" : "&").append("device=").append(enc(d));
+        }
+        if (remove) {
+            q.append("&remove=1");
+        }
+        AgentClient.Response r = args.client(Duration.ofMinutes(10)).post(q.toString(), "application/json", new byte[0]);
+        if (r.status() != 200) {
+            err.println("  " + r.errorMessage());
+            return r.status() == 400 ? EXIT_USAGE : EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    private static int await(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args args = new Args(argv);
+        String timeout = "30s";
+        while (args.more()) {
+            String t = args.next();
+            if (!t.startsWith("-")) {
+                args.positional.add(t);
+                continue;
+            }
+            String n = Args.name(t);
+            switch (n) {
+                case "--timeout" -> timeout = args.value(n, t);
+                case "--socket" -> args.socket = Path.of(args.value(n, t));
+                default -> throw new UsageException("unknown option " + t);
+            }
+        }
+        if (args.positional.size() != 1) {
+            throw new UsageException("wait takes exactly one VG (name or UUID)");
+        }
+        String vg = args.positional.get(0);
+        long seconds = Math.max(1, parseSeconds(timeout));
+        AgentClient.Response r = args.client(Duration.ofSeconds(seconds + 30))
+                .get("/v1/wait?vg=" + enc(vg) + "&timeout=" + enc(timeout));
+        if (r.status() == 200) {
+            out.println("  VG " + vg + " is complete on " + JsonText.stringMember(r.bodyText(), "node") + ".");
+            return 0;
+        }
+        err.println("  " + r.errorMessage());
+        return r.status() == 400 ? EXIT_USAGE : EXIT_FAILED;
+    }
+
+    private static long parseSeconds(String s) throws UsageException {
+        try {
+            if (s.endsWith("ms")) {
+                return Long.parseLong(s.substring(0, s.length() - 2)) / 1000;
+            }
+            if (s.endsWith("s")) {
+                return (long) Math.ceil(Double.parseDouble(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("m")) {
+                return Long.parseLong(s.substring(0, s.length() - 1)) * 60;
+            }
+            if (s.endsWith("h")) {
+                return Long.parseLong(s.substring(0, s.length() - 1)) * 3600;
+            }
+            return (long) Math.ceil(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            throw new UsageException("not a duration: \"" + s + "\" (use e.g. 30s, 500ms, 2m)");
+        }
+    }
+
+    private static int watch(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args args = simple(argv);
+        args.client(Duration.ofSeconds(30)).stream("/v1/watch", line -> {
+            out.println(line);
+            out.flush();
+            return !out.checkError();
+        });
+        return 0;
+    }
+
+    private static int status(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        Args args = simple(argv);
+        AgentClient.Response r = args.client(Duration.ofSeconds(30)).get("/v1/status");
+        if (r.status() != 200) {
+            err.println("  " + r.errorMessage());
+            return EXIT_FAILED;
+        }
+        out.println(r.bodyText());
+        return 0;
+    }
+
+    private static Args simple(String[] argv) throws UsageException {
+        Args args = new Args(argv);
+        while (args.more()) {
+            String t = args.next();
+            String n = Args.name(t);
+            if (n.equals("--socket")) {
+                args.socket = Path.of(args.value(n, t));
+            } else {
+                throw new UsageException("unknown argument " + t);
+            }
+        }
+        return args;
+    }
+}

@@ -1,0 +1,300 @@
+package io.lvmcoord.agent.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.discovery.DeviceListSource;
+import io.lvmcoord.agent.discovery.DeviceSource;
+import io.lvmcoord.agent.discovery.DirectorySource;
+import io.lvmcoord.agent.discovery.PvNodeWatcher;
+import io.lvmcoord.agent.discovery.SysfsSource;
+import io.lvmcoord.agent.http.ApiSettings;
+import io.lvmcoord.agent.http.HttpResponse;
+import io.lvmcoord.agent.http.LoopbackHttpServer;
+import io.lvmcoord.agent.http.PeerPolicy;
+import io.lvmcoord.agent.http.Routes;
+import io.lvmcoord.agent.http.UnixHttpServer;
+import io.lvmcoord.agent.client.SocketLocation;
+import io.lvmcoord.coordinator.assembly.AssemblySettings;
+import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.coordinator.query.CacheLoader;
+import io.lvmcoord.coordinator.query.QueryService;
+import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.vg.CacheUpdates;
+import io.lvmcoord.coordinator.vg.NodeReadCache;
+import io.lvmcoord.coordinator.vg.NodeReporter;
+import io.lvmcoord.coordinator.vg.VgSharding;
+import io.lvmcoord.persistence.JournalSchema;
+import io.lvmcoord.persistence.JournalSettings;
+import io.lvmcoord.scan.DiscoverySettings;
+import io.lvmcoord.scan.LocalScanner;
+import io.lvmcoord.scan.ScanSettings;
+import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The resident node agent: one cluster member that scans this host's devices, keeps the VG
+ * aggregates informed, and answers the API.
+ *
+ * <p>Start-up order matters for operators. The journal is read first and every aggregate's
+ * state is put in the node's cache, then the API starts: from that moment queries are answered
+ * from durable state (with its version) while the start-up scan runs. Only then are device
+ * events and the scan loop started; the first full scan brings the view up to date.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    public static final String SYSTEM_NAME = "lvmcoord";
+
+    private final ActorSystem<Void> system;
+    private final AgentSettings settings;
+    private final DeviceSource source;
+    private final LocalScanner scanner;
+    private final PvNodeWatcher watcher;
+    private final ScanLoop loop;
+    private final UnixHttpServer api;
+    private final LoopbackHttpServer metrics;
+    private final NodeReadCache cache;
+    private final QueryService query;
+    private final long startedNanos = System.nanoTime();
+    private volatile boolean ready;
+
+    private Agent(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher,
+                  ScanLoop loop, UnixHttpServer api, LoopbackHttpServer metrics, NodeReadCache cache, QueryService query) {
+        this.system = system;
+        this.settings = settings;
+        this.source = source;
+        this.scanner = scanner;
+        this.watcher = watcher;
+        this.loop = loop;
+        this.api = api;
+        this.metrics = metrics;
+        this.cache = cache;
+        this.query = query;
+    }
+
+    /**
+     * The agent's full configuration: {@code overrides} (command-line flags) over the operator's
+     * file over the agent's Pekko defaults over every module's reference.conf, with the journal
+     * wiring its profile implies.
+     */
+    public static Config config(Config overrides, Path configFile) {
+        Config file = configFile == null ? ConfigFactory.empty() : ConfigFactory.parseFile(configFile.toFile());
+        Config merged = overrides.withFallback(file).withFallback(ConfigFactory.parseResources("lvmcoord-agent.conf"))
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        AgentSettings s = AgentSettings.from(merged);
+        Config cluster = ConfigFactory.empty();
+        if (!s.clusterHost().isBlank()) {
+            cluster = cluster.withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(s.clusterHost()));
+        }
+        cluster = cluster.withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(s.clusterPort()));
+        return JournalSettings.apply(cluster.withFallback(merged));
+    }
+
+    public static Agent start(Config config) throws Exception {
+        AgentSettings settings = AgentSettings.from(config);
+        JournalSettings journal = JournalSettings.from(config);
+        if (journal.profile() == JournalSettings.Profile.H2) {
+            Files.createDirectories(journal.stateDir());
+        }
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        try {
+            JournalSchema.ensureNow(system, journal, settings.askTimeout());
+            Cluster cluster = Cluster.get(system);
+            if (settings.seeds().isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            } else {
+                List<Address> seeds = new ArrayList<>();
+                for (String seed : settings.seeds()) {
+                    int colon = seed.lastIndexOf(':');
+                    if (colon < 0) {
+                        throw new IllegalArgumentException("seed \"" + seed + "\" must be host:port");
+                    }
+                    seeds.add(new Address("pekko", SYSTEM_NAME, seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
+                }
+                cluster.manager().tell(new JoinSeedNodes(seeds));
+            }
+            VgSharding.init(system);
+            NodeReadCache cache = new NodeReadCache();
+            CacheUpdates.subscribe(system, cache, "agent");
+            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout());
+            QueryService query = new QueryService(system, cache, new VgAssembler(AssemblySettings.from(config)),
+                    new Fields(ZoneId.systemDefault()), settings.pendingWait());
+
+            int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), 16).toCompletableFuture()
+                    .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+            reporter.adoptFromCache();
+            cache.addListener(v -> reporter.recheckWaiters());
+            LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
+
+            DeviceSource source = settings.devicesDir() != null ? new DirectorySource(settings.devicesDir())
+                    : !settings.devices().isEmpty() ? new DeviceListSource(settings.devices())
+                    : new SysfsSource(DiscoverySettings.from(config));
+            ScanSettings scan = ScanSettings.from(config);
+            LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
+            ScanLoop[] loopRef = new ScanLoop[1];
+            PvNodeWatcher watcher = new PvNodeWatcher(e -> loopRef[0].offer(e));
+            LatencyHistogram batchLatency = new LatencyHistogram();
+            ScanLoop loop = new ScanLoop(source, scanner, reporter, watcher, settings, scan.limits().deadline(), batchLatency);
+            loopRef[0] = loop;
+
+            ApiSettings apiSettings = ApiSettings.from(config);
+            Agent[] self = new Agent[1];
+            ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait());
+            UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
+                    PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
+            LoopbackHttpServer metrics = null;
+            if (apiSettings.httpPort() > 0) {
+                metrics = LoopbackHttpServer.start(apiSettings.httpPort(), apiSettings, Routes.builder()
+                        .get("/metrics", r -> HttpResponse.text(200, self[0].metricsText(batchLatency)))
+                        .get("/health/alive", r -> HttpResponse.json(200, "{\"alive\": true}"))
+                        .get("/health/ready", r -> self[0].ready ? HttpResponse.json(200, "{\"ready\": true}")
+                                : HttpResponse.json(503, "{\"ready\": false}"))
+                        .build());
+            }
+            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, query);
+            self[0] = agent;
+            System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
+                    + loaded + " aggregates from the journal, devices: " + source.describe() + ")");
+            System.err.flush();
+
+            source.start(loop::offer);
+            loop.start();
+            loop.firstFullRescan().whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    agent.ready = true;
+                    ScanLoop.Stats st = loop.stats();
+                    System.err.println("lvmcoord agent: start-up scan persisted (" + st.devicesScanned() + " devices, "
+                            + st.lastBatchMillis() + " ms)");
+                }
+            });
+            return agent;
+        } catch (Exception | Error e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    public Path socketPath() {
+        return api.socketPath();
+    }
+
+    public ScanLoop loop() {
+        return loop;
+    }
+
+    String statusJson() {
+        Cluster cluster = Cluster.get(system);
+        StringBuilder members = new StringBuilder("[");
+        cluster.state().getMembers().forEach(m -> members.append(members.length() > 1 ? ", " : "").append("{\"address\": ")
+                .append(JsonText.quote(m.address().toString())).append(", \"status\": ").append(JsonText.quote(m.status().toString()))
+                .append(", \"reachable\": ").append(!cluster.state().getUnreachable().contains(m)).append('}'));
+        members.append(']');
+        ScanLoop.Stats s = loop.stats();
+        var io = scanner.scheduler().stats();
+        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
+        long pvs = view == null ? -1 : view.assembly().vgs().stream().mapToLong(v -> v.pvs().size()).sum() + view.assembly().loosePvs().size();
+        return "{\"node\": " + JsonText.quote(settings.nodeName())
+                + ", \"self\": " + JsonText.quote(cluster.selfMember().address().toString())
+                + ", \"up\": " + (cluster.selfMember().status() == MemberStatus.up())
+                + ", \"ready\": " + ready
+                + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
+                + ", \"members\": " + members
+                + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())
+                + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporterDevices()
+                + ", \"pv_nodes_watched\": " + s.watchedPvNodes() + ", \"faults\": " + s.faults() + "}"
+                + ", \"view\": {\"version\": " + (view == null ? -1 : view.version()) + ", \"may_be_stale\": "
+                + (view != null && view.mayBeStale()) + ", \"vgs\": " + (view == null ? -1 : view.assembly().vgs().size())
+                + ", \"pvs\": " + pvs + ", \"aggregates_cached\": " + cache.size() + "}"
+                + ", \"scan\": {\"batches\": " + s.batches() + ", \"devices_scanned\": " + s.devicesScanned() + ", \"full_rescans\": "
+                + s.fullRescans() + ", \"last_batch_ms\": " + s.lastBatchMillis() + ", \"reconcile_interval_ms\": "
+                + s.reconcileIntervalMillis() + ", \"reads\": " + io.reads() + ", \"bytes_read\": " + io.bytesRead() + ", \"timeouts\": "
+                + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
+                + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
+                + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
+    }
+
+    private int reporterDevices() {
+        int n = 0;
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                n += v.state().reports().getOrDefault(settings.nodeName(), java.util.Map.of()).size();
+            }
+        }
+        return n;
+    }
+
+    String metricsText(LatencyHistogram batchLatency) {
+        ScanLoop.Stats s = loop.stats();
+        var io = scanner.scheduler().stats();
+        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
+        StringBuilder out = new StringBuilder();
+        batchLatency.expose("lvmcoord_scan_batch_seconds", "Time from taking a batch of dirty devices to its reports being persisted.", out);
+        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporterDevices());
+        gauge(out, "lvmcoord_vgs", "VGs in this node's view.", view == null ? 0 : view.assembly().vgs().size());
+        gauge(out, "lvmcoord_device_faults_total", "Scans that ended in a device fault (I/O error or timeout).", s.faults());
+        gauge(out, "lvmcoord_scan_devices_total", "Device scans done.", s.devicesScanned());
+        gauge(out, "lvmcoord_full_rescans_total", "Full rescans (start-up, reconcile, lost events).", s.fullRescans());
+        gauge(out, "lvmcoord_pending_devices", "Devices waiting to be scanned.", s.pendingDevices());
+        gauge(out, "lvmcoord_io_in_flight", "I/Os issued and not completed.", io.inFlightIos());
+        gauge(out, "lvmcoord_io_queued", "I/Os waiting for the in-flight limits.", io.queued());
+        gauge(out, "lvmcoord_io_timeouts_total", "I/Os that passed their deadline.", io.timeouts());
+        gauge(out, "lvmcoord_view_version", "Version of this node's view (sum of aggregate versions).", view == null ? 0 : view.version());
+        return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    /** Blocks until the actor system terminates (SIGTERM runs the shutdown hook, which closes the agent). */
+    public void awaitTermination() throws Exception {
+        system.getWhenTerminated().toCompletableFuture().get();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(api);
+        closeQuietly(metrics);
+        loop.close();
+        closeQuietly(source);
+        watcher.close();
+        scanner.close();
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("actor system did not terminate within 20 s: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Shutting down: report and go on closing the rest.
+            LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.lvmcoord.agent.daemon;
+
+import com.typesafe.config.Config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code lvmcoord.agent} (see reference.conf). */
+public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, Path devicesDir,
+                            List<String> devices, Duration pendingWait, Duration askTimeout, Duration coalesceWindow,
+                            int maxPendingDevices, Duration reconcileMin, Duration reconcileMax) {
+
+    public AgentSettings {
+        seeds = List.copyOf(seeds);
+        devices = List.copyOf(devices);
+        if (reconcileMin.compareTo(reconcileMax) > 0) {
+            throw new IllegalArgumentException("lvmcoord.agent.reconcile-min-interval (" + reconcileMin
+                    + ") is longer than reconcile-max-interval (" + reconcileMax + ")");
+        }
+        if (maxPendingDevices < 1) {
+            throw new IllegalArgumentException("lvmcoord.agent.max-pending-devices must be at least 1, got " + maxPendingDevices);
+        }
+    }
+
+    public static AgentSettings from(Config config) {
+        Config c = config.getConfig("lvmcoord.agent");
+        String node = c.getString("node-name");
+        if (node.isBlank()) {
+            node = hostName();
+        }
+        String dir = c.getString("devices-dir");
+        return new AgentSettings(node, c.getString("cluster-host"), c.getInt("cluster-port"), c.getStringList("seeds"),
+                dir.isBlank() ? null : Path.of(dir), c.getStringList("devices"), c.getDuration("pending-wait"),
+                c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
+                c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.lvmcoord.agent.daemon;
+
+import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.http.HttpRequest;
+import io.lvmcoord.agent.http.HttpResponse;
+import io.lvmcoord.agent.http.Routes;
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.query.QueryService;
+import io.lvmcoord.coordinator.report.ReportRequest;
+import io.lvmcoord.coordinator.report.ReportType;
+import io.lvmcoord.coordinator.report.Units;
+import io.lvmcoord.coordinator.vg.Completeness;
+import io.lvmcoord.coordinator.vg.NodeReadCache;
+import io.lvmcoord.coordinator.vg.NodeReporter;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's HTTP API (over the Unix socket): reports in lvm2's JSON (or basic text) shape, with
+ * the view's version, staleness and lvm2's warnings in headers so the body stays exactly what
+ * lvm2 prints; {@code pvscan} notifications acknowledged after persisting; {@code wait},
+ * {@code watch} and {@code status}.
+ */
+public final class ApiRoutes {
+    /** Header carrying the version of the view a report was made from. */
+    public static final String VERSION = "X-Lvmcoord-Version";
+    public static final String MAY_BE_STALE = "X-Lvmcoord-May-Be-Stale";
+    /** lvm2's warnings for the report, as a JSON array of strings (the CLI prints them on stderr). */
+    public static final String WARNINGS = "X-Lvmcoord-Warnings";
+    /** "true" when lvm2 would exit non-zero (a named VG not found). */
+    public static final String FAILED = "X-Lvmcoord-Failed";
+    private static final int WATCH_QUEUE = 1024;
+
+    private final String node;
+    private final QueryService query;
+    private final NodeReporter reporter;
+    private final ScanLoop loop;
+    private final Supplier<String> status;
+    private final Duration maxWait;
+
+    public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait) {
+        this.node = node;
+        this.query = query;
+        this.reporter = reporter;
+        this.loop = loop;
+        this.status = status;
+        this.maxWait = maxWait;
+    }
+
+    public Routes routes() {
+        return Routes.builder()
+                .get("/v1/pvs", r -> report(r, ReportType.PV))
+                .get("/v1/vgs", r -> report(r, ReportType.VG))
+                .get("/v1/lvs", r -> report(r, ReportType.LV))
+                .post("/v1/pvscan", this::pvscan)
+                .get("/v1/wait", this::await)
+                .get("/v1/watch", this::watch)
+                .get("/v1/status", r -> HttpResponse.json(200, status.get()))
+                .build();
+    }
+
+    private static boolean flag(HttpRequest r, String name) {
+        return r.queryParam(name).map(v -> v.isEmpty() || v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"))
+                .orElse(false);
+    }
+
+    private static List<String> all(HttpRequest r, String name) {
+        return r.query().getOrDefault(name, List.of());
+    }
+
+    private HttpResponse report(HttpRequest r, ReportType type) throws Exception {
+        if (type == ReportType.LV && flag(r, "segments")) {
+            type = ReportType.SEG;
+        }
+        ReportRequest.Format format;
+        String f = r.queryParam("format").orElse("json").toLowerCase(Locale.ROOT);
+        switch (f) {
+            case "json" -> format = ReportRequest.Format.JSON;
+            case "basic" -> format = ReportRequest.Format.BASIC;
+            default -> {
+                return HttpResponse.error(400, "Invalid report format \"" + f + "\": use basic or json.");
+            }
+        }
+        Units units;
+        try {
+            units = Units.parse(r.queryParam("units").orElse(null), flag(r, "nosuffix"));
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.error(400, e.getMessage());
+        }
+        ReportRequest req = new ReportRequest(type, all(r, "o"), all(r, "O"), flag(r, "all"), units, !flag(r, "noheadings"),
+                r.queryParam("separator").orElse(null), flag(r, "aligned"), flag(r, "binary"), format);
+        String who = r.queryParam("node").orElse(node);
+        QueryService.Answer a;
+        try {
+            a = query.report(req, who, all(r, "vg")).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueryService.BadQuery bq) {
+                return HttpResponse.error(400, bq.getMessage());
+            }
+            throw e;
+        }
+        HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text()) : HttpResponse.text(200, a.text());
+        return resp.withHeader(VERSION, Long.toString(a.view().version()))
+                .withHeader(MAY_BE_STALE, Boolean.toString(a.view().mayBeStale()))
+                .withHeader(FAILED, Boolean.toString(a.failed()))
+                .withHeader(WARNINGS, jsonArray(a.warnings()))
+                .withHeader("X-Lvmcoord-Node", who);
+    }
+
+    static String jsonArray(List<String> items) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(JsonText.quote(items.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** {@code POST /v1/pvscan?device=D[&device=D2][&remove=1]}: returns once the outcome is persisted. */
+    private HttpResponse pvscan(HttpRequest r) throws Exception {
+        List<String> devices = new ArrayList<>(all(r, "device"));
+        boolean remove = flag(r, "remove");
+        if (devices.isEmpty() && !remove && !flag(r, "all")) {
+            return HttpResponse.error(400, "pvscan needs device=DEV (repeatable), or all=1 for a full rescan");
+        }
+        try {
+            if (devices.isEmpty()) {
+                loop.rescanAll().get(maxWait.toMillis() * 10, TimeUnit.MILLISECONDS);
+            } else {
+                loop.notify(devices, remove).get(maxWait.toMillis() * 10, TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            return HttpResponse.error(500, "pvscan of " + devices + " failed: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            return HttpResponse.error(503, "pvscan of " + devices + " not persisted within " + maxWait.multipliedBy(10).toSeconds() + " s");
+        }
+        QueryService.View v = query.view(node).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+        return HttpResponse.json(200, "{\"node\": " + JsonText.quote(node) + ", \"devices\": " + jsonArray(devices)
+                + ", \"removed\": " + remove + ", \"version\": " + v.version() + "}");
+    }
+
+    /** {@code GET /v1/wait?vg=NAME&timeout=30s}: 200 when every PV of the VG is present on this node, 504 naming the missing. */
+    private HttpResponse await(HttpRequest r) throws Exception {
+        String vg = r.queryParam("vg").orElse("");
+        if (vg.isEmpty()) {
+            return HttpResponse.error(400, "wait needs vg=NAME (or a VG UUID)");
+        }
+        Duration timeout;
+        try {
+            timeout = parseDuration(r.queryParam("timeout").orElse("30s"));
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.error(400, e.getMessage());
+        }
+        try {
+            Completeness c = reporter.waitComplete(vg, timeout).toCompletableFuture().get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+            return HttpResponse.json(200, "{\"vg\": " + JsonText.quote(vg) + ", \"node\": " + JsonText.quote(node) + ", \"complete\": "
+                    + c.complete() + "}");
+        } catch (ExecutionException e) {
+            return HttpResponse.error(504, e.getCause().getMessage());
+        }
+    }
+
+    /** Durations as operators write them: 30s, 500ms, 2m, or plain seconds. */
+    static Duration parseDuration(String s) {
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: \"" + s + "\" (use e.g. 30s, 500ms, 2m)");
+        }
+    }
+
+    /**
+     * {@code GET /v1/watch}: one JSON line per aggregate version this node's cache takes, with
+     * the VGs and this node's devices it covers. A client too slow to keep up gets an
+     * {@code overflow} line (and should re-query) instead of holding the agent's memory.
+     */
+    private HttpResponse watch(HttpRequest r) {
+        return HttpResponse.jsonLines(sink -> {
+            BlockingQueue<String> lines = new ArrayBlockingQueue<>(WATCH_QUEUE);
+            boolean[] overflowed = {false};
+            Consumer<NodeReadCache.Versioned> listener = v -> {
+                if (!lines.offer(line(v))) {
+                    overflowed[0] = true;
+                }
+            };
+            query.cache().addListener(listener);
+            try {
+                if (!sink.write("{\"watching\": " + JsonText.quote(node) + "}")) {
+                    return;
+                }
+                while (sink.isOpen()) {
+                    String line = lines.poll(1, TimeUnit.SECONDS);
+                    if (overflowed[0]) {
+                        overflowed[0] = false;
+                        lines.clear();
+                        line = "{\"overflow\": true}";
+                    }
+                    if (line != null && !sink.write(line)) {
+                        return;
+                    }
+                }
+            } finally {
+                query.cache().removeListener(listener);
+            }
+        });
+    }
+
+    private String line(NodeReadCache.Versioned v) {
+        Assembly a = io.lvmcoord.coordinator.vg.ClusterView.forNode(node, List.of(v.state()), new io.lvmcoord.coordinator.assembly.VgAssembler());
+        StringBuilder vgs = new StringBuilder("[");
+        a.vgs().forEach(g -> vgs.append(vgs.length() > 1 ? ", " : "").append("{\"name\": ").append(JsonText.quote(g.name()))
+                .append(", \"uuid\": ").append(JsonText.quote(g.metadata().id())).append(", \"seqno\": ").append(g.metadata().seqno())
+                .append(", \"missing_pvs\": ").append(g.missingPvCount()).append('}'));
+        vgs.append(']');
+        List<String> devices = new ArrayList<>(v.state().reports().getOrDefault(node, java.util.Map.of()).keySet());
+        return "{\"aggregate\": " + JsonText.quote(v.aggregateKey()) + ", \"version\": " + v.version() + ", \"vgs\": " + vgs
+                + ", \"devices\": " + jsonArray(devices) + ", \"nodes\": " + jsonArray(new ArrayList<>(v.state().reports().keySet())) + "}";
+    }
+}

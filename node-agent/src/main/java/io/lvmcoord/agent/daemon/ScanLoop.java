@@ -1,0 +1,320 @@
+package io.lvmcoord.agent.daemon;
+
+import io.lvmcoord.agent.discovery.DeviceEvent;
+import io.lvmcoord.agent.discovery.DeviceSource;
+import io.lvmcoord.agent.discovery.PvNodeWatcher;
+import io.lvmcoord.coordinator.vg.NodeReporter;
+import io.lvmcoord.scan.DeviceTarget;
+import io.lvmcoord.scan.LocalScanner;
+import io.lvmcoord.scan.ScanFleet;
+import io.lvmcoord.scan.codec.DeviceScan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's one path from "something may have changed" to persisted reports.
+ *
+ * <p>Events (uevents, close-writes, directory changes, {@code pvscan --cache} notifications) only
+ * mark devices dirty; a single thread takes the dirty set after a short coalescing window and
+ * scans it as one batch through the scan actors, then reports the outcomes to the aggregates and
+ * waits until they are persisted. So a storm of events for one device costs one read, and a
+ * storm across many devices becomes one batch. The dirty set is bounded: past its limit the
+ * individual devices are dropped for one full rescan, which covers them all. Callers that need
+ * read-your-writes ({@code pvscan --cache}) get a future completed after their batch is durable.
+ *
+ * <p>Full rescans (reconcile) find what no event announced. Their pace follows what they find:
+ * after a rescan that changed nothing the interval doubles, after one that found changes it
+ * halves, within configured bounds, so a quiet host is rarely rescanned and a busy one often.
+ */
+public final class ScanLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanLoop.class);
+
+    /** Figures for status and metrics. */
+    public record Stats(long batches, long devicesScanned, long fullRescans, long events, long coalesced, int pendingDevices,
+                        long lastBatchMillis, long reconcileIntervalMillis, long watchedPvNodes, long faults) {
+    }
+
+    private final DeviceSource source;
+    private final LocalScanner scanner;
+    private final NodeReporter reporter;
+    private final PvNodeWatcher watcher;
+    private final AgentSettings settings;
+    private final Duration scanBudgetBase;
+    private final LatencyHistogram batchLatency;
+
+    private final Object lock = new Object();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private final Set<String> gone = new LinkedHashSet<>();
+    private boolean full;
+    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    private long nextReconcileNanos;
+    private Duration reconcileInterval;
+    private volatile boolean running = true;
+    private final Thread thread;
+    private final CompletableFuture<Void> firstFullRescan = new CompletableFuture<>();
+
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong scanned = new AtomicLong();
+    private final AtomicLong fullRescans = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong faults = new AtomicLong();
+    private volatile long lastBatchMillis;
+
+    public ScanLoop(DeviceSource source, LocalScanner scanner, NodeReporter reporter, PvNodeWatcher watcher, AgentSettings settings,
+                    Duration ioDeadline, LatencyHistogram batchLatency) {
+        this.source = source;
+        this.scanner = scanner;
+        this.reporter = reporter;
+        this.watcher = watcher;
+        this.settings = settings;
+        this.scanBudgetBase = ioDeadline.multipliedBy(8).plusSeconds(30);
+        this.batchLatency = batchLatency;
+        this.reconcileInterval = settings.reconcileMin();
+        this.full = true; // the first batch is the start-up scan
+        this.nextReconcileNanos = System.nanoTime() + reconcileInterval.toNanos();
+        this.thread = new Thread(this::run, "lvmcoord-scan-loop");
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Completes when the start-up full scan has been persisted. */
+    public CompletableFuture<Void> firstFullRescan() {
+        return firstFullRescan;
+    }
+
+    /** A source event; never blocks (the source threads must keep reading their kernel queues). */
+    public void offer(DeviceEvent event) {
+        events.incrementAndGet();
+        synchronized (lock) {
+            if (event instanceof DeviceEvent.Changed c) {
+                markDirty(c.device());
+            } else if (event instanceof DeviceEvent.Removed r) {
+                dirty.remove(r.device());
+                gone.add(r.device());
+            } else {
+                LOG.warn("{}: rescanning every device", ((DeviceEvent.Lost) event).cause());
+                full = true;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * {@code pvscan --cache}: re-reads (or, with {@code remove}, forgets) the devices; completes
+     * after the resulting reports are persisted.
+     */
+    public CompletableFuture<Void> notify(Collection<String> devices, boolean remove) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            for (String d : devices) {
+                if (remove) {
+                    dirty.remove(d);
+                    gone.add(d);
+                } else {
+                    markDirty(d);
+                }
+            }
+            waiters.add(done);
+            lock.notifyAll();
+        }
+        return done;
+    }
+
+    /** Asks for a full rescan now; completes when it is persisted. */
+    public CompletableFuture<Void> rescanAll() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            full = true;
+            waiters.add(done);
+            lock.notifyAll();
+        }
+        return done;
+    }
+
+    private void markDirty(String device) {
+        if (full) {
+            coalesced.incrementAndGet();
+            return;
+        }
+        if (!dirty.add(device)) {
+            coalesced.incrementAndGet();
+        } else if (dirty.size() > settings.maxPendingDevices()) {
+            // A storm: one full rescan reads every device once, however many events came.
+            coalesced.addAndGet(dirty.size());
+            dirty.clear();
+            full = true;
+        }
+        gone.remove(device);
+    }
+
+    public Stats stats() {
+        int pending;
+        synchronized (lock) {
+            pending = dirty.size() + gone.size();
+        }
+        return new Stats(batches.get(), scanned.get(), fullRescans.get(), events.get(), coalesced.get(), pending, lastBatchMillis,
+                reconcileInterval.toMillis(), watcher == null ? 0 : watcher.watched(), faults.get());
+    }
+
+    private void run() {
+        while (running) {
+            Set<String> changed;
+            Set<String> removed;
+            boolean doFull;
+            List<CompletableFuture<Void>> batchWaiters;
+            try {
+                synchronized (lock) {
+                    while (running && !full && dirty.isEmpty() && gone.isEmpty() && waiters.isEmpty()) {
+                        long waitNanos = nextReconcileNanos - System.nanoTime();
+                        if (waitNanos <= 0) {
+                            full = true;
+                            break;
+                        }
+                        lock.wait(TimeUnit.NANOSECONDS.toMillis(waitNanos) + 1);
+                    }
+                    if (!running) {
+                        return;
+                    }
+                }
+                // Let the rest of a storm arrive before taking the batch.
+                Thread.sleep(settings.coalesceWindow().toMillis());
+                synchronized (lock) {
+                    changed = new LinkedHashSet<>(dirty);
+                    removed = new LinkedHashSet<>(gone);
+                    doFull = full;
+                    batchWaiters = waiters;
+                    dirty.clear();
+                    gone.clear();
+                    full = false;
+                    waiters = new ArrayList<>();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            long started = System.nanoTime();
+            try {
+                long changesBefore = reporter.changes();
+                batch(changed, removed, doFull);
+                lastBatchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                if (doFull) {
+                    pace(reporter.changes() > changesBefore);
+                    firstFullRescan.complete(null);
+                }
+                batchWaiters.forEach(w -> w.complete(null));
+            } catch (Exception e) {
+                LOG.error("scan batch failed ({} changed, {} removed, full={}): {}", changed.size(), removed.size(), doFull, e.toString());
+                batchWaiters.forEach(w -> w.completeExceptionally(e));
+                synchronized (lock) {
+                    // Nothing is lost: the devices are tried again with the next batch.
+                    dirty.addAll(changed);
+                    gone.addAll(removed);
+                    full |= doFull;
+                }
+                sleepQuietly(1000);
+            } finally {
+                batchLatency.record(System.nanoTime() - started);
+                batches.incrementAndGet();
+            }
+        }
+    }
+
+    private void pace(boolean foundChanges) {
+        Duration next = foundChanges ? reconcileInterval.dividedBy(2) : reconcileInterval.multipliedBy(2);
+        if (next.compareTo(settings.reconcileMin()) < 0) {
+            next = settings.reconcileMin();
+        }
+        if (next.compareTo(settings.reconcileMax()) > 0) {
+            next = settings.reconcileMax();
+        }
+        reconcileInterval = next;
+        nextReconcileNanos = System.nanoTime() + next.toNanos();
+    }
+
+    private void batch(Set<String> changed, Set<String> removed, boolean doFull) throws Exception {
+        List<DeviceTarget> targets = new ArrayList<>();
+        Set<String> toForget = new LinkedHashSet<>(removed);
+        if (doFull) {
+            fullRescans.incrementAndGet();
+            targets.addAll(source.enumerate());
+            Set<String> present = new HashSet<>();
+            targets.forEach(t -> present.add(t.name()));
+            for (String held : reporter.devices()) {
+                if (!present.contains(held)) {
+                    toForget.add(held);
+                }
+            }
+        } else {
+            for (String name : changed) {
+                Optional<DeviceTarget> t = source.target(name);
+                if (t.isPresent()) {
+                    targets.add(t.get());
+                } else {
+                    toForget.add(name);
+                }
+            }
+        }
+        targets.forEach(t -> toForget.remove(t.name()));
+        if (!targets.isEmpty()) {
+            Duration budget = scanBudgetBase.plusSeconds(targets.size() / 50);
+            ScanFleet.FleetResult result = scanner.scan(targets, null, budget);
+            scanned.addAndGet(targets.size());
+            for (int i = 0; i < targets.size(); i++) {
+                DeviceScan outcome = result.outcomes().get(i);
+                if (watcher != null) {
+                    if (outcome instanceof DeviceScan.PvScan) {
+                        watcher.watch(targets.get(i).name(), targets.get(i).path());
+                    } else {
+                        watcher.unwatch(targets.get(i).name());
+                    }
+                }
+                if (outcome instanceof DeviceScan.DeviceFault) {
+                    faults.incrementAndGet();
+                }
+            }
+            reporter.report(result.outcomes()).toCompletableFuture().get(settings.askTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        }
+        for (String name : toForget) {
+            if (watcher != null) {
+                watcher.unwatch(name);
+            }
+            reporter.forget(name).toCompletableFuture().get(settings.askTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

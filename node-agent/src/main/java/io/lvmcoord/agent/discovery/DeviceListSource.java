@@ -1,0 +1,70 @@
+package io.lvmcoord.agent.discovery;
+
+import io.lvmcoord.scan.DeviceTarget;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Exactly the devices named ({@code --devices}), as lvm2's {@code --devices} confines it. Names
+ * that do not exist (yet) are skipped and picked up by later rescans. Gzipped images are
+ * inflated once per change. Writes to the devices are seen by the agent's close-write watches.
+ */
+public final class DeviceListSource implements DeviceSource {
+    private final List<String> names;
+    private final DeviceOpener opener = new DeviceOpener();
+    private final Map<String, Path> resolved = new ConcurrentHashMap<>();
+
+    public DeviceListSource(List<String> names) {
+        this.names = List.copyOf(new LinkedHashSet<>(names));
+    }
+
+    @Override
+    public String describe() {
+        return names.size() + " devices named by --devices";
+    }
+
+    @Override
+    public List<DeviceTarget> enumerate() throws IOException {
+        List<DeviceTarget> out = new ArrayList<>();
+        for (String n : names.stream().sorted().toList()) {
+            target(n).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<DeviceTarget> target(String name) throws IOException {
+        if (!names.contains(name) || !Files.exists(Path.of(name))) {
+            return Optional.empty();
+        }
+        if (!name.endsWith(".gz")) {
+            return Optional.of(new DeviceTarget(name, Path.of(name).toAbsolutePath().toString()));
+        }
+        // A changed image is inflated again; the previous copy is dropped.
+        Path fresh = opener.resolve(name);
+        Path old = resolved.put(name, fresh);
+        if (old != null) {
+            opener.release(old);
+        }
+        return Optional.of(new DeviceTarget(name, fresh.toString()));
+    }
+
+    @Override
+    public void start(Consumer<DeviceEvent> sink) {
+        // No events of its own: close-write watches and rescans cover a fixed list.
+    }
+
+    @Override
+    public void close() throws IOException {
+        opener.close();
+    }
+}
