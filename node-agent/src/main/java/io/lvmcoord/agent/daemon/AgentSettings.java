@@ -11,7 +11,7 @@ import java.util.List;
 /** {@code lvmcoord.agent} (see reference.conf). */
 public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, Path devicesDir,
                             List<String> devices, Duration pendingWait, Duration askTimeout, Duration coalesceWindow,
-                            int maxPendingDevices, Duration reconcileMin, Duration reconcileMax) {
+                            int maxPendingDevices, Duration reconcileMin, Duration reconcileMax, Duration startScanDelay) {
 
     public AgentSettings {
         seeds = List.copyOf(seeds);
@@ -35,7 +35,7 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
         return new AgentSettings(node, c.getString("cluster-host"), c.getInt("cluster-port"), c.getStringList("seeds"),
                 dir.isBlank() ? null : Path.of(dir), c.getStringList("devices"), c.getDuration("pending-wait"),
                 c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
-                c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"));
+                c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"));
     }
 
     private static String hostName() {

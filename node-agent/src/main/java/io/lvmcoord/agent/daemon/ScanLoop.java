@@ -173,6 +173,10 @@ public final class ScanLoop implements AutoCloseable {
     }
 
     private void run() {
+        if (!settings.startScanDelay().isZero()) {
+            LOG.info("start-up scan in {} (lvmcoord.agent.start-scan-delay); answering from the journal meanwhile", settings.startScanDelay());
+            sleepQuietly(settings.startScanDelay().toMillis());
+        }
         while (running) {
             Set<String> changed;
             Set<String> removed;

@@ -15,11 +15,11 @@ import java.util.zip.GZIPInputStream;
  * The lvm2 fixture scenarios under {@code testdata/lvm2}, unpacked into a temporary directory
  * with the image file names lvm2's expected JSON uses.
  */
-final class FixtureImages {
+public final class FixtureImages {
     private FixtureImages() {
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String prop = System.getProperty("lvmcoord.repo.root");
         Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("testdata/lvm2"))) {
@@ -31,11 +31,11 @@ final class FixtureImages {
         return p;
     }
 
-    static Path fixtures() {
+    public static Path fixtures() {
         return repoRoot().resolve("testdata/lvm2");
     }
 
-    static List<String> scenarios() {
+    public static List<String> scenarios() {
         try (Stream<Path> s = Files.list(fixtures())) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.matches("s\\d\\d-.*")).sorted().toList();
         } catch (IOException e) {
@@ -43,12 +43,12 @@ final class FixtureImages {
         }
     }
 
-    static List<String> imageNames(String scenario) throws IOException {
+    public static List<String> imageNames(String scenario) throws IOException {
         return Files.readAllLines(fixtures().resolve(scenario).resolve("images.txt")).stream().filter(l -> !l.isBlank()).toList();
     }
 
     /** Unpacks a scenario's images into {@code dir}; returns their paths in images.txt order. */
-    static List<Path> unpack(String scenario, Path dir) throws IOException {
+    public static List<Path> unpack(String scenario, Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         Files.createDirectories(dir);
         for (String img : imageNames(scenario)) {
