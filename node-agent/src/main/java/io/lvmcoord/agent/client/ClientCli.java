@@ -289,21 +289,9 @@ public final class ClientCli {
 
     private static long parseSeconds(String s) throws UsageException {
         try {
-            if (s.endsWith("ms")) {
-                return Long.parseLong(s.substring(0, s.length() - 2)) / 1000;
-            }
-            if (s.endsWith("s")) {
-                return (long) Math.ceil(Double.parseDouble(s.substring(0, s.length() - 1)));
-            }
-            if (s.endsWith("m")) {
-                return Long.parseLong(s.substring(0, s.length() - 1)) * 60;
-            }
-            if (s.endsWith("h")) {
-                return Long.parseLong(s.substring(0, s.length() - 1)) * 3600;
-            }
-            return (long) Math.ceil(Double.parseDouble(s));
-        } catch (NumberFormatException e) {
-            throw new UsageException("not a duration: \"" + s + "\" (use e.g. 30s, 500ms, 2m)");
+            return (Durations.parse(s).toMillis() + 999) / 1000;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

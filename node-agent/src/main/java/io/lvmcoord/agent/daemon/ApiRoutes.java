@@ -14,7 +14,6 @@ import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -157,7 +156,7 @@ public final class ApiRoutes {
         }
         Duration timeout;
         try {
-            timeout = parseDuration(r.queryParam("timeout").orElse("30s"));
+            timeout = io.lvmcoord.agent.client.Durations.parse(r.queryParam("timeout").orElse("30s"));
         } catch (IllegalArgumentException e) {
             return HttpResponse.error(400, e.getMessage());
         }
@@ -167,27 +166,6 @@ public final class ApiRoutes {
                     + c.complete() + "}");
         } catch (ExecutionException e) {
             return HttpResponse.error(504, e.getCause().getMessage());
-        }
-    }
-
-    /** Durations as operators write them: 30s, 500ms, 2m, or plain seconds. */
-    static Duration parseDuration(String s) {
-        try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            if (s.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-            }
-            if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            if (s.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: \"" + s + "\" (use e.g. 30s, 500ms, 2m)");
         }
     }
 
