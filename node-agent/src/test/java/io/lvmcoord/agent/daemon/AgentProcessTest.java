@@ -134,8 +134,17 @@ class AgentProcessTest {
         for (Path img : FixtureImages.unpack("s01-single-linear", tmp.resolve("staging"))) {
             copyIn(img, devices);
         }
-        try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent"), "--devices-dir", devices.toString())) {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent"), "--devices-dir", devices.toString(),
+                "--http-port", Integer.toString(port))) {
             agent.awaitScanned();
+            String metrics = run("curl", "-s", "http://127.0.0.1:" + port + "/metrics");
+            assertTrue(metrics.contains("# TYPE lvmcoord_scan_batch_seconds histogram") && metrics.contains("\nlvmcoord_vgs 1\n")
+                    && metrics.contains("\nlvmcoord_devices 1\n"), metrics);
+            assertEquals("{\"ready\": true}", run("curl", "-s", "http://127.0.0.1:" + port + "/health/ready"));
             String body = curl(agent, "-s", "http://x/v1/vgs");
             assertTrue(body.startsWith("  {\n      \"report\": [\n          {\n              \"vg\": [\n"), body);
             assertTrue(body.contains("\"vg_name\":\"vg01\""), body);

@@ -1,0 +1,54 @@
+package io.lvmcoord.coordinator.vg;
+
+import io.lvmcoord.scan.codec.ByteArrayBlockSource;
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.report.PvReports;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What crosses the wire between nodes besides entity commands (those the entity tests check):
+ * cache pushes and announcements on the topic, acks, and the name index's messages survive a
+ * round trip through the configured serializer (jackson-cbor) unchanged.
+ */
+class WireFormatTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final SerializationTestKit SER = new SerializationTestKit(KIT.system());
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    private static <T> void roundTrip(T message) {
+        assertEquals(message, SER.verifySerialization(message, true));
+    }
+
+    @Test
+    void cachePushesAnnouncementsAcksAndNameIndexMessagesRoundTrip() throws Exception {
+        var scan = new PvDecoder(DecodeLimits.DEFAULT).decode(new ByteArrayBlockSource("pv1.img",
+                OrderIndependenceTest.load("s01-single-linear", "pv1.img")));
+        PvReports.Extracted e = PvReports.of("node-a", scan);
+        List<StoredText> texts = new ArrayList<>();
+        e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
+        VgState state = VgState.EMPTY.apply(new VgEvent.DeviceReported(e.report(), texts));
+
+        roundTrip(CacheUpdates.Update.published("VOLUME_GROUP:abc", state));
+        roundTrip(CacheUpdates.Update.announced("VOLUME_GROUP:abc", 7));
+        roundTrip(new VolumeGroupEntity.Ack(3, true));
+        roundTrip(new VgNameIndex.Claim("uuid-1"));
+        roundTrip(new VgNameIndex.Release("uuid-1"));
+        roundTrip(new VgNameIndex.Listing("vgtwin", List.of("a", "b")));
+        roundTrip(new VgNameIndex.State(List.of("a", "b")));
+        roundTrip(new VgNameIndex.Claimed("a"));
+        roundTrip(new VgNameIndex.Released("a"));
+    }
+}
