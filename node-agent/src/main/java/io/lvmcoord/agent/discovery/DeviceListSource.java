@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +19,6 @@ import java.util.function.Consumer;
 public final class DeviceListSource implements DeviceSource {
     private final List<String> names;
     private final DeviceOpener opener = new DeviceOpener();
-    private final Map<String, Path> resolved = new ConcurrentHashMap<>();
 
     public DeviceListSource(List<String> names) {
         this.names = List.copyOf(new LinkedHashSet<>(names));
@@ -46,16 +43,8 @@ public final class DeviceListSource implements DeviceSource {
         if (!names.contains(name) || !Files.exists(Path.of(name))) {
             return Optional.empty();
         }
-        if (!name.endsWith(".gz")) {
-            return Optional.of(new DeviceTarget(name, Path.of(name).toAbsolutePath().toString()));
-        }
-        // A changed image is inflated again; the previous copy is dropped.
-        Path fresh = opener.resolve(name);
-        Path old = resolved.put(name, fresh);
-        if (old != null) {
-            opener.release(old);
-        }
-        return Optional.of(new DeviceTarget(name, fresh.toString()));
+        // A changed gzipped image is inflated again; the previous copy is dropped.
+        return Optional.of(new DeviceTarget(name, opener.reopen(name).toString()));
     }
 
     @Override

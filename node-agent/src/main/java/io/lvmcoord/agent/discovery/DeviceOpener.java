@@ -20,6 +20,8 @@ import java.util.zip.GZIPInputStream;
 public final class DeviceOpener implements AutoCloseable {
     private static final int BLOCK = 64 * 1024;
     private final List<Path> temporaries = new ArrayList<>();
+    /** The last path {@link #reopen} gave for each name. */
+    private final java.util.Map<String, Path> latest = new java.util.HashMap<>();
 
     /** The path to open for {@code name}: itself, or an inflated copy of a gzipped image. */
     public synchronized Path resolve(String name) throws IOException {
@@ -71,11 +73,17 @@ public final class DeviceOpener implements AutoCloseable {
         return true;
     }
 
-    /** Deletes an inflated copy made earlier (the image changed and was inflated again); other paths are left alone. */
-    public synchronized void release(Path resolved) throws IOException {
-        if (temporaries.remove(resolved)) {
-            Files.deleteIfExists(resolved);
+    /**
+     * As {@link #resolve}, for an image that may have changed since it was last resolved: a
+     * gzipped image is inflated afresh and the copy made for it before is deleted.
+     */
+    public synchronized Path reopen(String name) throws IOException {
+        Path fresh = resolve(name);
+        Path old = latest.put(name, fresh);
+        if (old != null && !old.equals(fresh) && temporaries.remove(old)) {
+            Files.deleteIfExists(old);
         }
+        return fresh;
     }
 
     @Override

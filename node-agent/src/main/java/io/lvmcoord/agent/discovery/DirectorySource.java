@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -30,7 +28,6 @@ public final class DirectorySource implements DeviceSource {
 
     private final Path dir;
     private final DeviceOpener opener = new DeviceOpener();
-    private final Map<String, Path> resolved = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread watcher;
     private Inotify inotify;
@@ -66,18 +63,12 @@ public final class DirectorySource implements DeviceSource {
         if (!name.endsWith(".gz")) {
             return Optional.of(new DeviceTarget(name, name));
         }
-        Path fresh;
         try {
-            fresh = opener.resolve(name);
+            return Optional.of(new DeviceTarget(name, opener.reopen(name).toString()));
         } catch (IOException e) {
             // Half-copied or corrupt archive: not a device yet; its close-write brings it back.
             return Optional.empty();
         }
-        Path old = resolved.put(name, fresh);
-        if (old != null) {
-            opener.release(old);
-        }
-        return Optional.of(new DeviceTarget(name, fresh.toString()));
     }
 
     @Override
