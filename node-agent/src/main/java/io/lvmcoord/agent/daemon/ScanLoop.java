@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -264,10 +263,11 @@ public final class ScanLoop implements AutoCloseable {
                 }
             }
         } else {
+            java.util.Map<String, DeviceTarget> present = source.targets(changed);
             for (String name : changed) {
-                Optional<DeviceTarget> t = source.target(name);
-                if (t.isPresent()) {
-                    targets.add(t.get());
+                DeviceTarget t = present.get(name);
+                if (t != null) {
+                    targets.add(t);
                 } else {
                     toForget.add(name);
                 }

@@ -3,6 +3,9 @@ package io.lvmcoord.agent.discovery;
 import io.lvmcoord.scan.DeviceTarget;
 
 import java.io.IOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,6 +26,18 @@ public interface DeviceSource extends AutoCloseable {
 
     /** The device reported under {@code name}, if the source (still) offers it. */
     Optional<DeviceTarget> target(String name) throws IOException;
+
+    /**
+     * The devices among {@code names} the source (still) offers, by name; absent names are gone.
+     * Sources that must read a shared listing to judge one device read it once per batch here.
+     */
+    default Map<String, DeviceTarget> targets(Collection<String> names) throws IOException {
+        Map<String, DeviceTarget> out = new LinkedHashMap<>();
+        for (String n : names) {
+            target(n).ifPresent(t -> out.put(n, t));
+        }
+        return out;
+    }
 
     /** Starts delivering events to {@code sink} from the source's own thread(s). */
     void start(Consumer<DeviceEvent> sink) throws IOException;

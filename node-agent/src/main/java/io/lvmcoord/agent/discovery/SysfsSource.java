@@ -12,6 +12,10 @@ import io.lvmcoord.scan.nativeio.UeventSocket;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -53,14 +57,27 @@ public final class SysfsSource implements DeviceSource {
 
     @Override
     public Optional<DeviceTarget> target(String name) throws IOException {
-        if (!name.startsWith("/dev/")) {
-            return Optional.empty();
+        return Optional.ofNullable(targets(List.of(name)).get(name));
+    }
+
+    /**
+     * Filtering needs the holders' details too (md, multipath), so devices are judged against the
+     * full sysfs listing, read once for the whole batch rather than once per device of a storm.
+     */
+    @Override
+    public Map<String, DeviceTarget> targets(Collection<String> names) throws IOException {
+        Map<String, DeviceTarget> accepted = new HashMap<>();
+        for (BlockDeviceInfo d : filter.accepted(SysfsBlockDevices.list(settings.sysClassBlock()))) {
+            accepted.put(d.devNode(), new DeviceTarget(d.devNode(), d.devNode()));
         }
-        String kernelName = name.substring("/dev/".length()).replace('/', '!');
-        // Filtering needs the holders' details too (md, multipath), so judge against the full list.
-        List<BlockDeviceInfo> all = SysfsBlockDevices.list(settings.sysClassBlock());
-        return filter.accepted(all).stream().filter(d -> d.name().equals(kernelName))
-                .findFirst().map(d -> new DeviceTarget(d.devNode(), d.devNode()));
+        Map<String, DeviceTarget> out = new LinkedHashMap<>();
+        for (String n : names) {
+            DeviceTarget t = accepted.get(n);
+            if (t != null) {
+                out.put(n, t);
+            }
+        }
+        return out;
     }
 
     @Override
