@@ -9,27 +9,22 @@ import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
+import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.VgNameIndex;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.VgState;
 import io.lvmcoord.coordinator.vg.VolumeGroupEntity;
-import io.lvmcoord.scan.codec.DeviceScan;
-import io.lvmcoord.scan.report.PvReport;
-import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * pvs, vgs and lvs from the cluster model, as one node sees it.
@@ -41,10 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reached in time, the cached version is served and the answer says it may be stale rather
  * than failing.
  *
- * <p>Rebuilding a node's view means turning every held report back into a scan and assembling
- * them with lvm2's rules. Scans are kept per aggregate and version, and the assembled view per
- * set of versions, so an unchanged cluster answers repeated queries without re-parsing or
- * re-assembling anything.
+ * <p>Views are built by a {@link ClusterView}, which remembers scans per aggregate version and
+ * the last view per set of versions, so an unchanged cluster answers repeated queries without
+ * re-parsing or re-assembling anything.
  */
 public final class QueryService {
 
@@ -60,21 +54,21 @@ public final class QueryService {
     public record Answer(String text, Report report, List<String> warnings, View view, boolean failed) {
     }
 
-    private record NodeScans(long version, List<DeviceScan> scans) {
-    }
-
     private final ActorSystem<?> system;
     private final NodeReadCache cache;
-    private final VgAssembler assembler;
+    private final ClusterView views;
     private final Fields fields;
     private final Duration pendingWait;
-    private final Map<String, NodeScans> scanMemo = new ConcurrentHashMap<>();
-    private volatile View lastView;
 
     public QueryService(ActorSystem<?> system, NodeReadCache cache, VgAssembler assembler, Fields fields, Duration pendingWait) {
+        this(system, cache, new ClusterView(assembler), fields, pendingWait);
+    }
+
+    /** A query service sharing {@code views} (and what it remembers) with other users of the node's cache. */
+    public QueryService(ActorSystem<?> system, NodeReadCache cache, ClusterView views, Fields fields, Duration pendingWait) {
         this.system = system;
         this.cache = cache;
-        this.assembler = assembler;
+        this.views = views;
         this.fields = fields;
         this.pendingWait = pendingWait;
     }
@@ -110,45 +104,10 @@ public final class QueryService {
     }
 
     private View assemble(String node) {
-        Map<String, Long> versions = new TreeMap<>();
-        List<NodeReadCache.Versioned> held = new ArrayList<>();
-        boolean stale = false;
-        for (NodeReadCache.Versioned v : cache.snapshot()) {
-            stale |= v.mayBeStale();
-            if (v.state() != null && v.state().reports().containsKey(node)) {
-                versions.put(v.aggregateKey(), v.version());
-                held.add(v);
-            }
-        }
-        View last = lastView;
-        if (last != null && last.node().equals(node) && last.versions().equals(versions)) {
-            return stale == last.mayBeStale() ? last : new View(node, last.assembly(), versions, stale);
-        }
-        List<DeviceScan> scans = new ArrayList<>();
-        for (NodeReadCache.Versioned v : held) {
-            scans.addAll(scansOf(node, v));
-        }
-        // lvm2 meets devices in name order; "first seen" tie-breaks depend on it.
-        scans.sort(Comparator.comparing(DeviceScan::device));
-        View view = new View(node, assembler.assemble(scans), versions, stale);
-        lastView = view;
-        return view;
-    }
-
-    private List<DeviceScan> scansOf(String node, NodeReadCache.Versioned v) {
-        String memoKey = node + "\u0000" + v.aggregateKey();
-        NodeScans memo = scanMemo.get(memoKey);
-        if (memo != null && memo.version() == v.version()) {
-            return memo.scans();
-        }
-        VgState s = v.state();
-        PvReports.TextParser parser = new PvReports.TextParser(s::text);
-        List<DeviceScan> scans = new ArrayList<>();
-        for (PvReport r : s.reports().get(node).values()) {
-            scans.add(PvReports.toScan(r, parser));
-        }
-        scanMemo.put(memoKey, new NodeScans(v.version(), List.copyOf(scans)));
-        return scans;
+        List<NodeReadCache.Versioned> snapshot = cache.snapshot();
+        boolean stale = snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
+        ClusterView.Assembled a = views.forNode(node, snapshot);
+        return new View(node, a.assembly(), a.versions(), stale);
     }
 
     /** The UUIDs of every VG named {@code name}, from the cluster's name index. */

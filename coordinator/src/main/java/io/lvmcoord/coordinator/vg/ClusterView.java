@@ -10,26 +10,87 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one node sees, from the aggregates that hold its devices' reports (VG entities and PV
  * directory entries alike): the union of that node's reports, rebuilt as scans and assembled with
  * lvm2's rules. For the same devices this is exactly what direct mode prints.
+ *
+ * <p>An instance remembers its work: the scans rebuilt from each aggregate version (rebuilding
+ * parses metadata text) and the last assembled view with the versions it came from, so a node
+ * whose cluster has not changed answers again without parsing or assembling anything.
  */
 public final class ClusterView {
-    private ClusterView() {
+
+    /** A node's view and the version of each aggregate it was assembled from. */
+    public record Assembled(String node, Assembly assembly, Map<String, Long> versions) {
     }
 
+    private record NodeScans(long version, List<DeviceScan> scans) {
+    }
+
+    private final VgAssembler assembler;
+    private final Map<String, NodeScans> scanMemo = new ConcurrentHashMap<>();
+    private volatile Assembled last;
+
+    public ClusterView(VgAssembler assembler) {
+        this.assembler = assembler;
+    }
+
+    /** How {@code node} sees the cluster, from the aggregates given (announced-only ones are skipped). */
+    public Assembled forNode(String node, Collection<NodeReadCache.Versioned> aggregates) {
+        Map<String, Long> versions = new TreeMap<>();
+        List<NodeReadCache.Versioned> held = new ArrayList<>();
+        for (NodeReadCache.Versioned v : aggregates) {
+            if (v.state() != null && v.state().reports().containsKey(node)) {
+                versions.put(v.aggregateKey(), v.version());
+                held.add(v);
+            }
+        }
+        Assembled previous = last;
+        if (previous != null && previous.node().equals(node) && previous.versions().equals(versions)) {
+            return previous;
+        }
+        List<DeviceScan> scans = new ArrayList<>();
+        for (NodeReadCache.Versioned v : held) {
+            String memoKey = node + "\u0000" + v.aggregateKey();
+            NodeScans memo = scanMemo.get(memoKey);
+            if (memo == null || memo.version() != v.version()) {
+                memo = new NodeScans(v.version(), scansOf(node, v.state()));
+                scanMemo.put(memoKey, memo);
+            }
+            scans.addAll(memo.scans());
+        }
+        Assembled view = new Assembled(node, assembleInDeviceOrder(scans, assembler), versions);
+        last = view;
+        return view;
+    }
+
+    /** A one-off view (nothing remembered), for callers holding states rather than a cache. */
     public static Assembly forNode(String node, Collection<VgState> aggregates, VgAssembler assembler) {
         List<DeviceScan> scans = new ArrayList<>();
         for (VgState s : aggregates) {
-            PvReports.TextParser parser = new PvReports.TextParser(s::text);
-            for (PvReport r : s.reports().getOrDefault(node, java.util.Map.of()).values()) {
-                scans.add(PvReports.toScan(r, parser));
-            }
+            scans.addAll(scansOf(node, s));
         }
+        return assembleInDeviceOrder(scans, assembler);
+    }
+
+    private static List<DeviceScan> scansOf(String node, VgState s) {
+        PvReports.TextParser parser = new PvReports.TextParser(s::text);
+        List<DeviceScan> scans = new ArrayList<>();
+        for (PvReport r : s.reports().getOrDefault(node, Map.of()).values()) {
+            scans.add(PvReports.toScan(r, parser));
+        }
+        return List.copyOf(scans);
+    }
+
+    private static Assembly assembleInDeviceOrder(List<DeviceScan> scans, VgAssembler assembler) {
+        List<DeviceScan> sorted = new ArrayList<>(scans);
         // lvm2 meets devices in name order; "first seen" tie-breaks depend on it.
-        scans.sort(Comparator.comparing(DeviceScan::device));
-        return assembler.assemble(scans);
+        sorted.sort(Comparator.comparing(DeviceScan::device));
+        return assembler.assemble(sorted);
     }
 }

@@ -26,6 +26,7 @@ public final class NodeReporter {
     private final String node;
     private final NodeReadCache cache;
     private final Duration askTimeout;
+    private final ClusterView views;
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -34,10 +35,16 @@ public final class NodeReporter {
     }
 
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
+        this(system, node, cache, askTimeout, new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
+    }
+
+    /** A reporter whose completeness checks share {@code views} (and what it remembers) with the node's queries. */
+    public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout, ClusterView views) {
         this.system = system;
         this.node = node;
         this.cache = cache;
         this.askTimeout = askTimeout;
+        this.views = views;
     }
 
     public String node() {
@@ -109,7 +116,7 @@ public final class NodeReporter {
      * {@code timeout} with a {@link java.util.concurrent.TimeoutException} naming the missing PVs.
      */
     public CompletionStage<Completeness> waitComplete(String vg, Duration timeout) {
-        Completeness now = Completeness.of(view(new io.lvmcoord.coordinator.assembly.VgAssembler()), vg);
+        Completeness now = Completeness.of(currentView(), vg);
         if (now.complete()) {
             return CompletableFuture.completedFuture(now);
         }
@@ -121,7 +128,7 @@ public final class NodeReporter {
             synchronized (this) {
                 waiters.remove(w);
             }
-            Completeness last = Completeness.of(view(new io.lvmcoord.coordinator.assembly.VgAssembler()), vg);
+            Completeness last = Completeness.of(currentView(), vg);
             w.done().completeExceptionally(last.timeout(node, timeout.toMillis()));
         }, system.executionContext());
         return w.done();
@@ -145,7 +152,7 @@ public final class NodeReporter {
         if (open.isEmpty()) {
             return;
         }
-        var view = view(new io.lvmcoord.coordinator.assembly.VgAssembler());
+        var view = currentView();
         for (Waiter w : open) {
             Completeness c = Completeness.of(view, w.vg());
             if (c.complete() && w.done().complete(c)) {
@@ -171,6 +178,11 @@ public final class NodeReporter {
                 // The entity also pushes this version to every node's cache; reading it here as well gives
                 // the reporting node read-your-writes without waiting for the topic.
                 .thenAccept(state -> cache.push(CacheUpdates.key(target), state));
+    }
+
+    /** This node's view from the cache, through the shared (remembering) cluster view. */
+    private io.lvmcoord.coordinator.assembly.Assembly currentView() {
+        return views.forNode(node, cache.snapshot()).assembly();
     }
 
     /** This node's view from the cache: lvm2's rules over every aggregate holding its devices. */

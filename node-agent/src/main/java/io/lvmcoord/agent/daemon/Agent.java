@@ -22,6 +22,7 @@ import io.lvmcoord.coordinator.query.CacheLoader;
 import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.Fields;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
+import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
 import io.lvmcoord.coordinator.vg.VgSharding;
@@ -71,12 +72,14 @@ public final class Agent implements AutoCloseable {
     private final UnixHttpServer api;
     private final LoopbackHttpServer metrics;
     private final NodeReadCache cache;
+    private final NodeReporter reporter;
     private final QueryService query;
     private final long startedNanos = System.nanoTime();
     private volatile boolean ready;
 
     private Agent(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher,
-                  ScanLoop loop, UnixHttpServer api, LoopbackHttpServer metrics, NodeReadCache cache, QueryService query) {
+                  ScanLoop loop, UnixHttpServer api, LoopbackHttpServer metrics, NodeReadCache cache, NodeReporter reporter,
+                  QueryService query) {
         this.system = system;
         this.settings = settings;
         this.source = source;
@@ -86,6 +89,7 @@ public final class Agent implements AutoCloseable {
         this.api = api;
         this.metrics = metrics;
         this.cache = cache;
+        this.reporter = reporter;
         this.query = query;
     }
 
@@ -133,9 +137,10 @@ public final class Agent implements AutoCloseable {
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
             CacheUpdates.subscribe(system, cache, "agent");
-            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout());
-            QueryService query = new QueryService(system, cache, new VgAssembler(AssemblySettings.from(config)),
-                    new Fields(ZoneId.systemDefault()), settings.pendingWait());
+            // One view builder for queries and completeness checks: what one parsed, the other reuses.
+            ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)));
+            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout(), views);
+            QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
 
             int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), 16).toCompletableFuture()
                     .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
@@ -168,7 +173,7 @@ public final class Agent implements AutoCloseable {
                                 : HttpResponse.json(503, "{\"ready\": false}"))
                         .build());
             }
-            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, query);
+            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query);
             self[0] = agent;
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal, devices: " + source.describe() + ")");
@@ -217,7 +222,7 @@ public final class Agent implements AutoCloseable {
                 + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
                 + ", \"members\": " + members
                 + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())
-                + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporterDevices()
+                + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporter.devices().size()
                 + ", \"pv_nodes_watched\": " + s.watchedPvNodes() + ", \"faults\": " + s.faults() + "}"
                 + ", \"view\": {\"version\": " + (view == null ? -1 : view.version()) + ", \"may_be_stale\": "
                 + (view != null && view.mayBeStale()) + ", \"vgs\": " + (view == null ? -1 : view.assembly().vgs().size())
@@ -230,23 +235,13 @@ public final class Agent implements AutoCloseable {
                 + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
     }
 
-    private int reporterDevices() {
-        int n = 0;
-        for (NodeReadCache.Versioned v : cache.snapshot()) {
-            if (v.state() != null) {
-                n += v.state().reports().getOrDefault(settings.nodeName(), java.util.Map.of()).size();
-            }
-        }
-        return n;
-    }
-
     String metricsText(LatencyHistogram batchLatency) {
         ScanLoop.Stats s = loop.stats();
         var io = scanner.scheduler().stats();
         QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
         StringBuilder out = new StringBuilder();
         batchLatency.expose("lvmcoord_scan_batch_seconds", "Time from taking a batch of dirty devices to its reports being persisted.", out);
-        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporterDevices());
+        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporter.devices().size());
         gauge(out, "lvmcoord_vgs", "VGs in this node's view.", view == null ? 0 : view.assembly().vgs().size());
         gauge(out, "lvmcoord_device_faults_total", "Scans that ended in a device fault (I/O error or timeout).", s.faults());
         gauge(out, "lvmcoord_scan_devices_total", "Device scans done.", s.devicesScanned());
