@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.discovery.CompositeSource;
 import io.lvmcoord.agent.discovery.DeviceListSource;
 import io.lvmcoord.agent.discovery.DeviceSource;
 import io.lvmcoord.agent.discovery.DirectorySource;
@@ -148,13 +149,11 @@ public final class Agent implements AutoCloseable {
             cache.addListener(v -> reporter.recheckWaiters());
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
-            DeviceSource source = settings.devicesDir() != null ? new DirectorySource(settings.devicesDir())
-                    : !settings.devices().isEmpty() ? new DeviceListSource(settings.devices())
-                    : new SysfsSource(DiscoverySettings.from(config));
+            DeviceSource source = sourceFor(settings, config);
             ScanSettings scan = ScanSettings.from(config);
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
             ScanLoop[] loopRef = new ScanLoop[1];
-            PvNodeWatcher watcher = new PvNodeWatcher(e -> loopRef[0].offer(e));
+            PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(e -> loopRef[0].offer(e)) : null;
             LatencyHistogram batchLatency = new LatencyHistogram();
             ScanLoop loop = new ScanLoop(source, scanner, reporter, watcher, settings, scan.limits().deadline(), batchLatency);
             loopRef[0] = loop;
@@ -194,6 +193,15 @@ public final class Agent implements AutoCloseable {
             system.terminate();
             throw e;
         }
+    }
+
+    private static DeviceSource sourceFor(AgentSettings settings, Config config) {
+        if (!settings.devicesDirs().isEmpty()) {
+            List<DeviceSource> dirs = new ArrayList<>();
+            settings.devicesDirs().forEach(d -> dirs.add(new DirectorySource(d, settings.watchDevices())));
+            return dirs.size() == 1 ? dirs.get(0) : new CompositeSource(dirs);
+        }
+        return !settings.devices().isEmpty() ? new DeviceListSource(settings.devices()) : new SysfsSource(DiscoverySettings.from(config));
     }
 
     public Path socketPath() {
@@ -271,7 +279,9 @@ public final class Agent implements AutoCloseable {
         closeQuietly(metrics);
         loop.close();
         closeQuietly(source);
-        watcher.close();
+        if (watcher != null) {
+            watcher.close();
+        }
         scanner.close();
         system.terminate();
         try {
