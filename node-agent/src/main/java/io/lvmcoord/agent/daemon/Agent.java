@@ -32,13 +32,9 @@ import io.lvmcoord.scan.DiscoverySettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +42,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -117,23 +111,10 @@ public final class Agent implements AutoCloseable {
         if (journal.profile() == JournalSettings.Profile.H2) {
             Files.createDirectories(journal.stateDir());
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        ActorSystem<Void> system = ClusterMember.start(config);
         try {
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
-            Cluster cluster = Cluster.get(system);
-            if (settings.seeds().isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            } else {
-                List<Address> seeds = new ArrayList<>();
-                for (String seed : settings.seeds()) {
-                    int colon = seed.lastIndexOf(':');
-                    if (colon < 0) {
-                        throw new IllegalArgumentException("seed \"" + seed + "\" must be host:port");
-                    }
-                    seeds.add(new Address("pekko", SYSTEM_NAME, seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
-                }
-                cluster.manager().tell(new JoinSeedNodes(seeds));
-            }
+            ClusterMember.join(system, settings.seeds());
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
             CacheUpdates.subscribe(system, cache, "agent");
