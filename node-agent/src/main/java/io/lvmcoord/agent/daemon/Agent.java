@@ -90,7 +90,7 @@ public final class Agent implements AutoCloseable {
     /**
      * The agent's full configuration: {@code overrides} (command-line flags) over the operator's
      * file over the agent's Pekko defaults over every module's reference.conf, with the journal
-     * wiring its profile implies.
+     * wiring its profile implies and the Artery settings of {@code lvmcoord.agent.transport}.
      */
     public static Config config(Config overrides, Path configFile) {
         Config file = configFile == null ? ConfigFactory.empty() : ConfigFactory.parseFile(configFile.toFile());
@@ -102,6 +102,7 @@ public final class Agent implements AutoCloseable {
             cluster = cluster.withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(s.clusterHost()));
         }
         cluster = cluster.withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(s.clusterPort()));
+        cluster = cluster.withFallback(s.transport().artery().atPath("pekko.remote.artery"));
         return JournalSettings.apply(cluster.withFallback(merged));
     }
 

@@ -1,6 +1,7 @@
 package io.lvmcoord.agent.daemon;
 
 import com.typesafe.config.Config;
+import io.lvmcoord.agent.transport.TransportSettings;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code lvmcoord.agent} (see reference.conf). */
-public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, Path devicesDir,
-                            List<String> devices, Duration pendingWait, Duration askTimeout, Duration coalesceWindow,
+public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, TransportSettings transport,
+                            Path devicesDir, List<String> devices, Duration pendingWait, Duration askTimeout, Duration coalesceWindow,
                             int maxPendingDevices, Duration reconcileMin, Duration reconcileMax, Duration startScanDelay) {
 
     public AgentSettings {
@@ -32,9 +33,10 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
             node = hostName();
         }
         String dir = c.getString("devices-dir");
-        return new AgentSettings(node, c.getString("cluster-host"), c.getInt("cluster-port"), c.getStringList("seeds"),
-                dir.isBlank() ? null : Path.of(dir), c.getStringList("devices"), c.getDuration("pending-wait"),
-                c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
+        int port = c.getInt("cluster-port");
+        return new AgentSettings(node, c.getString("cluster-host"), port, c.getStringList("seeds"),
+                TransportSettings.from(c, node, port), dir.isBlank() ? null : Path.of(dir), c.getStringList("devices"),
+                c.getDuration("pending-wait"), c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
                 c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"));
     }
 
