@@ -84,15 +84,19 @@ public final class CacheUpdates {
     }
 
     /** Subscribes {@code cache} to every aggregate's pushes; {@code name} must be unique on the node. */
-    public static void subscribe(ActorSystem<?> system, NodeReadCache cache, String name) {
-        subscribe(system, cache, name, null);
+    public static ActorRef<Update> subscribe(ActorSystem<?> system, NodeReadCache cache, String name) {
+        return subscribe(system, cache, name, null);
     }
 
-    /** As {@link #subscribe(ActorSystem, NodeReadCache, String)}, handing re-read requests to {@code rereads} too. */
-    public static void subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
+    /**
+     * As {@link #subscribe(ActorSystem, NodeReadCache, String)}, handing re-read requests to
+     * {@code rereads} too. Returns the subscriber, which entities may also be given directly.
+     */
+    public static ActorRef<Update> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
         ActorRef<Topic.Command<Update>> topic = topic(system, "aggregate-updates-" + name);
         ActorRef<Update> subscriber = system.systemActorOf(subscriber(cache, rereads), "aggregate-cache-" + name, Props.empty());
         topic.tell(Topic.subscribe(subscriber));
+        return subscriber;
     }
 
     private static Behavior<Update> subscriber(NodeReadCache cache, RereadSink rereads) {

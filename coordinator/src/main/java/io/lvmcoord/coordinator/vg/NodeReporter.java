@@ -3,6 +3,7 @@ package io.lvmcoord.coordinator.vg;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.report.PvReport;
 import io.lvmcoord.scan.report.PvReports;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -27,6 +28,7 @@ public final class NodeReporter {
     private final NodeReadCache cache;
     private final Duration askTimeout;
     private final ClusterView views;
+    private volatile ActorRef<CacheUpdates.Update> updatesTo;
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
@@ -51,6 +53,11 @@ public final class NodeReporter {
 
     public String node() {
         return node;
+    }
+
+    /** The node's cache subscriber, handed to the entities with each report (see {@link VolumeGroupEntity.ReportDevice}). */
+    public void updatesTo(ActorRef<CacheUpdates.Update> subscriber) {
+        this.updatesTo = subscriber;
     }
 
     /**
@@ -88,7 +95,8 @@ public final class NodeReporter {
                 pending.add(ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
             }
             PvReport report = e.report();
-            pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r)));
+            ActorRef<CacheUpdates.Update> to = updatesTo;
+            pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r, to)));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(this::checkWaiters);
     }

@@ -37,6 +37,7 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     private final String node;
     private final Rereader rereader;
     private final Map<String, Long> doneAt = new HashMap<>();
+    private final Map<String, Long> requestedAt = new HashMap<>();
     private final Map<String, Pending> inFlight = new HashMap<>();
     /** Convergence per aggregate version, so a state taken twice (push, then a query's refresh) is parsed once. */
     private final Map<String, Map.Entry<Long, Convergence>> memo = new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,7 +54,13 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     public void requested(String aggregateKey, CacheUpdates.Reread reread) {
         List<String> mine = reread.devicesByHost().get(node);
         if (mine != null && !mine.isEmpty()) {
-            requested.incrementAndGet();
+            // The same request may come twice (the topic and the entity's direct send): count it once.
+            synchronized (this) {
+                if (requestedAt.getOrDefault(aggregateKey, -1L) < reread.seqno()) {
+                    requestedAt.put(aggregateKey, reread.seqno());
+                    requested.incrementAndGet();
+                }
+            }
             start(aggregateKey, reread.seqno(), mine);
         }
     }

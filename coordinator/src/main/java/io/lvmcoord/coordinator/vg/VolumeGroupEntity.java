@@ -31,10 +31,21 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public interface Command extends CborSerializable {
     }
 
-    /** A node's report of one device; {@code texts} carries the metadata texts it refers to. */
-    public record ReportDevice(PvReport report, List<StoredText> texts, ActorRef<StatusReply<Ack>> replyTo) implements Command {
+    /**
+     * A node's report of one device; {@code texts} carries the metadata texts it refers to.
+     * {@code updatesTo}, when given, is the reporting node's cache subscriber: the entity sends
+     * its versions (and re-read requests) there directly as well as on the topic, because a node
+     * that has just joined is reachable at once while its topic subscription takes a gossip
+     * round or two to reach the entity's host.
+     */
+    public record ReportDevice(PvReport report, List<StoredText> texts, ActorRef<StatusReply<Ack>> replyTo,
+                               ActorRef<CacheUpdates.Update> updatesTo) implements Command {
         public ReportDevice {
             texts = List.copyOf(texts);
+        }
+
+        public ReportDevice(PvReport report, List<StoredText> texts, ActorRef<StatusReply<Ack>> replyTo) {
+            this(report, texts, replyTo, null);
         }
     }
 
@@ -70,6 +81,8 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private final Outlets outlets;
     /** Names this entity has claimed in the index since it started (recovery re-claims them all). */
     private final java.util.SortedSet<String> claimed = new java.util.TreeSet<>();
+    /** Cache subscribers of the nodes that reported to this incarnation, by node (not durable: refreshed by reports). */
+    private final java.util.Map<String, ActorRef<CacheUpdates.Update>> direct = new java.util.HashMap<>();
     /** The highest seqno any host has reported to this incarnation (re-read requests go out when it rises). */
     private long newestSeqno;
     /** Parses the held texts once each (names, convergence); reads whatever state was handed to it last. */
@@ -114,6 +127,9 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     private ReplyEffect<VgEvent, VgState> onReport(VgState state, ReportDevice cmd) {
+        if (cmd.updatesTo() != null) {
+            direct.put(cmd.report().node(), cmd.updatesTo());
+        }
         Optional<VgEvent> event;
         try {
             event = state.onReport(cmd.report(), cmd.texts());
@@ -134,7 +150,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         if (outlets.updates() != null) {
             // Caches learn that a newer version is on its way before it is durable, so that no node
             // serves the old one as current meanwhile (it says "may be stale", or its query waits).
-            outlets.updates().tell(Topic.publish(CacheUpdates.Update.announced(outlets.cacheKey(), state.version() + 1)));
+            publish(CacheUpdates.Update.announced(outlets.cacheKey(), state.version() + 1));
         }
         return Effect().persist(event.get())
                 .thenRun(this::afterPersist)
@@ -149,7 +165,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
             // every other host holding this VG's PVs reads stale metadata until it re-reads them.
             CacheUpdates.Reread reread = c.newest() > newestSeqno && !c.converged() ? new CacheUpdates.Reread(c.newest(), c.behind()) : null;
             newestSeqno = Math.max(newestSeqno, c.newest());
-            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state, reread)));
+            publish(CacheUpdates.Update.published(outlets.cacheKey(), state, reread));
         }
         claimNames(state);
     }
@@ -161,10 +177,15 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         if (outlets.updates() != null && !c.converged()) {
             // The asks of the previous incarnation (a crashed or moved shard) may never have been
             // delivered: ask the hosts still behind again. Hosts that already re-read at this seqno skip it.
-            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state,
-                    new CacheUpdates.Reread(c.newest(), c.behind()))));
+            publish(CacheUpdates.Update.published(outlets.cacheKey(), state, new CacheUpdates.Reread(c.newest(), c.behind())));
         }
         claimNames(state);
+    }
+
+    /** To every cache through the topic, and straight to the caches of nodes that reported here. */
+    private void publish(CacheUpdates.Update update) {
+        outlets.updates().tell(Topic.publish(update));
+        direct.values().forEach(ref -> ref.tell(update));
     }
 
     /** Points the text parser at {@code state}'s texts (parses are kept for texts still held). */

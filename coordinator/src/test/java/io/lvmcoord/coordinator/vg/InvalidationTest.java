@@ -74,7 +74,7 @@ class InvalidationTest {
             this.name = name;
             this.reporter = new NodeReporter(system, name, cache, T);
             this.rereads = new NodeRereads(name, this::rescan);
-            CacheUpdates.subscribe(system, cache, name, rereads);
+            reporter.updatesTo(CacheUpdates.subscribe(system, cache, name, rereads));
             cache.addListener(rereads::stateTaken);
         }
 

@@ -43,6 +43,13 @@ class WireFormatTest {
 
         roundTrip(CacheUpdates.Update.published("VOLUME_GROUP:abc", state));
         roundTrip(CacheUpdates.Update.announced("VOLUME_GROUP:abc", 7));
+        roundTrip(CacheUpdates.Update.published("VOLUME_GROUP:abc", state,
+                new CacheUpdates.Reread(4, java.util.Map.of("B", List.of("/san/pv1.img", "/san/pv2.img")))));
+        org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Update> cacheRef = KIT.<CacheUpdates.Update>createTestProbe().getRef();
+        org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>> ackRef =
+                KIT.<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>>createTestProbe().getRef();
+        roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef, cacheRef));
+        roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef));
         roundTrip(new VolumeGroupEntity.Ack(3, true));
         roundTrip(new VgNameIndex.Claim("uuid-1"));
         roundTrip(new VgNameIndex.Release("uuid-1"));

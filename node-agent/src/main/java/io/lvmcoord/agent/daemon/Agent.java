@@ -137,10 +137,11 @@ public final class Agent implements AutoCloseable {
             // arriving before it starts are kept as dirty devices and covered by the start-up scan).
             NodeRereads rereads = new NodeRereads(settings.nodeName(), 
                     devices -> loopRef[0] == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : loopRef[0].notify(devices, false));
-            CacheUpdates.subscribe(system, cache, "agent", rereads);
+            var subscriber = CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
             ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)));
             NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout(), views);
+            reporter.updatesTo(subscriber);
             QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
             query.waitForRereads(settings.nodeName(), rereads);
 
