@@ -11,6 +11,7 @@ import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
+import io.lvmcoord.coordinator.vg.NodeRereads;
 import io.lvmcoord.coordinator.vg.VgNameIndex;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.VgState;
@@ -59,6 +60,8 @@ public final class QueryService {
     private final ClusterView views;
     private final Fields fields;
     private final Duration pendingWait;
+    private volatile String localNode;
+    private volatile NodeRereads rereads;
 
     public QueryService(ActorSystem<?> system, NodeReadCache cache, VgAssembler assembler, Fields fields, Duration pendingWait) {
         this(system, cache, new ClusterView(assembler), fields, pendingWait);
@@ -78,6 +81,16 @@ public final class QueryService {
     }
 
     /**
+     * Makes queries of {@code node} (this node) wait, up to the pending wait, for its re-reads in
+     * flight: metadata another host has replaced is not served as current. Past the wait the
+     * answer is served marked may-be-stale.
+     */
+    public void waitForRereads(String node, NodeRereads rereads) {
+        this.localNode = node;
+        this.rereads = rereads;
+    }
+
+    /**
      * How {@code node} sees the cluster now. Aggregates with a persist in flight are read from
      * their entity (waiting for it); the rest come from the cache.
      */
@@ -88,7 +101,24 @@ public final class QueryService {
                 refreshes.add(refresh(v.aggregateKey(), v.announced()));
             }
         }
-        return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new)).thenApply(x -> assemble(node));
+        return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
+                .thenCompose(x -> rereadsSettled(node))
+                .thenApply(settled -> assemble(node, !settled));
+    }
+
+    /** True when this node has no re-read in flight, or they all finished within the pending wait. */
+    private CompletableFuture<Boolean> rereadsSettled(String node) {
+        NodeRereads r = rereads;
+        if (r == null || !node.equals(localNode)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        List<CompletableFuture<Void>> open = r.inFlight();
+        if (open.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return CompletableFuture.allOf(open.toArray(CompletableFuture[]::new))
+                .thenApply(x -> true)
+                .completeOnTimeout(false, pendingWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Asks the entity for its state (after any persist in flight) and offers it to the cache; failures leave the cache as it was. */
@@ -103,9 +133,9 @@ public final class QueryService {
                 });
     }
 
-    private View assemble(String node) {
+    private View assemble(String node, boolean rereadsPending) {
         List<NodeReadCache.Versioned> snapshot = cache.snapshot();
-        boolean stale = snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
+        boolean stale = rereadsPending || snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
         ClusterView.Assembled a = views.forNode(node, snapshot);
         return new View(node, a.assembly(), a.versions(), stale);
     }

@@ -8,6 +8,9 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * How aggregates push their versions to every node's {@link NodeReadCache}. An entity about to
  * persist a change first announces the version it will have; once persisted it publishes the
@@ -22,17 +25,37 @@ public final class CacheUpdates {
 
     /**
      * A version of an aggregate, keyed as {@code KIND:id}: announced ({@code state} null, the
-     * change is being persisted) or published ({@code state} is that version).
+     * change is being persisted) or published ({@code state} is that version). A published
+     * version that raised the VG's seqno also carries {@code reread}: the hosts behind it and
+     * their devices of this VG, which those hosts re-read (a write on one host made them stale).
      */
-    public record Update(String aggregateKey, long version, VgState state) implements CborSerializable {
+    public record Update(String aggregateKey, long version, VgState state, Reread reread) implements CborSerializable {
 
         public static Update announced(String aggregateKey, long version) {
-            return new Update(aggregateKey, version, null);
+            return new Update(aggregateKey, version, null, null);
         }
 
         public static Update published(String aggregateKey, VgState state) {
-            return new Update(aggregateKey, state.version(), state);
+            return new Update(aggregateKey, state.version(), state, null);
         }
+
+        public static Update published(String aggregateKey, VgState state, Reread reread) {
+            return new Update(aggregateKey, state.version(), state, reread);
+        }
+    }
+
+    /** An entity's request that hosts re-read their devices of a VG because its seqno reached {@code seqno}. */
+    public record Reread(long seqno, Map<String, List<String>> devicesByHost) implements CborSerializable {
+        public Reread {
+            Map<String, List<String>> copy = new java.util.TreeMap<>();
+            devicesByHost.forEach((h, d) -> copy.put(h, List.copyOf(d)));
+            devicesByHost = java.util.Collections.unmodifiableMap(copy);
+        }
+    }
+
+    /** Where a node's subscriber hands the re-read requests addressed to the cluster (each node picks its own). */
+    public interface RereadSink {
+        void requested(String aggregateKey, Reread reread);
     }
 
     private CacheUpdates() {
@@ -62,16 +85,25 @@ public final class CacheUpdates {
 
     /** Subscribes {@code cache} to every aggregate's pushes; {@code name} must be unique on the node. */
     public static void subscribe(ActorSystem<?> system, NodeReadCache cache, String name) {
+        subscribe(system, cache, name, null);
+    }
+
+    /** As {@link #subscribe(ActorSystem, NodeReadCache, String)}, handing re-read requests to {@code rereads} too. */
+    public static void subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
         ActorRef<Topic.Command<Update>> topic = topic(system, "aggregate-updates-" + name);
-        ActorRef<Update> subscriber = system.systemActorOf(subscriber(cache), "aggregate-cache-" + name, Props.empty());
+        ActorRef<Update> subscriber = system.systemActorOf(subscriber(cache, rereads), "aggregate-cache-" + name, Props.empty());
         topic.tell(Topic.subscribe(subscriber));
     }
 
-    private static Behavior<Update> subscriber(NodeReadCache cache) {
+    private static Behavior<Update> subscriber(NodeReadCache cache, RereadSink rereads) {
         return Behaviors.receiveMessage(u -> {
             if (u.state() == null) {
                 cache.announce(u.aggregateKey(), u.version());
             } else {
+                // The request first: once the state is visible, queries must already find the re-read pending.
+                if (u.reread() != null && rereads != null) {
+                    rereads.requested(u.aggregateKey(), u.reread());
+                }
                 cache.push(u.aggregateKey(), u.state());
             }
             return Behaviors.same();

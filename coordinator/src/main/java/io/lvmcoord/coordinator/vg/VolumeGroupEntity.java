@@ -70,7 +70,9 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private final Outlets outlets;
     /** Names this entity has claimed in the index since it started (recovery re-claims them all). */
     private final java.util.SortedSet<String> claimed = new java.util.TreeSet<>();
-    /** Parses the held texts once each for name claims; reads whatever state was handed to it last. */
+    /** The highest seqno any host has reported to this incarnation (re-read requests go out when it rises). */
+    private long newestSeqno;
+    /** Parses the held texts once each (names, convergence); reads whatever state was handed to it last. */
     private VgState parsedFrom = VgState.EMPTY;
     private final io.lvmcoord.scan.report.PvReports.TextParser parser =
             new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k));
@@ -140,18 +142,41 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     private void afterPersist(VgState state) {
+        observe(state);
         if (outlets.updates() != null) {
-            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state)));
+            Convergence c = Convergence.of(state, parser);
+            // A newer seqno than any host showed before: a write happened on the reporting host, and
+            // every other host holding this VG's PVs reads stale metadata until it re-reads them.
+            CacheUpdates.Reread reread = c.newest() > newestSeqno && !c.converged() ? new CacheUpdates.Reread(c.newest(), c.behind()) : null;
+            newestSeqno = Math.max(newestSeqno, c.newest());
+            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state, reread)));
         }
         claimNames(state);
+    }
+
+    private void afterRecovery(VgState state) {
+        observe(state);
+        Convergence c = Convergence.of(state, parser);
+        newestSeqno = c.newest();
+        if (outlets.updates() != null && !c.converged()) {
+            // The asks of the previous incarnation (a crashed or moved shard) may never have been
+            // delivered: ask the hosts still behind again. Hosts that already re-read at this seqno skip it.
+            outlets.updates().tell(Topic.publish(CacheUpdates.Update.published(outlets.cacheKey(), state,
+                    new CacheUpdates.Reread(c.newest(), c.behind()))));
+        }
+        claimNames(state);
+    }
+
+    /** Points the text parser at {@code state}'s texts (parses are kept for texts still held). */
+    private void observe(VgState state) {
+        parsedFrom = state;
+        parser.retain(state.texts().stream().map(StoredText::key).toList());
     }
 
     private void claimNames(VgState state) {
         if (outlets.names() == null) {
             return;
         }
-        parsedFrom = state;
-        parser.retain(state.texts().stream().map(StoredText::key).toList());
         java.util.SortedSet<String> now = state.names(parser);
         for (String gone : new java.util.ArrayList<>(claimed)) {
             if (!now.contains(gone)) {
@@ -169,7 +194,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     @Override
     public SignalHandler<VgState> signalHandler() {
         // Claims are fire-and-forget; re-claiming after every recovery repairs one lost in a crash.
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::claimNames).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::afterRecovery).build();
     }
 
     @Override

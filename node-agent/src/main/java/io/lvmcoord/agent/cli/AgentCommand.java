@@ -28,8 +28,20 @@ public final class AgentCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--devices-dir", paramLabel = "DIR",
-            description = "Treat each regular file in DIR as a device and follow DIR's changes (demos, tests). [lvmcoord.agent.devices-dir]")
-    Path devicesDir;
+            description = "Treat each regular file in DIR as a device and follow DIR's changes (demos, tests); repeatable. "
+                    + "[lvmcoord.agent.devices-dir]")
+    List<Path> devicesDirs = new ArrayList<>();
+
+    @Option(names = "--no-watch-devices", negatable = false,
+            description = "Do not follow writes with inotify: only pvscan notifications, the cluster's re-read requests and "
+                    + "reconcile rescans cause reads (a shared disk's writes from other hosts are never seen locally anyway). "
+                    + "[lvmcoord.agent.watch-devices = off]")
+    boolean noWatchDevices;
+
+    @Option(names = "--exit-on-stdin-eof",
+            description = "Exit when standard input closes (a supervising process that dies takes the agent with it; used by "
+                    + "the multi-JVM tests).")
+    boolean exitOnStdinEof;
 
     @Option(names = "--devices", paramLabel = "D1,D2,...", split = ",",
             description = "Exactly these devices or image files, as lvm2's --devices. [lvmcoord.agent.devices]")
@@ -64,8 +76,12 @@ public final class AgentCommand implements Callable<Integer> {
     /** The flags given, as config overrides. */
     Config overrides() {
         Config c = ConfigFactory.empty();
-        if (devicesDir != null) {
-            c = c.withValue("lvmcoord.agent.devices-dir", ConfigValueFactory.fromAnyRef(devicesDir.toAbsolutePath().toString()));
+        if (!devicesDirs.isEmpty()) {
+            c = c.withValue("lvmcoord.agent.devices-dir", ConfigValueFactory.fromIterable(
+                    devicesDirs.stream().map(d -> d.toAbsolutePath().toString()).toList()));
+        }
+        if (noWatchDevices) {
+            c = c.withValue("lvmcoord.agent.watch-devices", ConfigValueFactory.fromAnyRef(false));
         }
         if (!devices.isEmpty()) {
             c = c.withValue("lvmcoord.agent.devices", ConfigValueFactory.fromIterable(devices));
@@ -97,9 +113,11 @@ public final class AgentCommand implements Callable<Integer> {
             err.println("lvmcoord agent: config file " + config + " does not exist");
             return ReportCommand.EXIT_USAGE;
         }
-        if (devicesDir != null && !Files.isDirectory(devicesDir)) {
-            err.println("lvmcoord agent: --devices-dir " + devicesDir + " is not a directory");
-            return ReportCommand.EXIT_USAGE;
+        for (Path devicesDir : devicesDirs) {
+            if (!Files.isDirectory(devicesDir)) {
+                err.println("lvmcoord agent: --devices-dir " + devicesDir + " is not a directory");
+                return ReportCommand.EXIT_USAGE;
+            }
         }
         Agent agent;
         try {
@@ -109,6 +127,21 @@ public final class AgentCommand implements Callable<Integer> {
             return ReportCommand.EXIT_FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "lvmcoord-shutdown"));
+        if (exitOnStdinEof) {
+            Thread stdin = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // Input is ignored; only its end matters.
+                    }
+                } catch (java.io.IOException e) {
+                    // A broken pipe is an end too.
+                }
+                err.println("lvmcoord agent: standard input closed, exiting");
+                System.exit(0);
+            }, "lvmcoord-stdin-watch");
+            stdin.setDaemon(true);
+            stdin.start();
+        }
         agent.awaitTermination();
         return 0;
     }

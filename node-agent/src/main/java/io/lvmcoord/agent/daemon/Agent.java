@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.discovery.CompositeSource;
 import io.lvmcoord.agent.discovery.DeviceListSource;
 import io.lvmcoord.agent.discovery.DeviceSource;
 import io.lvmcoord.agent.discovery.DirectorySource;
@@ -25,6 +26,7 @@ import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
+import io.lvmcoord.coordinator.vg.NodeRereads;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
@@ -62,6 +64,8 @@ import java.util.concurrent.TimeUnit;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     public static final String SYSTEM_NAME = "lvmcoord";
+    /** Cluster role carrying a member's node name. */
+    public static final String NODE_ROLE_PREFIX = "node:";
 
     private final ActorSystem<Void> system;
     private final AgentSettings settings;
@@ -74,12 +78,14 @@ public final class Agent implements AutoCloseable {
     private final NodeReadCache cache;
     private final NodeReporter reporter;
     private final QueryService query;
+    private final ClusterView views;
+    private final NodeRereads rereads;
     private final long startedNanos = System.nanoTime();
     private volatile boolean ready;
 
     private Agent(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher,
                   ScanLoop loop, UnixHttpServer api, LoopbackHttpServer metrics, NodeReadCache cache, NodeReporter reporter,
-                  QueryService query) {
+                  QueryService query, ClusterView views, NodeRereads rereads) {
         this.system = system;
         this.settings = settings;
         this.source = source;
@@ -91,6 +97,8 @@ public final class Agent implements AutoCloseable {
         this.cache = cache;
         this.reporter = reporter;
         this.query = query;
+        this.views = views;
+        this.rereads = rereads;
     }
 
     /**
@@ -108,6 +116,10 @@ public final class Agent implements AutoCloseable {
             cluster = cluster.withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(s.clusterHost()));
         }
         cluster = cluster.withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(s.clusterPort()));
+        // The node's name travels with its membership, so any member can say which host is where.
+        List<String> roles = new ArrayList<>(merged.getStringList("pekko.cluster.roles"));
+        roles.add(NODE_ROLE_PREFIX + s.nodeName());
+        cluster = cluster.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
         return JournalSettings.apply(cluster.withFallback(merged));
     }
 
@@ -136,25 +148,29 @@ public final class Agent implements AutoCloseable {
             }
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
-            CacheUpdates.subscribe(system, cache, "agent");
+            ScanLoop[] loopRef = new ScanLoop[1];
+            // Re-reads go through the scan loop like pvscan notifications (loop created below; requests
+            // arriving before it starts are kept as dirty devices and covered by the start-up scan).
+            NodeRereads rereads = new NodeRereads(settings.nodeName(), 
+                    devices -> loopRef[0] == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : loopRef[0].notify(devices, false));
+            CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
             ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)));
             NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout(), views);
             QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
+            query.waitForRereads(settings.nodeName(), rereads);
 
             int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), 16).toCompletableFuture()
                     .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
             reporter.adoptFromCache();
             cache.addListener(v -> reporter.recheckWaiters());
+            cache.addListener(rereads::stateTaken);
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
-            DeviceSource source = settings.devicesDir() != null ? new DirectorySource(settings.devicesDir())
-                    : !settings.devices().isEmpty() ? new DeviceListSource(settings.devices())
-                    : new SysfsSource(DiscoverySettings.from(config));
+            DeviceSource source = sourceFor(settings, config);
             ScanSettings scan = ScanSettings.from(config);
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
-            ScanLoop[] loopRef = new ScanLoop[1];
-            PvNodeWatcher watcher = new PvNodeWatcher(e -> loopRef[0].offer(e));
+            PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(e -> loopRef[0].offer(e)) : null;
             LatencyHistogram batchLatency = new LatencyHistogram();
             ScanLoop loop = new ScanLoop(source, scanner, reporter, watcher, settings, scan.limits().deadline(), batchLatency);
             loopRef[0] = loop;
@@ -173,7 +189,7 @@ public final class Agent implements AutoCloseable {
                                 : HttpResponse.json(503, "{\"ready\": false}"))
                         .build());
             }
-            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query);
+            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query, views, rereads);
             self[0] = agent;
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal, devices: " + source.describe() + ")");
@@ -196,6 +212,15 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private static DeviceSource sourceFor(AgentSettings settings, Config config) {
+        if (!settings.devicesDirs().isEmpty()) {
+            List<DeviceSource> dirs = new ArrayList<>();
+            settings.devicesDirs().forEach(d -> dirs.add(new DirectorySource(d, settings.watchDevices())));
+            return dirs.size() == 1 ? dirs.get(0) : new CompositeSource(dirs);
+        }
+        return !settings.devices().isEmpty() ? new DeviceListSource(settings.devices()) : new SysfsSource(DiscoverySettings.from(config));
+    }
+
     public Path socketPath() {
         return api.socketPath();
     }
@@ -206,11 +231,9 @@ public final class Agent implements AutoCloseable {
 
     String statusJson() {
         Cluster cluster = Cluster.get(system);
-        StringBuilder members = new StringBuilder("[");
-        cluster.state().getMembers().forEach(m -> members.append(members.length() > 1 ? ", " : "").append("{\"address\": ")
-                .append(JsonText.quote(m.address().toString())).append(", \"status\": ").append(JsonText.quote(m.status().toString()))
-                .append(", \"reachable\": ").append(!cluster.state().getUnreachable().contains(m)).append('}'));
-        members.append(']');
+        ClusterStatus cs = ClusterStatus.of(system, settings.askTimeout().compareTo(java.time.Duration.ofSeconds(2)) < 0
+                ? settings.askTimeout() : java.time.Duration.ofSeconds(2));
+        NodeRereads.Stats rr = rereads.stats();
         ScanLoop.Stats s = loop.stats();
         var io = scanner.scheduler().stats();
         QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
@@ -220,7 +243,11 @@ public final class Agent implements AutoCloseable {
                 + ", \"up\": " + (cluster.selfMember().status() == MemberStatus.up())
                 + ", \"ready\": " + ready
                 + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
-                + ", \"members\": " + members
+                + ", \"members\": " + cs.membersJson()
+                + ", \"shards\": " + cs.shardsJson()
+                + ", \"vgs\": " + cs.vgsJson(cache.snapshot(), rereads, views)
+                + ", \"rereads\": {\"requested\": " + rr.requested() + ", \"batches\": " + rr.batches() + ", \"devices\": "
+                + rr.devices() + "}"
                 + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())
                 + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporter.devices().size()
                 + ", \"pv_nodes_watched\": " + s.watchedPvNodes() + ", \"faults\": " + s.faults() + "}"
@@ -271,7 +298,9 @@ public final class Agent implements AutoCloseable {
         closeQuietly(metrics);
         loop.close();
         closeQuietly(source);
-        watcher.close();
+        if (watcher != null) {
+            watcher.close();
+        }
         scanner.close();
         system.terminate();
         try {

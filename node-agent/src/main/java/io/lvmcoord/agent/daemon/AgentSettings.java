@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code lvmcoord.agent} (see reference.conf). */
-public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, Path devicesDir,
-                            List<String> devices, Duration pendingWait, Duration askTimeout, Duration coalesceWindow,
-                            int maxPendingDevices, Duration reconcileMin, Duration reconcileMax, Duration startScanDelay) {
+public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, List<Path> devicesDirs,
+                            List<String> devices, boolean watchDevices, Duration pendingWait, Duration askTimeout,
+                            Duration coalesceWindow, int maxPendingDevices, Duration reconcileMin, Duration reconcileMax,
+                            Duration startScanDelay) {
 
     public AgentSettings {
         seeds = List.copyOf(seeds);
+        devicesDirs = List.copyOf(devicesDirs);
         devices = List.copyOf(devices);
         if (reconcileMin.compareTo(reconcileMax) > 0) {
             throw new IllegalArgumentException("lvmcoord.agent.reconcile-min-interval (" + reconcileMin
@@ -31,10 +33,12 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
         if (node.isBlank()) {
             node = hostName();
         }
-        String dir = c.getString("devices-dir");
+        // One directory as a string (the common case) or several as a list.
+        List<String> dirs = c.getValue("devices-dir").valueType() == com.typesafe.config.ConfigValueType.LIST
+                ? c.getStringList("devices-dir") : List.of(c.getString("devices-dir"));
         return new AgentSettings(node, c.getString("cluster-host"), c.getInt("cluster-port"), c.getStringList("seeds"),
-                dir.isBlank() ? null : Path.of(dir), c.getStringList("devices"), c.getDuration("pending-wait"),
-                c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
+                dirs.stream().filter(d -> !d.isBlank()).map(Path::of).toList(), c.getStringList("devices"),
+                c.getBoolean("watch-devices"), c.getDuration("pending-wait"), c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
                 c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"));
     }
 

@@ -57,6 +57,8 @@ public final class ScanLoop implements AutoCloseable {
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Set<String> gone = new LinkedHashSet<>();
     private boolean full;
+    /** Kernel or directory events arrived since the last batch (only those are worth a coalescing pause). */
+    private boolean eventsPending;
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private long nextReconcileNanos;
     private Duration reconcileInterval;
@@ -101,6 +103,7 @@ public final class ScanLoop implements AutoCloseable {
     public void offer(DeviceEvent event) {
         events.incrementAndGet();
         synchronized (lock) {
+            eventsPending = true;
             if (event instanceof DeviceEvent.Changed c) {
                 markDirty(c.device());
             } else if (event instanceof DeviceEvent.Removed r) {
@@ -180,6 +183,7 @@ public final class ScanLoop implements AutoCloseable {
             Set<String> changed;
             Set<String> removed;
             boolean doFull;
+            boolean pause;
             List<CompletableFuture<Void>> batchWaiters;
             try {
                 synchronized (lock) {
@@ -194,10 +198,15 @@ public final class ScanLoop implements AutoCloseable {
                     if (!running) {
                         return;
                     }
+                    pause = eventsPending;
                 }
-                // Let the rest of a storm arrive before taking the batch.
-                Thread.sleep(settings.coalesceWindow().toMillis());
+                // Let the rest of a storm arrive before taking the batch. Notifications and re-read
+                // requests come batched by their senders and someone waits for them: no pause.
+                if (pause) {
+                    Thread.sleep(settings.coalesceWindow().toMillis());
+                }
                 synchronized (lock) {
+                    eventsPending = false;
                     changed = new LinkedHashSet<>(dirty);
                     removed = new LinkedHashSet<>(gone);
                     doFull = full;

@@ -27,18 +27,25 @@ public final class DirectorySource implements DeviceSource {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final Path dir;
+    private final boolean watch;
     private final DeviceOpener opener = new DeviceOpener();
     private volatile boolean running;
     private Thread watcher;
     private Inotify inotify;
 
     public DirectorySource(Path dir) {
+        this(dir, true);
+    }
+
+    /** With {@code watch} false the directory is only listed (rescans, notifications), never watched. */
+    public DirectorySource(Path dir, boolean watch) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.watch = watch;
     }
 
     @Override
     public String describe() {
-        return "regular files in " + dir + " (inotify)";
+        return "regular files in " + dir + (watch ? " (inotify)" : " (not watched)");
     }
 
     @Override
@@ -73,6 +80,9 @@ public final class DirectorySource implements DeviceSource {
 
     @Override
     public synchronized void start(Consumer<DeviceEvent> sink) throws IOException {
+        if (!watch) {
+            return;
+        }
         try {
             inotify = Inotify.open();
             inotify.addWatch(dir.toString(), MASK);
