@@ -20,21 +20,12 @@ import java.util.concurrent.CompletionStage;
  * states. When a device's report moves to another aggregate (a PV joined a VG, a VG was
  * removed), the old aggregate is told to forget it. The returned stage completes when every
  * report has been persisted (acknowledge after durable).
- *
- * <p>Asks to entities are sent again when an attempt goes unanswered ({@link ReportingSettings}):
- * a message routed to a shard's home in the seconds before that node crashed is lost, and
- * sharding re-homes the shard once the node is downed without resending it. Without a second
- * attempt a report would wait out the whole ask timeout though its entity was back in seconds.
- * Every command asked here is idempotent (a report already held and a device already forgotten
- * persist nothing; a state read reads), so an attempt that did arrive and is answered late is
- * harmless.
  */
 public final class NodeReporter {
     private final ActorSystem<?> system;
     private final String node;
     private final NodeReadCache cache;
     private final Duration askTimeout;
-    private final Duration attemptTimeout;
     private final ClusterView views;
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -53,7 +44,6 @@ public final class NodeReporter {
         this.node = node;
         this.cache = cache;
         this.askTimeout = askTimeout;
-        this.attemptTimeout = ReportingSettings.from(system.settings().config()).attemptTimeout();
         this.views = views;
     }
 
@@ -176,8 +166,7 @@ public final class NodeReporter {
     private CompletableFuture<Void> ask(ReportRouting.Target target,
                                         org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<VolumeGroupEntity.Ack>>, VolumeGroupEntity.Command> msg) {
         var entity = VgSharding.entity(system, target);
-        long deadline = System.nanoTime() + askTimeout.toNanos();
-        return this.<StatusReply<VolumeGroupEntity.Ack>>askAgainUntil(entity, msg, deadline)
+        return entity.<StatusReply<VolumeGroupEntity.Ack>>ask(msg, askTimeout).toCompletableFuture()
                 .thenApply(reply -> reply.getValue())
                 .thenApply(ack -> {
                     if (ack.changed()) {
@@ -185,25 +174,10 @@ public final class NodeReporter {
                     }
                     return ack;
                 })
-                .thenCompose(ack -> this.<VgState>askAgainUntil(entity, VolumeGroupEntity.GetState::new, System.nanoTime() + askTimeout.toNanos()))
+                .thenCompose(ack -> entity.<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout).toCompletableFuture())
                 // The entity also pushes this version to every node's cache; reading it here as well gives
                 // the reporting node read-your-writes without waiting for the topic.
                 .thenAccept(state -> cache.push(CacheUpdates.key(target), state));
-    }
-
-    /** Asks {@code entity}, sending the message again after each unanswered attempt until {@code deadline} (System.nanoTime). */
-    private <R> CompletableFuture<R> askAgainUntil(org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<VolumeGroupEntity.Command> entity,
-                                                   org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<R>, VolumeGroupEntity.Command> msg,
-                                                   long deadline) {
-        long left = deadline - System.nanoTime();
-        Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, attemptTimeout.toNanos())));
-        return entity.<R>ask(msg, attempt).toCompletableFuture().exceptionallyCompose(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof java.util.concurrent.TimeoutException && deadline - System.nanoTime() > 0) {
-                return askAgainUntil(entity, msg, deadline);
-            }
-            return CompletableFuture.failedFuture(cause);
-        });
     }
 
     /** This node's view from the cache, through the shared (remembering) cluster view. */
