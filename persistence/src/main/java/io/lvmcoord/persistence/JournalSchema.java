@@ -26,8 +26,22 @@ public final class JournalSchema {
 
     /** Blocking variant for start-up paths that must not serve before the schema exists. */
     public static void ensureNow(ClassicActorSystemProvider system, JournalSettings settings, Duration timeout) throws Exception {
-        if (settings.createSchema()) {
-            ensure(system, settings).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!settings.createSchema()) {
+            return;
+        }
+        // Nodes of a cluster starting together race to create the shared tables: "create if not
+        // exists" is not atomic across servers' catalogs, so a loser sees a duplicate. The tables
+        // exist then; the retry finds them and does nothing.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ensure(system, settings).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                Thread.sleep(200L * attempt);
+            }
         }
     }
 }

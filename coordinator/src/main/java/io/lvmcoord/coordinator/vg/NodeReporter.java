@@ -27,6 +27,8 @@ public final class NodeReporter {
     private final NodeReadCache cache;
     private final Duration askTimeout;
     private final ClusterView views;
+    /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
+    static final Duration ATTEMPT = Duration.ofSeconds(2);
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -166,7 +168,8 @@ public final class NodeReporter {
     private CompletableFuture<Void> ask(ReportRouting.Target target,
                                         org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<VolumeGroupEntity.Ack>>, VolumeGroupEntity.Command> msg) {
         var entity = VgSharding.entity(system, target);
-        return entity.<StatusReply<VolumeGroupEntity.Ack>>ask(msg, askTimeout).toCompletableFuture()
+        long deadline = System.nanoTime() + askTimeout.toNanos();
+        return retrying(entity, msg, deadline)
                 .thenApply(reply -> reply.getValue())
                 .thenApply(ack -> {
                     if (ack.changed()) {
@@ -174,10 +177,41 @@ public final class NodeReporter {
                     }
                     return ack;
                 })
-                .thenCompose(ack -> entity.<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout).toCompletableFuture())
+                .thenCompose(ack -> retrying(entity, VolumeGroupEntity.GetState::new, deadline))
                 // The entity also pushes this version to every node's cache; reading it here as well gives
                 // the reporting node read-your-writes without waiting for the topic.
                 .thenAccept(state -> cache.push(CacheUpdates.key(target), state));
+    }
+
+    /**
+     * Asks with attempts of at most {@link #ATTEMPT}, until {@code deadline}. When the node
+     * hosting a shard dies, messages routed to it before it is downed are lost, not failed; a
+     * fresh attempt after the shard moved reaches the new incarnation. Reports and forgets are
+     * idempotent (a repeated report writes nothing), so a retry of one that did land is harmless.
+     */
+    private <T> CompletableFuture<T> retrying(org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<VolumeGroupEntity.Command> entity,
+                                              org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<T>, VolumeGroupEntity.Command> msg,
+                                              long deadline) {
+        long left = deadline - System.nanoTime();
+        Duration attempt = Duration.ofNanos(Math.max(1_000_000L, Math.min(left, ATTEMPT.toNanos())));
+        return entity.<T>ask(msg, attempt).toCompletableFuture().handle((reply, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            if (isTimeout(failure) && System.nanoTime() < deadline) {
+                return retrying(entity, msg, deadline);
+            }
+            return CompletableFuture.<T>failedFuture(failure);
+        }).thenCompose(f -> f);
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** This node's view from the cache, through the shared (remembering) cluster view. */

@@ -58,6 +58,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--node-name", paramLabel = "N", description = "This node's name (default: host name; env LVMCOORD_NODE_NAME). [lvmcoord.agent.node-name]")
     String nodeName;
 
+    @Option(names = "--cluster-host", paramLabel = "HOST",
+            description = "Address other agents reach this one on (default 127.0.0.1: a node alone; env LVMCOORD_CLUSTER_HOST). "
+                    + "[lvmcoord.agent.cluster-host]")
+    String clusterHost;
+
     @Option(names = "--cluster-port", paramLabel = "P", description = "Cluster transport port (default 0 = any). [lvmcoord.agent.cluster-port]")
     Integer clusterPort;
 
@@ -94,6 +99,9 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (nodeName != null) {
             c = c.withValue("lvmcoord.agent.node-name", ConfigValueFactory.fromAnyRef(nodeName));
+        }
+        if (clusterHost != null) {
+            c = c.withValue("lvmcoord.agent.cluster-host", ConfigValueFactory.fromAnyRef(clusterHost));
         }
         if (clusterPort != null) {
             c = c.withValue("lvmcoord.agent.cluster-port", ConfigValueFactory.fromAnyRef(clusterPort));

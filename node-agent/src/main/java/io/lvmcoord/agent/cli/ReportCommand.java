@@ -78,6 +78,10 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "N", description = "Report as node N sees it (agent mode; default: the agent's node).")
     String node;
 
+    @Option(names = "--all-nodes", description = "Report as every node of the cluster sees it: each node's report under a "
+            + "\"Node N:\" line (JSON: {\"nodes\": {N: report}}); warnings name their node (agent mode).")
+    boolean allNodes;
+
     @picocli.CommandLine.Parameters(paramLabel = "VG", arity = "0..*", description = "Only these VGs (agent mode).")
     List<String> vgNames = new ArrayList<>();
 
@@ -102,6 +106,10 @@ abstract class ReportCommand implements Callable<Integer> {
         }
         if (!vgNames.isEmpty()) {
             err.println("  " + spec.name() + ": naming VGs is supported when the agent answers; in direct mode name the devices instead.");
+            return EXIT_USAGE;
+        }
+        if (node != null || allNodes) {
+            err.println("  " + spec.name() + ": --node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only.");
             return EXIT_USAGE;
         }
         ReportRequest.Format format;

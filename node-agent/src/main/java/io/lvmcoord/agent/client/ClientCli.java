@@ -130,6 +130,8 @@ public final class ClientCli {
         Args args = new Args(argv);
         StringBuilder q = new StringBuilder("/v1/").append(cmd).append("?format=basic");
         String format = "basic";
+        boolean oneNode = false;
+        boolean allNodes = false;
         while (args.more()) {
             String t = args.next();
             if (!t.startsWith("-")) {
@@ -165,10 +167,20 @@ public final class ClientCli {
                 case "--separator" -> q.append("&separator=").append(enc(args.value(n, t)));
                 case "--aligned" -> q.append("&aligned=1");
                 case "--binary" -> q.append("&binary=1");
-                case "--node" -> q.append("&node=").append(enc(args.value(n, t)));
+                case "--node" -> {
+                    q.append("&node=").append(enc(args.value(n, t)));
+                    oneNode = true;
+                }
+                case "--all-nodes" -> {
+                    q.append("&all_nodes=1");
+                    allNodes = true;
+                }
                 case "--socket" -> args.socket = Path.of(args.value(n, t));
                 default -> throw new UsageException("unknown option " + t);
             }
+        }
+        if (oneNode && allNodes) {
+            throw new UsageException("--node and --all-nodes exclude each other");
         }
         if (cmd.equals("pvs") && !args.positional.isEmpty()) {
             throw new UsageException("naming PVs is not supported by the agent yet; use --devices for direct mode");

@@ -177,7 +177,8 @@ public final class Agent implements AutoCloseable {
 
             ApiSettings apiSettings = ApiSettings.from(config);
             Agent[] self = new Agent[1];
-            ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait());
+            ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait(),
+                    () -> self[0].nodeNames());
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
@@ -260,6 +261,24 @@ public final class Agent implements AutoCloseable {
                 + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
                 + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
                 + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
+    }
+
+    /** Every host by name: cluster members (their node role) and hosts the cached aggregates hold reports of. */
+    List<String> nodeNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        names.add(settings.nodeName());
+        Cluster.get(system).state().getMembers().forEach(m -> {
+            String n = ClusterStatus.nodeOf(m);
+            if (!n.isEmpty()) {
+                names.add(n);
+            }
+        });
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                names.addAll(v.state().reports().keySet());
+            }
+        }
+        return List.copyOf(names);
     }
 
     String metricsText(LatencyHistogram batchLatency) {

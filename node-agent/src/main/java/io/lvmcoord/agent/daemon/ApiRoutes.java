@@ -47,8 +47,12 @@ public final class ApiRoutes {
     private final ScanLoop loop;
     private final Supplier<String> status;
     private final Duration maxWait;
+    private final Supplier<List<String>> nodes;
 
-    public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait) {
+    /** {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes. */
+    public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
+                     Supplier<List<String>> nodes) {
+        this.nodes = nodes;
         this.node = node;
         this.query = query;
         this.reporter = reporter;
@@ -99,6 +103,9 @@ public final class ApiRoutes {
         }
         ReportRequest req = new ReportRequest(type, all(r, "o"), all(r, "O"), flag(r, "all"), units, !flag(r, "noheadings"),
                 r.queryParam("separator").orElse(null), flag(r, "aligned"), flag(r, "binary"), format);
+        if (flag(r, "all_nodes")) {
+            return allNodes(req, all(r, "vg"));
+        }
         String who = r.queryParam("node").orElse(node);
         QueryService.Answer a;
         try {
@@ -115,6 +122,50 @@ public final class ApiRoutes {
                 .withHeader(FAILED, Boolean.toString(a.failed()))
                 .withHeader(WARNINGS, jsonArray(a.warnings()))
                 .withHeader("X-Lvmcoord-Node", who);
+    }
+
+    /**
+     * The report as every host sees it: basic format prints each host's report under a
+     * "Node NAME:" line; JSON gives {"nodes": {NAME: lvm2's report object}}. Warnings are prefixed
+     * with the host they concern; the answer failed if any host's did.
+     */
+    private HttpResponse allNodes(ReportRequest req, List<String> vgNames) throws Exception {
+        StringBuilder body = new StringBuilder(req.format() == ReportRequest.Format.JSON ? "{\"nodes\": {" : "");
+        List<String> warnings = new ArrayList<>();
+        boolean failed = false;
+        boolean stale = false;
+        long version = 0;
+        boolean first = true;
+        for (String host : nodes.get()) {
+            QueryService.Answer a;
+            try {
+                a = query.report(req, host, vgNames).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof QueryService.BadQuery bq) {
+                    return HttpResponse.error(400, bq.getMessage());
+                }
+                throw e;
+            }
+            a.warnings().forEach(w -> warnings.add("node " + host + ": " + w));
+            failed |= a.failed();
+            stale |= a.view().mayBeStale();
+            version = Math.max(version, a.view().version());
+            if (req.format() == ReportRequest.Format.JSON) {
+                body.append(first ? "\n" : ",\n").append("  ").append(JsonText.quote(host)).append(": ").append(a.text().strip());
+            } else {
+                body.append(first ? "" : "\n").append("Node ").append(host).append(":\n").append(a.text());
+            }
+            first = false;
+        }
+        if (req.format() == ReportRequest.Format.JSON) {
+            body.append("\n}}\n");
+        }
+        HttpResponse.Complete resp = req.format() == ReportRequest.Format.JSON ? HttpResponse.json(200, body.toString())
+                : HttpResponse.text(200, body.toString());
+        return resp.withHeader(VERSION, Long.toString(version))
+                .withHeader(MAY_BE_STALE, Boolean.toString(stale))
+                .withHeader(FAILED, Boolean.toString(failed))
+                .withHeader(WARNINGS, jsonArray(warnings));
     }
 
     static String jsonArray(List<String> items) {
@@ -213,7 +264,13 @@ public final class ApiRoutes {
                 .append(", \"missing_pvs\": ").append(g.missingPvCount()).append('}'));
         vgs.append(']');
         List<String> devices = new ArrayList<>(v.state().reports().getOrDefault(node, java.util.Map.of()).keySet());
+        // Per-host convergence: the newest seqno each host's reports show, and whether all agree.
+        io.lvmcoord.coordinator.vg.Convergence c = io.lvmcoord.coordinator.vg.Convergence.of(v.state());
+        StringBuilder hosts = new StringBuilder("{");
+        c.seqnoByHost().forEach((h, seq) -> hosts.append(hosts.length() > 1 ? ", " : "").append(JsonText.quote(h)).append(": ").append(seq));
+        hosts.append('}');
         return "{\"aggregate\": " + JsonText.quote(v.aggregateKey()) + ", \"version\": " + v.version() + ", \"vgs\": " + vgs
-                + ", \"devices\": " + jsonArray(devices) + ", \"nodes\": " + jsonArray(new ArrayList<>(v.state().reports().keySet())) + "}";
+                + ", \"devices\": " + jsonArray(devices) + ", \"nodes\": " + jsonArray(new ArrayList<>(v.state().reports().keySet()))
+                + ", \"seqno_by_host\": " + hosts + ", \"converged\": " + c.converged() + "}";
     }
 }
