@@ -190,12 +190,15 @@ final class ClusterHarness implements AutoCloseable {
                 // Reads only on notification or request: a reconcile rescan would hide a missed re-read.
                 "-Dlvmcoord.agent.reconcile-min-interval=10m", "-Dlvmcoord.agent.reconcile-max-interval=10m",
                 "-Dlvmcoord.agent.aeron-dir=" + aeronDir(name),
+                // The harness is one uid polling each node every few ms to time propagation: far past the
+                // per-uid cap (50/s) meant for users, which would answer it 429.
+                "-Dlvmcoord.api.rate-per-second=0",
                 // Membership, sharding and persistence at INFO, timestamped: the log is how a failure here is diagnosed.
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-Dorg.slf4j.simpleLogger.showLogName=true",
                 "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",
                 "--socket", n.socket.toString(), "--state-dir", n.stateDir.toString(), "--node-name", name,
-                "--cluster-port", Integer.toString(n.port), "--devices-dir", san.toString(), "--devices-dir", n.privateDir.toString(),
+                "--cluster-host", HOST, "--cluster-port", Integer.toString(n.port), "--devices-dir", san.toString(), "--devices-dir", n.privateDir.toString(),
                 "--no-watch-devices", "--exit-on-stdin-eof"));
         for (Node seed : nodes.values()) {
             cmd.addAll(List.of("--seed", HOST + ":" + seed.port));
@@ -328,18 +331,27 @@ final class ClusterHarness implements AutoCloseable {
         return up;
     }
 
-    /** Waits until {@code node} serves {@code seqno} (or more, when {@code orAbove}) for {@code vg}; returns what it served. */
+    /** Waits until {@code node} serves {@code seqno} or more for {@code vg}; returns what it served. */
     long awaitSeqno(String node, String vg, long seqno, Duration timeout) throws InterruptedException {
         long until = System.nanoTime() + timeout.toNanos();
-        OptionalLong last = OptionalLong.empty();
+        Run last = null;
+        String lastServed = "none";
+        int failed = 0;
         while (System.nanoTime() < until) {
-            last = seqno(node, vg);
-            if (last.isPresent() && last.getAsLong() >= seqno) {
-                return last.getAsLong();
+            last = cli(node, "vgs", "--noheadings", "-o", "vg_seqno", vg);
+            String s = last.out().trim();
+            if (last.exit() == 0 && s.matches("\\d+")) {
+                if (Long.parseLong(s) >= seqno) {
+                    return Long.parseLong(s);
+                }
+                lastServed = s + (last.mayBeStale() ? " (may be stale)" : "");
+            } else {
+                failed++;
             }
             Thread.sleep(5);
         }
-        throw new AssertionError(node + " did not serve " + vg + " at seqno " + seqno + " within " + timeout + "; last: " + last);
+        throw new AssertionError(node + " did not serve " + vg + " at seqno " + seqno + " within " + timeout + " (" + failed
+                + " queries failed, last seqno served " + lastServed + "); last answer: exit " + last.exit() + ", out [" + last.out().trim() + "], err [" + last.err().trim() + "]");
     }
 
     /** The node hosting the shard of a VG's entity, per {@code asker}'s status (empty while unallocated). */
@@ -373,6 +385,27 @@ final class ClusterHarness implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("pvscan", "--cache"));
         args.addAll(sanDevices());
         return cli(node, args.toArray(String[]::new));
+    }
+
+    /** A notification's outcome after retries: the last answer, the attempts made, the time to it. */
+    record Ack(Run last, int attempts, long millis) {
+        boolean acknowledged() {
+            return last.exit() == 0;
+        }
+    }
+
+    /**
+     * {@code pvscan --cache} of sanvg's devices on {@code node}, repeated while it fails, as a
+     * host would retry, until {@code limit} has passed since {@code sinceNanos}.
+     */
+    Ack pvscanSanUntilAcknowledged(String node, long sinceNanos, Duration limit) {
+        Run r;
+        int attempts = 0;
+        do {
+            attempts++;
+            r = pvscanSan(node);
+        } while (r.exit() != 0 && System.nanoTime() - sinceNanos < limit.toNanos());
+        return new Ack(r, attempts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos));
     }
 
     /** Device paths of sanvg in the SAN (pv_name as agents report it). */

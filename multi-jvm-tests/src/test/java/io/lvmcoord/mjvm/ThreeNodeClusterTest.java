@@ -170,21 +170,15 @@ class ThreeNodeClusterTest {
 
         long kill = System.nanoTime();
         String writer = survivors.get(0);
-        ClusterHarness.Run w = null;
-        int attempts = 0;
-        long ackMillis = -1;
+        ClusterHarness.Ack ack = null;
         long servedMillis = -1;
         try {
             cluster.kill9(host);
             killed = host;
             cluster.installState(++onSan);
-            // The notification is retried until acknowledged, as a host would: an error answer is allowed while the shard moves.
-            do {
-                attempts++;
-                w = cluster.pvscanSan(writer);
-            } while (w.exit() != 0 && System.nanoTime() - kill < FAILOVER_LIMIT.toNanos());
-            ackMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - kill);
-            if (w.exit() == 0) {
+            // An error answer is allowed while the shard moves (the host retries); a lost acknowledgement is not.
+            ack = cluster.pvscanSanUntilAcknowledged(writer, kill, FAILOVER_LIMIT);
+            if (ack.acknowledged()) {
                 acknowledged = onSan;
                 ClusterChecks.assertAllServe(cluster, survivors, onSan);
                 servedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - kill);
@@ -201,11 +195,12 @@ class ThreeNodeClusterTest {
         List<Probe> lost = probes.stream().filter(p -> p.exit() == 0 && p.seqno() < before).toList();
         long stale = probes.stream().filter(Probe::stale).count();
         long slowest = probes.stream().mapToLong(Probe::tookMillis).max().orElse(-1);
-        System.out.println("MJVM failover killed=" + host + " (shard host) kill->ack=" + ackMillis + " ms kill->served=" + servedMillis
-                + " ms write attempts=" + attempts + " probes=" + probes.size() + " failed=" + failed.size() + " may-be-stale=" + stale
+        assertTrue(ack != null, "the kill or the write failed");
+        System.out.println("MJVM failover killed=" + host + " (shard host) kill->ack=" + ack.millis() + " ms kill->served=" + servedMillis
+                + " ms write attempts=" + ack.attempts() + " probes=" + probes.size() + " failed=" + failed.size() + " may-be-stale=" + stale
                 + " slowest probe=" + slowest + " ms");
-        assertEquals(0, w.exit(), "no write on " + writer + " acknowledged within " + FAILOVER_LIMIT + " of the kill (" + attempts
-                + " attempts, " + ackMillis + " ms); last: " + w.err());
+        assertEquals(0, ack.last().exit(), "no write on " + writer + " acknowledged within " + FAILOVER_LIMIT + " of the kill ("
+                + ack.attempts() + " attempts, " + ack.millis() + " ms); last: " + ack.last().err());
         assertTrue(probes.size() > 20, "the survivors were hardly queried: " + probes.size() + " probes");
         assertEquals(List.of(), failed, "queries on survivors failed during the failover");
         assertEquals(List.of(), lost, "survivors served sanvg below the seqno acknowledged before the kill (" + before + ")");
