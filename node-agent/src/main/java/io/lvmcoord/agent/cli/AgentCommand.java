@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  lvmcoord agent                                     # real block devices, single node, H2 journal",
                 "  lvmcoord agent --devices-dir /srv/images --socket /tmp/lvmcoord.sock --state-dir /tmp/lvmcoord",
-                "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552"})
+                "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552",
+                "  lvmcoord agent --transport tls-tcp --tls-key-store node1.p12 --tls-trust-store trust.p12 --seed host-a:2552"})
 public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file; flags override it.")
@@ -69,6 +70,21 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "HOST:PORT", description = "A cluster member to join; repeatable. [lvmcoord.agent.seeds]")
     List<String> seeds = new ArrayList<>();
 
+    @Option(names = "--transport", paramLabel = "T",
+            description = "Cluster transport: tcp (default), tls-tcp (mutual TLS) or aeron-udp. Every node of a cluster uses the same. "
+                    + "[lvmcoord.agent.transport]")
+    String transport;
+
+    @Option(names = "--tls-key-store", paramLabel = "FILE",
+            description = "PKCS12 key store with this node's key and certificate, for tls-tcp; its password from the config or "
+                    + "env LVMCOORD_TLS_KEY_STORE_PASSWORD. [lvmcoord.agent.tls.key-store]")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-trust-store", paramLabel = "FILE",
+            description = "PKCS12 trust store of the certificates (or CA) whose holders may join, for tls-tcp; its password from "
+                    + "the config or env LVMCOORD_TLS_TRUST_STORE_PASSWORD. [lvmcoord.agent.tls.trust-store]")
+    Path tlsTrustStore;
+
     @Option(names = "--http-port", paramLabel = "P",
             description = "Loopback TCP port for Prometheus /metrics and /health/{alive,ready} (0 = off). [lvmcoord.api.http-port]")
     Integer httpPort;
@@ -108,6 +124,15 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (!seeds.isEmpty()) {
             c = c.withValue("lvmcoord.agent.seeds", ConfigValueFactory.fromIterable(seeds));
+        }
+        if (transport != null) {
+            c = c.withValue("lvmcoord.agent.transport", ConfigValueFactory.fromAnyRef(transport));
+        }
+        if (tlsKeyStore != null) {
+            c = c.withValue("lvmcoord.agent.tls.key-store", ConfigValueFactory.fromAnyRef(tlsKeyStore.toAbsolutePath().toString()));
+        }
+        if (tlsTrustStore != null) {
+            c = c.withValue("lvmcoord.agent.tls.trust-store", ConfigValueFactory.fromAnyRef(tlsTrustStore.toAbsolutePath().toString()));
         }
         if (httpPort != null) {
             c = c.withValue("lvmcoord.api.http-port", ConfigValueFactory.fromAnyRef(httpPort));

@@ -34,13 +34,9 @@ import io.lvmcoord.scan.DiscoverySettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +100,7 @@ public final class Agent implements AutoCloseable {
     /**
      * The agent's full configuration: {@code overrides} (command-line flags) over the operator's
      * file over the agent's Pekko defaults over every module's reference.conf, with the journal
-     * wiring its profile implies.
+     * wiring its profile implies and the Artery settings of {@code lvmcoord.agent.transport}.
      */
     public static Config config(Config overrides, Path configFile) {
         Config file = configFile == null ? ConfigFactory.empty() : ConfigFactory.parseFile(configFile.toFile());
@@ -120,6 +116,7 @@ public final class Agent implements AutoCloseable {
         List<String> roles = new ArrayList<>(merged.getStringList("pekko.cluster.roles"));
         roles.add(NODE_ROLE_PREFIX + s.nodeName());
         cluster = cluster.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
+        cluster = cluster.withFallback(s.transport().artery().atPath("pekko.remote.artery"));
         return JournalSettings.apply(cluster.withFallback(merged));
     }
 
@@ -129,23 +126,10 @@ public final class Agent implements AutoCloseable {
         if (journal.profile() == JournalSettings.Profile.H2) {
             Files.createDirectories(journal.stateDir());
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+        ActorSystem<Void> system = ClusterMember.start(config);
         try {
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
-            Cluster cluster = Cluster.get(system);
-            if (settings.seeds().isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            } else {
-                List<Address> seeds = new ArrayList<>();
-                for (String seed : settings.seeds()) {
-                    int colon = seed.lastIndexOf(':');
-                    if (colon < 0) {
-                        throw new IllegalArgumentException("seed \"" + seed + "\" must be host:port");
-                    }
-                    seeds.add(new Address("pekko", SYSTEM_NAME, seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
-                }
-                cluster.manager().tell(new JoinSeedNodes(seeds));
-            }
+            ClusterMember.join(system, settings.seeds());
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
             ScanLoop[] loopRef = new ScanLoop[1];

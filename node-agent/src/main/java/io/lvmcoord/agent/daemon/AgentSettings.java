@@ -1,6 +1,7 @@
 package io.lvmcoord.agent.daemon;
 
 import com.typesafe.config.Config;
+import io.lvmcoord.agent.transport.TransportSettings;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,10 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 /** {@code lvmcoord.agent} (see reference.conf). */
-public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, List<Path> devicesDirs,
-                            List<String> devices, boolean watchDevices, Duration pendingWait, Duration askTimeout,
-                            Duration coalesceWindow, int maxPendingDevices, Duration reconcileMin, Duration reconcileMax,
-                            Duration startScanDelay) {
+public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, TransportSettings transport,
+                            List<Path> devicesDirs, List<String> devices, boolean watchDevices, Duration pendingWait,
+                            Duration askTimeout, Duration coalesceWindow, int maxPendingDevices, Duration reconcileMin,
+                            Duration reconcileMax, Duration startScanDelay) {
 
     public AgentSettings {
         seeds = List.copyOf(seeds);
@@ -36,9 +37,11 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
         // One directory as a string (the common case) or several as a list.
         List<String> dirs = c.getValue("devices-dir").valueType() == com.typesafe.config.ConfigValueType.LIST
                 ? c.getStringList("devices-dir") : List.of(c.getString("devices-dir"));
-        return new AgentSettings(node, c.getString("cluster-host"), c.getInt("cluster-port"), c.getStringList("seeds"),
-                dirs.stream().filter(d -> !d.isBlank()).map(Path::of).toList(), c.getStringList("devices"),
-                c.getBoolean("watch-devices"), c.getDuration("pending-wait"), c.getDuration("ask-timeout"), c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
+        int port = c.getInt("cluster-port");
+        return new AgentSettings(node, c.getString("cluster-host"), port, c.getStringList("seeds"),
+                TransportSettings.from(c, node, port), dirs.stream().filter(d -> !d.isBlank()).map(Path::of).toList(),
+                c.getStringList("devices"), c.getBoolean("watch-devices"), c.getDuration("pending-wait"), c.getDuration("ask-timeout"),
+                c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
                 c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"));
     }
 

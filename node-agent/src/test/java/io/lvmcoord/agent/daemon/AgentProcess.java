@@ -34,7 +34,8 @@ final class AgentProcess implements AutoCloseable {
         Path socket = work.resolve("agent.sock");
         Path log = work.resolve("agent-" + System.nanoTime() + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",
+                // The flag the shaded jar's manifest gives `java -jar` (aeron-udp needs it).
+                "-Xmx512m", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",
                 "--socket", socket.toString(), "--state-dir", work.resolve("state").toString()));
         cmd.addAll(List.of(flags));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,0 +1,106 @@
+package io.lvmcoord.agent.daemon;
+
+import com.typesafe.config.Config;
+import io.lvmcoord.agent.transport.AeronDirectory;
+import io.lvmcoord.agent.transport.Transport;
+import io.lvmcoord.agent.transport.TransportSettings;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * This node's actor system on the configured cluster transport, and its way into the cluster.
+ * Apart from {@link Agent} so that tests form clusters exactly as agents do, without journals
+ * or devices.
+ */
+public final class ClusterMember {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
+
+    private ClusterMember() {
+    }
+
+    /**
+     * Starts the actor system of {@code config} (as built by {@link Agent#config}). What would
+     * otherwise fail later and less clearly is checked first: the TLS stores open, Aeron's JVM
+     * flag is given. With aeron-udp the media driver's directory is claimed (a dead agent's
+     * leftover removed) until the system has terminated.
+     *
+     * @throws IllegalArgumentException when the transport's settings cannot work, naming the setting
+     * @throws IllegalStateException    when another running agent holds this node's Aeron directory
+     */
+    public static ActorSystem<Void> start(Config config) throws IOException {
+        TransportSettings transport = AgentSettings.from(config).transport();
+        transport.verify();
+        AeronDirectory aeron = transport.transport() == Transport.AERON_UDP ? AeronDirectory.claim(transport.aeronDir()) : null;
+        if (aeron != null && aeron.removedLeftover()) {
+            LOG.warn("removed the Aeron directory {} left behind by an agent that did not stop cleanly", aeron.dir());
+        }
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), Agent.SYSTEM_NAME, config);
+        } catch (RuntimeException | Error e) {
+            release(aeron);
+            throw e;
+        }
+        if (aeron != null) {
+            // Only after termination: by then Pekko has stopped the driver and deleted its directory.
+            system.getWhenTerminated().whenComplete((done, failure) -> release(aeron));
+        }
+        return system;
+    }
+
+    private static void release(AeronDirectory aeron) {
+        if (aeron == null) {
+            return;
+        }
+        try {
+            aeron.close();
+        } catch (IOException e) {
+            // The kernel drops the lock with the process anyway; nothing to undo.
+            LOG.warn("releasing the lock of Aeron directory {}: {}", aeron.dir(), e.toString());
+        }
+    }
+
+    /** Joins the seeds ("host:port"), or forms a cluster of its own when there are none. */
+    public static void join(ActorSystem<?> system, List<String> seeds) {
+        Cluster cluster = Cluster.get(system);
+        Address self = cluster.selfMember().address();
+        if (seeds.isEmpty()) {
+            cluster.manager().tell(Join.create(self));
+        } else {
+            cluster.manager().tell(new JoinSeedNodes(seedAddresses(self, seeds)));
+        }
+    }
+
+    /**
+     * Seeds as addresses in this node's own protocol and system name. Artery writes "pekko" on
+     * every transport (tls-tcp and aeron-udp included): the transport is a setting every node of
+     * a cluster must share, not part of the address.
+     */
+    static List<Address> seedAddresses(Address self, List<String> seeds) {
+        List<Address> addresses = new ArrayList<>();
+        for (String seed : seeds) {
+            int colon = seed.lastIndexOf(':');
+            int port;
+            try {
+                port = colon < 0 ? -1 : Integer.parseInt(seed.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("seed \"" + seed + "\" must be host:port with a port of 1..65535");
+            }
+            addresses.add(new Address(self.protocol(), self.system(), seed.substring(0, colon), port));
+        }
+        return addresses;
+    }
+}
