@@ -64,6 +64,36 @@ final class ClusterChecks {
         }
     }
 
+    /**
+     * The VG of {@code owner}'s private fixture is reported by {@code owner} as lvm2 did, and the
+     * other nodes, asked about their own view, neither find it by name (lvm2's exit 5) nor list
+     * it: they list exactly {@code sanVgs}.
+     */
+    static void assertPrivateVgSeenOnlyBy(ClusterHarness cluster, String owner, Lvm2Reports.Placed fixture, List<String> sanVgs) {
+        for (String vg : fixture.vgNames()) {
+            ClusterHarness.Run mine = cluster.cli(owner, Lvm2Reports.args("vgs", vg));
+            assertEquals(0, mine.exit(), owner + ": " + mine.err());
+            Lvm2Reports.assertSameAsLvm2("node " + owner, "vgs", mine.out(), List.of(fixture));
+            for (String other : cluster.names()) {
+                if (other.equals(owner)) {
+                    continue;
+                }
+                ClusterHarness.Run named = cluster.cli(other, "vgs", "--noheadings", "-o", "vg_name", vg);
+                assertEquals(5, named.exit(), other + " must fail to find " + vg + " as lvm2 does (exit 5); out: " + named.out()
+                        + " err: " + named.err());
+                ClusterHarness.Run listed = cluster.cli(other, "vgs", "--noheadings", "-o", "vg_name");
+                assertEquals(0, listed.exit(), other + ": " + listed.err());
+                List<String> names = new ArrayList<>();
+                for (String l : listed.out().split("\n")) {
+                    if (!l.isBlank()) {
+                        names.add(l.trim());
+                    }
+                }
+                assertEquals(sanVgs.stream().sorted().toList(), names.stream().sorted().toList(), other + "'s VGs");
+            }
+        }
+    }
+
     /** Writes' propagation times and the reading nodes' re-read work. */
     record Propagation(long[] millis, Map<String, Long> rereadDevices, Map<String, Long> devicesScanned) {
         long percentile(double p) {

@@ -187,6 +187,8 @@ final class ClusterHarness implements AutoCloseable {
         n.incarnation++;
         n.log = work.resolve("agent-" + name + "-" + n.incarnation + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // Aeron's driver needs it on Java 17 (node-agent reference.conf, aeron-dir); bin/lvmcoord gets it from the jar.
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 // Reads only on notification or request: a reconcile rescan would hide a missed re-read.
                 "-Dlvmcoord.agent.reconcile-min-interval=10m", "-Dlvmcoord.agent.reconcile-max-interval=10m",
                 "-Dlvmcoord.agent.aeron-dir=" + aeronDir(name),

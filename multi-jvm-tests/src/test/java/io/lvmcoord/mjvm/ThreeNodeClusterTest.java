@@ -91,27 +91,7 @@ class ThreeNodeClusterTest {
     @Order(2)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aVgOnOneHostsPrivateDiskIsSeenByThatHostAlone() {
-        ClusterHarness.Run onA = cluster.cli("A", Lvm2Reports.args("vgs", "vg01"));
-        assertEquals(0, onA.exit(), "A: " + onA.err());
-        Lvm2Reports.assertSameAsLvm2("node A", "vgs", onA.out(), List.of(privates().get("A")));
-        for (String other : List.of("B", "C")) {
-            ClusterHarness.Run named = cluster.cli(other, "vgs", "--noheadings", "-o", "vg_name", "vg01");
-            assertEquals(5, named.exit(), other + " must fail to find vg01 as lvm2 does (exit 5); out: " + named.out() + " err: " + named.err());
-            ClusterHarness.Run listed = cluster.cli(other, "vgs", "--noheadings", "-o", "vg_name");
-            assertEquals(0, listed.exit(), other + ": " + listed.err());
-            assertEquals(List.of("sanvg", "vgdata", "vglogs", "vgold"), names(listed.out()), other + "'s VGs");
-        }
-    }
-
-    private static List<String> names(String out) {
-        List<String> n = new ArrayList<>();
-        for (String l : out.split("\n")) {
-            if (!l.isBlank()) {
-                n.add(l.trim());
-            }
-        }
-        Collections.sort(n);
-        return n;
+        ClusterChecks.assertPrivateVgSeenOnlyBy(cluster, "A", privates().get("A"), List.of("sanvg", "vgdata", "vglogs", "vgold"));
     }
 
     @Test
