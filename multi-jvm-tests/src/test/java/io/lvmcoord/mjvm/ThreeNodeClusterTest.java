@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three agents over TCP, one cluster for the whole class, run in order: they form and agree
  * with lvm2; a private VG stays private; writes on one node reach the others; the node hosting
- * sanvg's entity is killed; it comes back. Each step starts from the state the previous left
+ * sanvg's entity is killed; it comes back; a node that has just rejoined learns of a write. Each step starts from the state the previous left
  * (the series state the SAN holds is tracked in {@link #onSan}) and checks it first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -209,5 +209,31 @@ class ThreeNodeClusterTest {
         acknowledged = onSan;
         System.out.println("MJVM rejoin node=" + killed + " restart->3 members Up and serving seqno=" + rejoinMillis
                 + " ms; its next write served by " + others + " in " + p.millis()[0] + " ms");
+    }
+
+    @Test
+    @Order(6)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWriteTheMomentANodeHasRejoinedIsReReadThere() throws Exception {
+        String writer = cluster.shardHost("A", Fixtures.SAN_VG).orElseThrow(() -> new AssertionError("no shard host for sanvg"));
+        List<String> others = cluster.names().stream().filter(n -> !n.equals(writer)).toList();
+        // Not A: the first seed rejoins by a slower path (it waits for the others' answer to its InitJoin).
+        String newcomer = others.stream().filter(n -> !n.equals("A")).findFirst().orElseThrow();
+        String third = others.stream().filter(n -> !n.equals(newcomer)).findFirst().orElseThrow();
+        cluster.kill9(newcomer);
+        // Its old incarnation removed first, so that it rejoins at once (as in the previous step).
+        for (String n : List.of(writer, third)) {
+            cluster.awaitMembers(n, 2, ClusterChecks.FORM);
+        }
+        long start = System.nanoTime();
+        cluster.restart(newcomer);
+        long restartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // Its start-up scan is persisted: from now on it serves sanvg as current, so the next write's
+        // re-read request must reach it, although it subscribed to the entities' updates a moment ago.
+        ClusterChecks.Propagation p = ClusterChecks.propagate(cluster, writer, others, onSan, 1);
+        onSan += 1;
+        acknowledged = onSan;
+        System.out.println("MJVM rejoin-then-write newcomer=" + newcomer + " restart->start-up scan persisted=" + restartMillis
+                + " ms; a write on " + writer + " at once served by " + others + " in " + p.millis()[0] + " ms");
     }
 }
