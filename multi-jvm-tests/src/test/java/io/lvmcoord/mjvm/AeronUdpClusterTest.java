@@ -10,17 +10,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The three-node formation, lvm2 agreement, private-VG and propagation scenarios of
- * {@link ThreeNodeClusterTest} over {@code --transport aeron-udp}; then the cluster is closed
- * after a kill -9 and none of this run's Aeron directories may remain in /dev/shm.
+ * {@link ThreeNodeClusterTest} over {@code --transport aeron-udp}; then one agent is stopped by
+ * closing its stdin (it must exit and remove its Aeron directory), another is killed -9 (its
+ * directory stays), and after close none of this run's Aeron directories may remain in /dev/shm.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -94,6 +97,9 @@ class AeronUdpClusterTest {
     @Order(3)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void closingAfterAKill9LeavesNoAeronDirectoryOfThisRun() throws Exception {
+        // How agents die with a test JVM however it ends: their stdin is a pipe only it holds.
+        assertEquals(0, cluster.closeStdinAndAwaitExit("B", Duration.ofSeconds(30)), "B's exit code once its stdin closed");
+        assertFalse(Files.exists(ClusterHarness.aeronDir("B")), "B stopped cleanly but left " + ClusterHarness.aeronDir("B"));
         cluster.kill9("C");
         // What the harness is for: a driver killed with its agent leaves its ~200 MB behind.
         assertTrue(Files.exists(ClusterHarness.aeronDir("C")), "kill -9 left no Aeron directory to clean up: " + ClusterHarness.aeronDir("C"));

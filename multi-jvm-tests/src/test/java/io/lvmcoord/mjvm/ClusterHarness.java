@@ -89,7 +89,7 @@ final class ClusterHarness implements AutoCloseable {
     private final Thread killChildren = new Thread(this::killAll, "mjvm-kill-agents");
 
     /**
-     * @param work       logs, state and device directories (kept after the test for diagnosis)
+     * @param work       logs and state (kept after the test for diagnosis), device directories (removed at close)
      * @param agentFlags flags every agent gets besides the harness's own (e.g. a transport)
      */
     ClusterHarness(Path work, PostgresServer postgres, List<String> names, List<String> agentFlags) throws IOException {
@@ -504,7 +504,7 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    /** Kills every agent (nothing of a run's end is under test here) and removes this run's sockets and Aeron dirs. */
+    /** Kills every agent (nothing of a run's end is under test here) and removes this run's sockets, device images and Aeron dirs. */
     @Override
     public void close() throws Exception {
         killAll();
@@ -522,6 +522,12 @@ final class ClusterHarness implements AutoCloseable {
             // Already shutting down: the hook runs anyway.
         }
         deleteTree(sockets);
+        // The logs stay for diagnosis; the device images (~200 MB a run, not sparse) come from testdata again.
+        deleteTree(san);
+        deleteTree(staging);
+        for (Node n : nodes.values()) {
+            deleteTree(n.privateDir);
+        }
         for (Path p : ownAeronDirs()) {
             deleteTree(p);
         }
