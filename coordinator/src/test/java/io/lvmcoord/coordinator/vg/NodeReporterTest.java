@@ -69,10 +69,7 @@ class NodeReporterTest {
 
     @Test
     void everyScenarioReportedThroughTheAggregatesReadsBackAsLvm2ReportedIt() throws Exception {
-        List<String> scenarios;
-        try (var s = Files.list(OrderIndependenceTest.fixtures())) {
-            scenarios = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("s\\d\\d-.*")).sorted().toList();
-        }
+        List<String> scenarios = OrderIndependenceTest.scenarios();
         for (String scenario : scenarios) {
             // One node per scenario: image names repeat across scenarios, and views are per node.
             NodeReporter reporter = new NodeReporter(system, "node-" + scenario, new NodeReadCache(), T);

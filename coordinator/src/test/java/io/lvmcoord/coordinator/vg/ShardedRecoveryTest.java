@@ -144,10 +144,7 @@ class ShardedRecoveryTest {
     private static Map<String, List<VolumeGroupEntity.ReportDevice>> reportsByVg() throws Exception {
         Map<String, List<VolumeGroupEntity.ReportDevice>> out = new LinkedHashMap<>();
         PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
-        List<String> scenarios;
-        try (var s = Files.list(OrderIndependenceTest.fixtures())) {
-            scenarios = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("s\\d\\d-.*")).sorted().toList();
-        }
+        List<String> scenarios = OrderIndependenceTest.scenarios();
         for (String scenario : scenarios) {
             for (String img : Files.readAllLines(OrderIndependenceTest.fixtures().resolve(scenario).resolve("images.txt"))) {
                 if (img.isBlank()) {

@@ -35,9 +35,16 @@ public final class FixtureImages {
         return repoRoot().resolve("testdata/lvm2");
     }
 
+    /**
+     * The one-state scenarios: folders {@code sNN-*} with an {@code images.txt}. A series such as
+     * s15-seqno-series holds one such folder per state ({@code state-NNN/}, usable as
+     * {@code "s15-seqno-series/state-001"} wherever a scenario name is taken); multi-jvm-tests
+     * replays it.
+     */
     public static List<String> scenarios() {
         try (Stream<Path> s = Files.list(fixtures())) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.matches("s\\d\\d-.*")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches("s\\d\\d-.*") && Files.isRegularFile(p.resolve("images.txt")))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
