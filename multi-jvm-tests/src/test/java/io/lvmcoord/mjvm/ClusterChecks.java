@@ -103,8 +103,18 @@ final class ClusterChecks {
         }
 
         String line(String label) {
-            return "MJVM propagation" + label + " n=" + millis.length + " p50=" + percentile(0.50) + " ms p99=" + percentile(0.99)
-                    + " ms max=" + percentile(1.0) + " ms";
+            // The five slowest writes by their index in the run: tells warm-up (low indices) from a steady-state tail.
+            Integer[] order = new Integer[millis.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(millis[b], millis[a]));
+            StringBuilder slowest = new StringBuilder();
+            for (int i = 0; i < Math.min(5, order.length); i++) {
+                slowest.append(i > 0 ? ", " : "").append('#').append(order[i] + 1).append('=').append(millis[order[i]]);
+            }
+            return "MJVM propagation" + label + " n=" + millis.length + " p50=" + percentile(0.50) + " ms p90=" + percentile(0.90)
+                    + " ms p99=" + percentile(0.99) + " ms max=" + percentile(1.0) + " ms slowest [" + slowest + "]";
         }
     }
 
