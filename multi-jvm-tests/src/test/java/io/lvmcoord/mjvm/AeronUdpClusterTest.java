@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AeronUdpClusterTest {
+    static final int WARMUP_WRITES = 12;
     static final int WRITES = 30;
     static final String PRIVATE_FIXTURE = "s01-single-linear";
 
@@ -87,6 +88,11 @@ class AeronUdpClusterTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void writesOnOneNodeAreServedByTheOthersOverAeronUdp() throws Exception {
         ClusterChecks.assertAllServe(cluster, cluster.names(), onSan);
+        // The first writes of a fresh JVM run interpreted and compiling code (JIT): measured apart,
+        // with the same checks, so the figures below describe agents in service.
+        ClusterChecks.Propagation warm = ClusterChecks.propagate(cluster, "A", List.of("B", "C"), onSan, WARMUP_WRITES);
+        onSan += WARMUP_WRITES;
+        System.out.println(warm.line("-aeron" + "-warmup") + " (first writes after start)");
         ClusterChecks.Propagation p = ClusterChecks.propagate(cluster, "A", List.of("B", "C"), onSan, WRITES);
         onSan += WRITES;
         System.out.println(p.line("-aeron") + " (aeron-udp, writer A, readers B C; re-read devices " + p.rereadDevices() + ")");
