@@ -163,7 +163,7 @@ public final class Agent implements AutoCloseable {
             ApiSettings apiSettings = ApiSettings.from(config);
             Agent[] self = new Agent[1];
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait(),
-                    () -> self[0].nodeNames());
+                    () -> self[0].nodeNames(), rereads);
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;

@@ -48,11 +48,14 @@ public final class ApiRoutes {
     private final Supplier<String> status;
     private final Duration maxWait;
     private final Supplier<List<String>> nodes;
+    /** Its per-version convergence memo serves watch lines too (the cache listener already computed it). */
+    private final io.lvmcoord.coordinator.vg.NodeRereads rereads;
 
     /** {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes. */
     public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
-                     Supplier<List<String>> nodes) {
+                     Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads) {
         this.nodes = nodes;
+        this.rereads = rereads;
         this.node = node;
         this.query = query;
         this.reporter = reporter;
@@ -265,7 +268,7 @@ public final class ApiRoutes {
         vgs.append(']');
         List<String> devices = new ArrayList<>(v.state().reports().getOrDefault(node, java.util.Map.of()).keySet());
         // Per-host convergence: the newest seqno each host's reports show, and whether all agree.
-        io.lvmcoord.coordinator.vg.Convergence c = io.lvmcoord.coordinator.vg.Convergence.of(v.state());
+        io.lvmcoord.coordinator.vg.Convergence c = rereads.convergence(v.aggregateKey(), v.state());
         StringBuilder hosts = new StringBuilder("{");
         c.seqnoByHost().forEach((h, seq) -> hosts.append(hosts.length() > 1 ? ", " : "").append(JsonText.quote(h)).append(": ").append(seq));
         hosts.append('}');

@@ -406,12 +406,11 @@ class LiveOracleTest {
         Assumptions.assumeTrue(condition, reason);
     }
 
-    /** /proc/self belongs to the process's effective uid; no native code or extra module needed. */
     private static boolean isRoot() {
         try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            System.out.println("[live-oracle] cannot tell whether we are root (" + e + "); assuming not");
+            return io.lvmcoord.agent.client.SocketLocation.currentUid() == 0;
+        } catch (IllegalStateException e) {
+            System.out.println("[live-oracle] cannot tell whether we are root (" + e.getCause() + "); assuming not");
             return false;
         }
     }
