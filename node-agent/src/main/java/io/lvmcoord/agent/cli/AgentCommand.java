@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  lvmcoord agent                                     # real block devices, single node, H2 journal",
                 "  lvmcoord agent --devices-dir /srv/images --socket /tmp/lvmcoord.sock --state-dir /tmp/lvmcoord",
-                "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552",
-                "  lvmcoord agent --transport tls-tcp --tls-key-store node1.p12 --tls-trust-store trust.p12 --seed host-a:2552"})
+                "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552   # <state-dir>/tls issued by `lvmcoord tls issue`",
+                "  lvmcoord agent --tls-key-store node1.p12 --tls-trust-store trust.p12 --seed host-a:2552"})
 public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file; flags override it.")
@@ -53,7 +53,8 @@ public final class AgentCommand implements Callable<Integer> {
     Path socket;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the embedded H2 journal lives (default /var/lib/lvmcoord; env LVMCOORD_STATE_DIR). [lvmcoord.persistence.state-dir]")
+            description = "Where the embedded H2 journal and the TLS credentials (tls/) live, mode 0700 (default /var/lib/lvmcoord; "
+                    + "env LVMCOORD_STATE_DIR). [lvmcoord.persistence.state-dir]")
     Path stateDir;
 
     @Option(names = "--node-name", paramLabel = "N", description = "This node's name (default: host name; env LVMCOORD_NODE_NAME). [lvmcoord.agent.node-name]")
@@ -71,12 +72,18 @@ public final class AgentCommand implements Callable<Integer> {
     List<String> seeds = new ArrayList<>();
 
     @Option(names = "--transport", paramLabel = "T",
-            description = "Cluster transport: tcp (default), tls-tcp (mutual TLS) or aeron-udp. Every node of a cluster uses the same. "
-                    + "[lvmcoord.agent.transport]")
+            description = "Cluster transport: tls-tcp (mutual TLS, the default), or the unauthenticated tcp and aeron-udp (these need "
+                    + "--allow-unauthenticated-cluster). Every node of a cluster uses the same. [lvmcoord.agent.transport]")
     String transport;
 
+    @Option(names = "--allow-unauthenticated-cluster",
+            description = "Let tcp or aeron-udp start: any process that reaches the cluster port can then join, down nodes and inject "
+                    + "reports. Only where nobody else can reach the port. [lvmcoord.agent.allow-unauthenticated-cluster]")
+    boolean allowUnauthenticatedCluster;
+
     @Option(names = "--tls-key-store", paramLabel = "FILE",
-            description = "PKCS12 key store with this node's key and certificate, for tls-tcp; its password from the config or "
+            description = "PKCS12 key store with this node's key and certificate, for tls-tcp (default: <state-dir>/tls/node.p12, "
+                    + "made at first start for a node without seeds); its password from the config or "
                     + "env LVMCOORD_TLS_KEY_STORE_PASSWORD. [lvmcoord.agent.tls.key-store]")
     Path tlsKeyStore;
 
@@ -127,6 +134,9 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (transport != null) {
             c = c.withValue("lvmcoord.agent.transport", ConfigValueFactory.fromAnyRef(transport));
+        }
+        if (allowUnauthenticatedCluster) {
+            c = c.withValue("lvmcoord.agent.allow-unauthenticated-cluster", ConfigValueFactory.fromAnyRef(true));
         }
         if (tlsKeyStore != null) {
             c = c.withValue("lvmcoord.agent.tls.key-store", ConfigValueFactory.fromAnyRef(tlsKeyStore.toAbsolutePath().toString()));

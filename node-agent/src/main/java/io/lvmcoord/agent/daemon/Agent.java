@@ -17,6 +17,7 @@ import io.lvmcoord.agent.http.PeerPolicy;
 import io.lvmcoord.agent.http.Routes;
 import io.lvmcoord.agent.http.UnixHttpServer;
 import io.lvmcoord.agent.client.SocketLocation;
+import io.lvmcoord.agent.transport.PrivateFiles;
 import io.lvmcoord.coordinator.assembly.AssemblySettings;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
 import io.lvmcoord.coordinator.query.CacheLoader;
@@ -123,12 +124,15 @@ public final class Agent implements AutoCloseable {
     public static Agent start(Config config) throws Exception {
         AgentSettings settings = AgentSettings.from(config);
         JournalSettings journal = JournalSettings.from(config);
-        if (journal.profile() == JournalSettings.Profile.H2) {
-            Files.createDirectories(journal.stateDir());
+        // The journal holds every VG's metadata and tls/ the cluster's keys: the agent's user alone reads them.
+        if (PrivateFiles.ensureDirectory(journal.stateDir())) {
+            LOG.warn("state directory {} was open to other users: narrowed to 0700", journal.stateDir());
         }
         ActorSystem<Void> system = ClusterMember.start(config);
         try {
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
+            // H2 makes its files with the umask's mode; the directory already keeps others out, this keeps a copy of it private too.
+            PrivateFiles.narrowFiles(journal.stateDir());
             ClusterMember.join(system, settings.seeds());
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();

@@ -2,8 +2,10 @@ package io.lvmcoord.agent.daemon;
 
 import com.typesafe.config.Config;
 import io.lvmcoord.agent.transport.AeronDirectory;
+import io.lvmcoord.agent.transport.NodeTlsDirectory;
 import io.lvmcoord.agent.transport.Transport;
 import io.lvmcoord.agent.transport.TransportSettings;
+import io.lvmcoord.persistence.JournalSettings;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,17 +32,35 @@ public final class ClusterMember {
     }
 
     /**
-     * Starts the actor system of {@code config} (as built by {@link Agent#config}). What would
-     * otherwise fail later and less clearly is checked first: the TLS stores open, Aeron's JVM
-     * flag is given. With aeron-udp the media driver's directory is claimed (a dead agent's
-     * leftover removed) until the system has terminated.
+     * Starts the actor system of {@code config} (as built by {@link Agent#config}). With tls-tcp
+     * and no stores configured, the node's credentials come from {@code <state-dir>/tls}, made
+     * there (a CA of its own) when the node forms a cluster alone. What would otherwise fail
+     * later and less clearly is checked first: an unauthenticated transport was accepted by name,
+     * the TLS stores open, Aeron's JVM flag is given. With aeron-udp the media driver's directory
+     * is claimed (a dead agent's leftover removed) until the system has terminated.
      *
      * @throws IllegalArgumentException when the transport's settings cannot work, naming the setting
      * @throws IllegalStateException    when another running agent holds this node's Aeron directory
      */
     public static ActorSystem<Void> start(Config config) throws IOException {
-        TransportSettings transport = AgentSettings.from(config).transport();
+        AgentSettings settings = AgentSettings.from(config);
+        TransportSettings transport = settings.transport();
+        if (transport.transport() == Transport.TLS_TCP) {
+            Path stateDir = JournalSettings.from(config).stateDir();
+            NodeTlsDirectory.Resolved tls = NodeTlsDirectory.resolve(transport.tls(), stateDir, settings.nodeName(),
+                    settings.clusterHost(), settings.seeds());
+            if (tls.created()) {
+                LOG.info("made a CA of this node's own and its certificate in {} (tls-tcp; other hosts join with certificates issued"
+                        + " from it: lvmcoord tls issue --ca {})", NodeTlsDirectory.of(stateDir), NodeTlsDirectory.of(stateDir));
+            }
+            transport = transport.withTls(tls.tls());
+            config = transport.artery().atPath("pekko.remote.artery").withFallback(config);
+        }
         transport.verify();
+        if (!transport.transport().authenticated()) {
+            LOG.warn("UNAUTHENTICATED CLUSTER: transport {} lets any process that reaches port {} join, down nodes and inject reports"
+                    + " ({} = on)", transport.transport().configName(), settings.clusterPort(), TransportSettings.ALLOW_UNAUTHENTICATED_KEY);
+        }
         AeronDirectory aeron = transport.transport() == Transport.AERON_UDP ? AeronDirectory.claim(transport.aeronDir()) : null;
         if (aeron != null && aeron.removedLeftover()) {
             LOG.warn("removed the Aeron directory {} left behind by an agent that did not stop cleanly", aeron.dir());

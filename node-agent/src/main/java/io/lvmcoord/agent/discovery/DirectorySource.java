@@ -7,6 +7,7 @@ import io.lvmcoord.scan.nativeio.NativeIoException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Every regular file in a directory is a device ({@code --devices-dir}, for demos and tests:
- * the directory plays the SAN). The directory is watched with inotify: a file written and
+ * the directory plays the SAN). Symbolic links are not devices, whatever they point to: the
+ * agent reads devices as root, and a link lets whoever can write the directory choose any
+ * file or disk of the host for it to read. The directory is watched with inotify: a file written and
  * closed, moved in or created is Changed; deleted or moved out is Removed. Devices are
  * reported under their absolute path; gzipped images are inflated again after each change.
  */
@@ -53,7 +56,7 @@ public final class DirectorySource implements DeviceSource {
         List<DeviceTarget> out = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
+            files = s.filter(DirectorySource::isPlainFile).sorted().toList();
         }
         for (Path f : files) {
             target(f.toString()).ifPresent(out::add);
@@ -64,7 +67,7 @@ public final class DirectorySource implements DeviceSource {
     @Override
     public Optional<DeviceTarget> target(String name) throws IOException {
         Path p = Path.of(name);
-        if (!dir.equals(p.getParent()) || !Files.isRegularFile(p)) {
+        if (!dir.equals(p.getParent()) || !isPlainFile(p)) {
             return Optional.empty();
         }
         if (!name.endsWith(".gz")) {
@@ -76,6 +79,11 @@ public final class DirectorySource implements DeviceSource {
             // Half-copied or corrupt archive: not a device yet; its close-write brings it back.
             return Optional.empty();
         }
+    }
+
+    /** A regular file itself, not a link to one (nor to a block device). */
+    static boolean isPlainFile(Path p) {
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override

@@ -11,10 +11,15 @@ import java.nio.file.Path;
  * {@code lvmcoord.agent.transport}, {@code tls} and {@code aeron-dir} (see reference.conf), and
  * the Artery settings they stand for.
  *
- * @param tls      used by {@code tls-tcp} only
- * @param aeronDir the embedded media driver's directory, used by {@code aeron-udp} only
+ * @param tls                  used by {@code tls-tcp} only
+ * @param aeronDir             the embedded media driver's directory, used by {@code aeron-udp} only
+ * @param allowUnauthenticated the operator accepts a transport without authentication ({@code tcp},
+ *                             {@code aeron-udp}): without it those refuse to start
  */
-public record TransportSettings(Transport transport, TlsSettings tls, Path aeronDir) {
+public record TransportSettings(Transport transport, TlsSettings tls, Path aeronDir, boolean allowUnauthenticated) {
+
+    /** The key that lets an unauthenticated transport start, named so that nobody sets it by accident. */
+    public static final String ALLOW_UNAUTHENTICATED_KEY = "lvmcoord.agent.allow-unauthenticated-cluster";
 
     /** Where Aeron keeps its files by default on Linux: tmpfs, so the log buffers are memory. */
     static final Path SHARED_MEMORY = Path.of("/dev/shm");
@@ -33,7 +38,13 @@ public record TransportSettings(Transport transport, TlsSettings tls, Path aeron
     public static TransportSettings from(Config agent, String nodeName, int port) {
         String dir = agent.getString("aeron-dir");
         return new TransportSettings(Transport.parse(agent.getString("transport")), TlsSettings.from(agent.getConfig("tls")),
-                dir.isBlank() ? defaultAeronDir(defaultAeronRoot(), nodeName, port) : Path.of(dir.trim()));
+                dir.isBlank() ? defaultAeronDir(defaultAeronRoot(), nodeName, port) : Path.of(dir.trim()),
+                agent.getBoolean("allow-unauthenticated-cluster"));
+    }
+
+    /** The same transport with other TLS credentials (those the node's state directory holds, say). */
+    public TransportSettings withTls(TlsSettings other) {
+        return new TransportSettings(transport, other, aeronDir, allowUnauthenticated);
     }
 
     /**
@@ -66,12 +77,19 @@ public record TransportSettings(Transport transport, TlsSettings tls, Path aeron
     }
 
     /**
-     * What can be checked before the actor system starts: the TLS stores open with their
-     * passwords; the JVM lets Aeron's driver in where it needs to.
+     * What can be checked before the actor system starts: an unauthenticated transport was
+     * accepted by name; the TLS stores open with their passwords; the JVM lets Aeron's driver
+     * in where it needs to.
      *
      * @throws IllegalArgumentException naming the setting or flag and what is wrong
      */
     public void verify() {
+        if (!transport.authenticated() && !allowUnauthenticated) {
+            throw new IllegalArgumentException("transport " + transport.configName() + " has no authentication: any process that can"
+                    + " reach the cluster port (every local user, at least) could join the cluster, down its nodes, read every VG's"
+                    + " metadata and inject reports. Use tls-tcp (the default; a node alone makes its own CA in <state-dir>/tls), or accept"
+                    + " the risk by name: " + ALLOW_UNAUTHENTICATED_KEY + " = on (--allow-unauthenticated-cluster)");
+        }
         if (transport == Transport.TLS_TCP) {
             tls.verifyStores();
         } else if (transport == Transport.AERON_UDP && !Object.class.getModule().isOpen(AERON_OPENS_PACKAGE, TransportSettings.class.getModule())) {

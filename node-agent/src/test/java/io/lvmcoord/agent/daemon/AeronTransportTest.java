@@ -45,11 +45,11 @@ class AeronTransportTest {
         ActorSystem<Void> a = null;
         ActorSystem<Void> b = null;
         try {
-            var configA = TestNodes.config(nameA, portA, tmp.resolve("a"), Map.of("transport", "aeron-udp"));
+            var configA = TestNodes.config(nameA, portA, tmp.resolve("a"), Map.of("transport", "aeron-udp", "allow-unauthenticated-cluster", true));
             assertEquals("aeron-udp", configA.getString("pekko.remote.artery.transport"));
             assertEquals(dirA.toString(), configA.getString("pekko.remote.artery.advanced.aeron.aeron-dir"));
             a = TestNodes.start(configA, List.of());
-            b = TestNodes.start(TestNodes.config(nameB, portB, tmp.resolve("b"), Map.of("transport", "aeron-udp")),
+            b = TestNodes.start(TestNodes.config(nameB, portB, tmp.resolve("b"), Map.of("transport", "aeron-udp", "allow-unauthenticated-cluster", true)),
                     List.of(TestNodes.seed(portA)));
 
             Set<String> pair = new TreeSet<>(List.of("pekko://lvmcoord@127.0.0.1:" + portA, "pekko://lvmcoord@127.0.0.1:" + portB));
@@ -93,7 +93,7 @@ class AeronTransportTest {
     void anAgentOnAJvmWithoutTheAddOpensFlagIsRefusedAtStartNamingTheFlag() throws Exception {
         Path log = tmp.resolve("agent.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent", "--transport", "aeron-udp",
+                "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent", "--transport", "aeron-udp", "--allow-unauthenticated-cluster",
                 "--socket", tmp.resolve("agent.sock").toString(), "--state-dir", tmp.resolve("state").toString(),
                 "--node-name", "aeron-no-opens-" + ProcessHandle.current().pid())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

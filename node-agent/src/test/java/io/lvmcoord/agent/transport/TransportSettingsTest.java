@@ -26,17 +26,35 @@ class TransportSettingsTest {
     }
 
     @Test
-    void tcpIsTheDefault() {
+    void mutualTlsIsTheDefault() {
         Config c = agentConfig(Map.of("lvmcoord.agent.node-name", "n1"));
-        assertEquals("tcp", c.getString("pekko.remote.artery.transport"));
-        assertEquals(Transport.TCP, AgentSettings.from(c).transport().transport());
+        assertEquals("tls-tcp", c.getString("pekko.remote.artery.transport"));
+        assertEquals(Transport.TLS_TCP, AgentSettings.from(c).transport().transport());
+        assertFalse(AgentSettings.from(c).transport().allowUnauthenticated());
+    }
+
+    @Test
+    void theUnauthenticatedTransportsRefuseToStartUnlessAcceptedByName() {
+        for (String t : List.of("tcp", "aeron-udp")) {
+            TransportSettings refused = AgentSettings.from(agentConfig(Map.of("lvmcoord.agent.node-name", "n1",
+                    "lvmcoord.agent.transport", t))).transport();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, refused::verify);
+            assertTrue(e.getMessage().startsWith("transport " + t + " has no authentication: any process that can reach the cluster port"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("lvmcoord.agent.allow-unauthenticated-cluster = on (--allow-unauthenticated-cluster)"),
+                    e.getMessage());
+        }
+        TransportSettings accepted = AgentSettings.from(agentConfig(Map.of("lvmcoord.agent.node-name", "n1",
+                "lvmcoord.agent.transport", "tcp", "lvmcoord.agent.allow-unauthenticated-cluster", true))).transport();
+        accepted.verify();
+        assertTrue(accepted.allowUnauthenticated());
     }
 
     @Test
     void theAgentsKeyDecidesTheTransportOverAPekkoKeyInTheOperatorsFile() throws Exception {
-        Path file = Files.writeString(tmp.resolve("lvmcoord.conf"), "pekko.remote.artery.transport = aeron-udp\n");
+        Path file = Files.writeString(tmp.resolve("lvmcoord.conf"), "pekko.remote.artery.transport = tcp\n");
         Config c = Agent.config(ConfigFactory.parseMap(Map.of("lvmcoord.agent.node-name", "n1")), file);
-        assertEquals("tcp", c.getString("pekko.remote.artery.transport"));
+        assertEquals("tls-tcp", c.getString("pekko.remote.artery.transport"));
     }
 
     @Test
