@@ -85,6 +85,15 @@ final class AgentProcess implements AutoCloseable {
         return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code seconds} for the agent to exit on its own; whether it did. */
+    boolean awaitExit(int seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
     String logText() throws IOException {
         return Files.readString(log);
     }
