@@ -5,6 +5,7 @@ import io.lvmcoord.scan.codec.BlockCache;
 import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.LvmCrc;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoCounters;
 import io.lvmcoord.scan.io.IoEngines;
@@ -21,8 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,6 +287,86 @@ class ScannerFailureTest {
         fleet.tell(new ScanFleet.ScanDevices(targets, probe.getRef(), null));
         ScanFleet.FleetResult next = probe.receiveMessage(Duration.ofSeconds(5));
         assertEquals(targets.size(), next.outcomes().stream().filter(o -> o instanceof DeviceScan.PvScan).count());
+    }
+
+    /**
+     * The measured input itself, end to end with the real decoder: a segment {@code type = "+"}
+     * in a real PV's committed text (CRCs fixed). Whether the decoder throws on it (as measured)
+     * or reports it as bad text (once the decoder is made total), the batch must answer at once,
+     * leave no descriptor open, and scan the device normally once its metadata is good again.
+     */
+    @Test
+    void theMeasuredPlusSegmentTypeNeverStallsABatchNorLeaksItsFd() throws Exception {
+        Setup s = setup("pread", Duration.ofSeconds(10));
+        Path hostile = ScanTestSupport.unpack("s01-single-linear", "pv1.img", tmp.resolve("plus.img"));
+        byte[] original = ScanTestSupport.head("s01-single-linear", "pv1.img", 1 << 20);
+        writeAt(hostile, withSegmentType(original, "+"));
+        List<DeviceTarget> targets = List.of(
+                DeviceTarget.of(ScanTestSupport.unpack("s01-single-linear", "pv1.img", tmp.resolve("good.img")).toString()),
+                DeviceTarget.of(hostile.toString()));
+        ActorRef<ScanFleet.Command> fleet = KIT.spawn(ScanFleet.create(s.scheduler(), s.settings(),
+                CodecSettings.limits(ScanTestSupport.config("pread", ""))));
+        TestProbe<ScanFleet.FleetResult> probe = KIT.createTestProbe();
+
+        fleet.tell(new ScanFleet.ScanDevices(targets, probe.getRef(), null));
+        ScanFleet.FleetResult r = probe.receiveMessage(Duration.ofSeconds(5));
+        assertTrue(r.elapsedNanos() < TimeUnit.SECONDS.toNanos(1), "answered at once: " + r.elapsedNanos() / 1_000_000 + " ms");
+        assertInstanceOf(DeviceScan.PvScan.class, r.outcomes().get(0));
+        DeviceScan plus = r.outcomes().get(1);
+        assertEquals(hostile.toString(), plus.device());
+        if (plus instanceof DeviceScan.PvScan pv) {
+            // A total decoder reports the text as bad rather than throwing; either way it is not a good VG.
+            assertTrue(pv.hasUnreadableMetadata() || pv.metadata().isEmpty(), "a '+' segment type is not accepted: " + pv);
+        } else {
+            DeviceScan.DeviceFault f = assertInstanceOf(DeviceScan.DeviceFault.class, plus);
+            assertEquals(hostile.toString(), f.error().device());
+        }
+        IoCounters c = s.scheduler().counters(hostile.toString());
+        awaitTrue(() -> c.closes() == 1, "the hostile device's fd is closed");
+        assertEquals(0, descriptorsOpenOn(hostile));
+
+        writeAt(hostile, original);
+        fleet.tell(new ScanFleet.ScanDevices(targets, probe.getRef(), null));
+        ScanFleet.FleetResult again = probe.receiveMessage(Duration.ofSeconds(5));
+        assertEquals("vg01", assertInstanceOf(DeviceScan.PvScan.class, again.outcomes().get(1)).metadata().orElseThrow().name());
+    }
+
+    /** Replaces the first segment type in mda1's committed text, same length, and fixes the text and header CRCs. */
+    private static byte[] withSegmentType(byte[] image, String type) {
+        byte[] img = image.clone();
+        int mda = 4096;
+        int start = (int) (mda + u64(img, mda + 40));
+        int size = (int) u64(img, mda + 48);
+        String text = new String(img, start, size, StandardCharsets.ISO_8859_1);
+        String from = "type = \"striped\"";
+        int at = text.indexOf(from);
+        assertTrue(at > 0, "fixture text has a striped segment");
+        String to = String.format("%-" + from.length() + "s", "type = \"" + type + "\"");
+        byte[] replacement = to.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(replacement, 0, img, start + at, replacement.length);
+        putU32(img, mda + 56, LvmCrc.of(img, start, size));
+        putU32(img, mda, LvmCrc.of(img, mda + 4, 508));
+        return img;
+    }
+
+    private static void writeAt(Path file, byte[] head) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(head), 0);
+        }
+    }
+
+    private static long u64(byte[] b, int off) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static void putU32(byte[] b, int off, int v) {
+        for (int i = 0; i < 4; i++) {
+            b[off + i] = (byte) (v >>> (8 * i));
+        }
     }
 
     private static PvDecoder.Step failWith(RuntimeException e) {
