@@ -407,7 +407,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         getContext().getLog().error("{}: {}; {} waiting request(s) answered with a device fault; restarting the scanner",
                 target.name(), reason, answered, cause);
         if (stepping != null) {
-            // Unreachable in practice (a handler failed while a step ran); keep its buffers until it returns.
+            // Another handler failed while a step runs (none can today); the step keeps its buffers until it returns.
             List<ReadBuffer> itsBuffers = held;
             held = new ArrayList<>();
             stepping.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
