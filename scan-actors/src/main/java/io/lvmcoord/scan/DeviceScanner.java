@@ -14,14 +14,23 @@ import io.lvmcoord.scan.nativeio.NativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.function.Function;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * One actor per device: opens it, reads what the decoder asks for through the node's
@@ -33,10 +42,22 @@ import java.util.concurrent.CompletionException;
  * committed slot, so a rescan whose fresh header shows the same slot reads nothing more.
  * Requests arriving while a scan runs join it. Opens try O_DIRECT|O_NOATIME and drop what the
  * device or filesystem refuses, saying so once.
+ *
+ * <p>Containment: the decoder reads bytes an attacker may have written, so each decode step runs
+ * on the decode dispatcher ({@code lvmcoord.scan.decode-dispatcher}), never on the actor's, and
+ * within the scan's decode budget ({@code decode-deadline}). Anything unexpected while decoding
+ * or handling the device (an exception, a stack overflow, a decode that does not return) ends
+ * the scan as a {@link DeviceScan.DeviceFault} naming the device and the cause: every waiting
+ * requester is answered at once, the fd is closed and the I/O buffers go back. A decode that
+ * does not return keeps its thread and its buffers until it does; they are not reused before.
+ * After a failure inside the actor the supervisor restarts it, so no half-updated state (the
+ * parsed-metadata memo in particular) survives into the next scan. Only VirtualMachineErrors
+ * other than a stack overflow (out of memory, internal errors) are left to take the JVM down:
+ * a stack overflow has unwound by the time it is caught and concerns one device's input.
  */
 public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command> {
 
-    public interface Command {
+    public sealed interface Command permits Scan, Opened, OpenFailed, BytesRead, ReadFailed, Stepped, StepFailed, StepOverdue {
     }
 
     /**
@@ -57,59 +78,108 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     public record ScanResult(String device, DeviceScan outcome, int reads, boolean reusedMetadata) {
     }
 
-    private record Opened(int fd, int flags) implements Command {
+    /**
+     * The decode function a scanner runs ({@link PvDecoder#step}); substitutable so tests can make
+     * decoding fail, overflow its stack or hang on demand.
+     */
+    @FunctionalInterface
+    interface Decoder {
+        PvDecoder.Step step(String device, long size, BlockCache cache, ParsedMetadata parsed);
     }
 
-    private record OpenFailed(IoFailure failure, int flags) implements Command {
+    /**
+     * Identifies one scan: results of I/O and decode steps carry it, so what arrives after the scan
+     * was given up (or from before a restart) is recognised and cleaned up instead of used.
+     */
+    private static final class Attempt {
     }
 
-    private record BytesRead(long offset, ReadBuffer data) implements Command {
+    private record Opened(Attempt attempt, int fd, int flags) implements Command {
     }
 
-    private record ReadFailed(IoFailure failure) implements Command {
+    private record OpenFailed(Attempt attempt, Throwable failure, int flags) implements Command {
+    }
+
+    private record BytesRead(Attempt attempt, long offset, ReadBuffer data) implements Command {
+    }
+
+    private record ReadFailed(Attempt attempt, Throwable failure) implements Command {
+    }
+
+    private record Stepped(Attempt attempt, PvDecoder.Step step, long nanos) implements Command {
+    }
+
+    private record StepFailed(Attempt attempt, Throwable cause) implements Command {
+    }
+
+    private record StepOverdue(Attempt attempt) implements Command {
     }
 
     private static final int EINVAL = 22;
     private static final int EPERM = 1;
+    private static final Object DECODE_TIMER = "decode-deadline";
 
     private final DeviceTarget target;
     private final IoScheduler scheduler;
     private final ScanSettings settings;
-    private final PvDecoder decoder;
-    private final ParsedMetadata parsed = new ParsedMetadata();
+    private final Decoder decoder;
+    private final Executor decodeExecutor;
+    private final TimerScheduler<Command> timers;
+    /** Replaced, not cleared, after a failure: an abandoned decode step may still be writing to the old one. */
+    private ParsedMetadata parsed = new ParsedMetadata();
     private final List<ActorRef<ScanResult>> waiters = new ArrayList<>();
     /** I/O buffers held by the current scan's cache; released when it finishes. */
-    private final List<ReadBuffer> held = new ArrayList<>();
+    private List<ReadBuffer> held = new ArrayList<>();
+    private Attempt attempt;
+    /** The decode step running for {@link #attempt}, if any. */
+    private CompletableFuture<PvDecoder.Step> stepping;
+    private String phase = "idle";
     private int openFlags;
     private int fd = -1;
     private long size;
     private BlockCache cache;
     private int reads;
     private long parsedBefore;
+    private long decodeNanosLeft;
     private boolean warnedAboutDirect;
 
-    private DeviceScanner(ActorContext<Command> context, DeviceTarget target, IoScheduler scheduler, ScanSettings settings,
-                          DecodeLimits limits) {
+    private DeviceScanner(ActorContext<Command> context, TimerScheduler<Command> timers, DeviceTarget target, IoScheduler scheduler,
+                          ScanSettings settings, Decoder decoder) {
         super(context);
+        this.timers = timers;
         this.target = target;
         this.scheduler = scheduler;
         this.settings = settings;
-        this.decoder = new PvDecoder(limits);
+        this.decoder = decoder;
+        this.decodeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.decodeDispatcher()));
         this.openFlags = NativeIo.O_RDONLY | NativeIo.O_NOATIME | (settings.directIo() ? NativeIo.O_DIRECT : 0);
     }
 
     public static Behavior<Command> create(DeviceTarget target, IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
-        return Behaviors.setup(ctx -> new DeviceScanner(ctx, target, scheduler, settings, limits));
+        return create(target, scheduler, settings, new PvDecoder(limits)::step);
+    }
+
+    /** With a chosen decode function (tests inject failures through it). */
+    static Behavior<Command> create(DeviceTarget target, IoScheduler scheduler, ScanSettings settings, Decoder decoder) {
+        // The scanner logs the failure itself, naming the device (see failed()); the supervisor only restarts.
+        return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(
+                        timers -> new DeviceScanner(ctx, timers, target, scheduler, settings, decoder))))
+                .onFailure(ScannerFailure.class, SupervisorStrategy.restart().withLoggingEnabled(false));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Scan.class, this::onScan)
-                .onMessage(Opened.class, this::onOpened)
-                .onMessage(OpenFailed.class, this::onOpenFailed)
-                .onMessage(BytesRead.class, this::onBytesRead)
-                .onMessage(ReadFailed.class, this::onReadFailed)
+                .onMessage(Scan.class, contained(this::onScan))
+                .onMessage(Opened.class, contained(this::onOpened))
+                .onMessage(OpenFailed.class, contained(this::onOpenFailed))
+                .onMessage(BytesRead.class, contained(this::onBytesRead))
+                .onMessage(ReadFailed.class, contained(this::onReadFailed))
+                .onMessage(Stepped.class, contained(this::onStepped))
+                .onMessage(StepFailed.class, contained(this::onStepFailed))
+                .onMessage(StepOverdue.class, contained(this::onStepOverdue))
+                .onSignal(PreRestart.class, s -> afterEscape())
+                .onSignal(PostStop.class, s -> afterEscape())
                 .build();
     }
 
@@ -119,8 +189,10 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         }
         waiters.add(scan.replyTo());
         if (waiters.size() == 1) {
+            attempt = new Attempt();
             reads = 0;
             parsedBefore = parsed.parses();
+            decodeNanosLeft = settings.decodeDeadline().toNanos();
             open();
         }
         return this;
@@ -128,12 +200,17 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
 
     private void open() {
         int flags = openFlags;
+        Attempt a = attempt;
+        phase = "opening";
         getContext().pipeToSelf(scheduler.open(target.path(), flags, target.name()),
-                (fdValue, err) -> err == null ? new Opened(fdValue, flags) : new OpenFailed(failure(err), flags));
+                (fdValue, err) -> err == null ? new Opened(a, fdValue, flags) : new OpenFailed(a, err, flags));
     }
 
     private Behavior<Command> onOpenFailed(OpenFailed f) {
-        IoFailure e = f.failure();
+        if (f.attempt() != attempt) {
+            return this;
+        }
+        IoFailure e = ioFailure(f.failure());
         if (e.kind() == IoFailure.Kind.ERRNO && e.errno() == EINVAL && (f.flags() & NativeIo.O_DIRECT) != 0) {
             if (!warnedAboutDirect) {
                 getContext().getLog().warn("{}: O_DIRECT refused ({}); reading through the page cache", target.name(), e.getMessage());
@@ -152,7 +229,13 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> onOpened(Opened o) {
+        if (o.attempt() != attempt) {
+            // The scan this open was for is over (failed, or from before a restart): the fd is ours to close.
+            scheduler.close(o.fd(), target.name());
+            return this;
+        }
         fd = o.fd();
+        phase = "sizing";
         try {
             size = scheduler.size(fd, target.name());
         } catch (NativeIoException e) {
@@ -162,52 +245,110 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         cache = new BlockCache();
         if (size < 0) {
             // No size to ask for (FIFO, character device): read the head and let its length tell.
-            reads++;
-            getContext().pipeToSelf(scheduler.read(fd, 0, AlignedBuffer.roundUp(settings.headRead()), target.name()),
-                    (data, err) -> err == null ? new BytesRead(0, data) : new ReadFailed(failure(err)));
-        } else {
-            return advance();
+            read(0, AlignedBuffer.roundUp(settings.headRead()));
+            return this;
         }
+        return decodeStep();
+    }
+
+    /** Runs one decoder step on the decode dispatcher, on what has been read; the result comes back as a message. */
+    private Behavior<Command> decodeStep() {
+        Attempt a = attempt;
+        String device = target.name();
+        long deviceSize = size;
+        BlockCache blocks = cache;
+        ParsedMetadata memo = parsed;
+        phase = "decoding";
+        long submitted = System.nanoTime();
+        stepping = CompletableFuture.supplyAsync(() -> decoder.step(device, deviceSize, blocks, memo), decodeExecutor);
+        timers.startSingleTimer(DECODE_TIMER, new StepOverdue(a), Duration.ofNanos(Math.max(0, decodeNanosLeft)));
+        getContext().pipeToSelf(stepping,
+                (step, err) -> err == null ? new Stepped(a, step, System.nanoTime() - submitted) : new StepFailed(a, unwrap(err)));
         return this;
     }
 
-    /** Runs the decoder on what has been read; reads more or finishes. */
-    private Behavior<Command> advance() {
-        PvDecoder.Step step = decoder.step(target.name(), size, cache, parsed);
-        if (step instanceof PvDecoder.Step.Done done) {
+    private Behavior<Command> onStepped(Stepped s) {
+        if (s.attempt() != attempt) {
+            return this;
+        }
+        timers.cancel(DECODE_TIMER);
+        stepping = null;
+        phase = "handling a decode step";
+        decodeNanosLeft -= s.nanos();
+        if (s.step() instanceof PvDecoder.Step.Done done) {
             return finish(done.scan());
         }
-        PvDecoder.Step.NeedBytes need = (PvDecoder.Step.NeedBytes) step;
+        PvDecoder.Step.NeedBytes need = (PvDecoder.Step.NeedBytes) s.step();
         long start = need.offset() - need.offset() % AlignedBuffer.ALIGNMENT;
         long end = need.offset() + need.length();
         long wanted = Math.max(end - start, need.offset() == 0 ? settings.headRead() : settings.minRead());
         // Never ask far past the end of the device; reads stay whole aligned blocks.
         long toDeviceEnd = size - start;
-        int length = AlignedBuffer.roundUp((int) Math.max(1, Math.min(wanted, toDeviceEnd)));
-        reads++;
-        getContext().pipeToSelf(scheduler.read(fd, start, length, target.name()),
-                (data, err) -> err == null ? new BytesRead(start, data) : new ReadFailed(failure(err)));
+        read(start, AlignedBuffer.roundUp((int) Math.max(1, Math.min(wanted, toDeviceEnd))));
         return this;
     }
 
+    private void read(long offset, int length) {
+        Attempt a = attempt;
+        reads++;
+        phase = "reading " + length + " bytes at " + offset;
+        getContext().pipeToSelf(scheduler.read(fd, offset, length, target.name()),
+                (data, err) -> err == null ? new BytesRead(a, offset, data) : new ReadFailed(a, err));
+    }
+
     private Behavior<Command> onBytesRead(BytesRead r) {
+        if (r.attempt() != attempt) {
+            r.data().release();
+            return this;
+        }
         held.add(r.data());
         if (size < 0) {
             size = r.data().length();
         }
         cache.put(r.offset(), r.data());
-        if (size == 0) {
-            return advance();
-        }
-        if (r.data().length() == 0) {
+        if (size != 0 && r.data().length() == 0) {
             return finish(new DeviceScan.DeviceFault(target.name(), new DecodeError(target.name(), r.offset(),
                     DecodeError.Kind.TRUNCATED, "read returned no data at " + r.offset() + " of a " + size + "-byte device")));
         }
-        return advance();
+        return decodeStep();
     }
 
     private Behavior<Command> onReadFailed(ReadFailed r) {
-        return finish(fault(r.failure(), 0));
+        if (r.attempt() != attempt) {
+            return this;
+        }
+        return finish(fault(ioFailure(r.failure()), 0));
+    }
+
+    private Behavior<Command> onStepFailed(StepFailed f) {
+        if (f.attempt() != attempt) {
+            return this;
+        }
+        timers.cancel(DECODE_TIMER);
+        stepping = null;
+        Throwable cause = f.cause();
+        if (!containable(cause)) {
+            throw (Error) cause;
+        }
+        throw failed(cause);
+    }
+
+    private Behavior<Command> onStepOverdue(StepOverdue o) {
+        if (o.attempt() != attempt) {
+            return this;
+        }
+        // The decode thread cannot be stopped; the step keeps its buffers and memo until it returns.
+        CompletableFuture<PvDecoder.Step> abandoned = stepping;
+        List<ReadBuffer> itsBuffers = held;
+        held = new ArrayList<>();
+        parsed = new ParsedMetadata();
+        stepping = null;
+        abandoned.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
+        long budget = settings.decodeDeadline().toMillis();
+        getContext().getLog().error("{}: decoding did not finish within its {} ms budget; the scan is abandoned and the device "
+                + "reported TIMED_OUT (a decode thread stays busy until the step returns)", target.name(), budget);
+        return finish(new DeviceScan.DeviceFault(target.name(), new DecodeError(target.name(), 0, DecodeError.Kind.TIMED_OUT,
+                "decoding did not finish within " + budget + " ms (lvmcoord.scan.decode-deadline); abandoned")));
     }
 
     private DeviceScan fault(IoFailure e, long offset) {
@@ -216,6 +357,16 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> finish(DeviceScan outcome) {
+        boolean reused = parsed.parses() == parsedBefore && outcome instanceof DeviceScan.PvScan pv && pv.metadata().isPresent();
+        answer(new ScanResult(target.name(), outcome, reads, reused));
+        return this;
+    }
+
+    /** Ends the scan: closes the fd, returns the buffers, answers every waiter. */
+    private void answer(ScanResult result) {
+        timers.cancel(DECODE_TIMER);
+        attempt = null;
+        phase = "idle";
         if (fd >= 0) {
             scheduler.close(fd, target.name());
             fd = -1;
@@ -223,15 +374,87 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         cache = null;
         held.forEach(ReadBuffer::release);
         held.clear();
-        boolean reused = parsed.parses() == parsedBefore && outcome instanceof DeviceScan.PvScan pv && pv.metadata().isPresent();
-        ScanResult result = new ScanResult(target.name(), outcome, reads, reused);
         waiters.forEach(w -> w.tell(result));
         waiters.clear();
+    }
+
+    /**
+     * Wraps a handler: an unexpected failure in it (or reported by a decode step) ends the scan
+     * with a fault naming the device and the cause, then escapes as a {@link ScannerFailure} so
+     * the supervisor restarts the scanner with fresh state.
+     */
+    private <M extends Command> Function<M, Behavior<Command>> contained(Function<M, Behavior<Command>> handler) {
+        return message -> {
+            try {
+                return handler.apply(message);
+            } catch (ScannerFailure alreadyHandled) {
+                throw alreadyHandled;
+            } catch (Exception | Error e) {
+                if (!containable(e)) {
+                    throw e;
+                }
+                throw failed(e);
+            }
+        };
+    }
+
+    /** Answers, cleans up and logs an unexpected failure; returns what to throw to the supervisor. */
+    private ScannerFailure failed(Throwable cause) {
+        String during = phase;
+        int answered = waiters.size();
+        String reason = "scanner failed while " + during + ": " + cause;
+        ScannerFailure failure = new ScannerFailure(target.name(), reason, cause);
+        getContext().getLog().error("{}: {}; {} waiting request(s) answered with a device fault; restarting the scanner",
+                target.name(), reason, answered, cause);
+        if (stepping != null) {
+            // Another handler failed while a step runs (none can today); the step keeps its buffers until it returns.
+            List<ReadBuffer> itsBuffers = held;
+            held = new ArrayList<>();
+            stepping.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
+            stepping = null;
+        }
+        answer(new ScanResult(target.name(), new DeviceScan.DeviceFault(target.name(),
+                new DecodeError(target.name(), 0, DecodeError.Kind.SCANNER_FAILED, reason)), reads, false));
+        return failure;
+    }
+
+    /**
+     * Backstop for a failure that escaped {@link #contained} (or a stop): whatever it left open is
+     * closed and nobody is left waiting. Normally {@link #failed} has done this already.
+     */
+    private Behavior<Command> afterEscape() {
+        if (!waiters.isEmpty() || fd >= 0 || !held.isEmpty()) {
+            String reason = "scanner stopped or restarted while " + phase;
+            answer(new ScanResult(target.name(), new DeviceScan.DeviceFault(target.name(),
+                    new DecodeError(target.name(), 0, DecodeError.Kind.SCANNER_FAILED, reason)), reads, false));
+        }
         return this;
     }
 
-    private static IoFailure failure(Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    /**
+     * What a scanner survives: everything but the VirtualMachineErrors that mean the JVM itself is
+     * failing. A stack overflow is one thread's, has unwound when caught, and comes from one
+     * device's input (deep nesting), so it is a fault of that device like any exception.
+     */
+    static boolean containable(Throwable t) {
+        return !(t instanceof VirtualMachineError) || t instanceof StackOverflowError;
+    }
+
+    /** Thrown to the supervisor after a contained failure; its message names the device. */
+    static final class ScannerFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ScannerFailure(String device, String reason, Throwable cause) {
+            super(device + ": " + reason, cause);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static IoFailure ioFailure(Throwable t) {
+        Throwable c = unwrap(t);
         if (c instanceof IoFailure f) {
             return f;
         }

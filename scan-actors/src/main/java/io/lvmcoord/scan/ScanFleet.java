@@ -3,6 +3,7 @@ package io.lvmcoord.scan;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoScheduler;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * device, in the order asked. Each request is collected by a short-lived child, so requests do
  * not wait for each other; a device asked for by two requests is scanned once (the scanner joins
  * them).
+ *
+ * <p>Scanners contain their own failures (see {@link DeviceScanner}): a device that breaks the
+ * decoder is answered as a fault and its scanner restarted, so a request never waits on it. A
+ * scanner that stops anyway is forgotten, and the next request for its device gets a new one.
  */
 public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
 
-    public interface Command {
+    public sealed interface Command permits ScanDevices, ScannerStopped {
     }
 
     /**
@@ -47,41 +53,63 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
         }
     }
 
+    private record ScannerStopped(String key, ActorRef<DeviceScanner.Command> scanner) implements Command {
+    }
+
     /** Outcomes in request order, and per-device read counts. */
     public record FleetResult(List<DeviceScan> outcomes, int[] reads, long elapsedNanos) {
     }
 
     private final IoScheduler scheduler;
     private final ScanSettings settings;
-    private final DecodeLimits limits;
+    private final DeviceScanner.Decoder decoder;
     private final Map<String, ActorRef<DeviceScanner.Command>> scanners = new HashMap<>();
     private long nextChild;
 
-    private ScanFleet(ActorContext<Command> context, IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
+    private ScanFleet(ActorContext<Command> context, IoScheduler scheduler, ScanSettings settings, DeviceScanner.Decoder decoder) {
         super(context);
         this.scheduler = scheduler;
         this.settings = settings;
-        this.limits = limits;
+        this.decoder = decoder;
     }
 
     public static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
-        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, limits));
+        return create(scheduler, settings, new PvDecoder(limits)::step);
+    }
+
+    /** With a chosen decode function for every scanner (tests inject failures through it). */
+    static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, DeviceScanner.Decoder decoder) {
+        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, decoder));
     }
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(ScanDevices.class, this::onScanDevices).build();
+        return newReceiveBuilder()
+                .onMessage(ScanDevices.class, this::onScanDevices)
+                .onMessage(ScannerStopped.class, this::onScannerStopped)
+                .build();
     }
 
     private Behavior<Command> onScanDevices(ScanDevices req) {
         List<ActorRef<DeviceScanner.Command>> refs = new ArrayList<>(req.devices().size());
         for (DeviceTarget t : req.devices()) {
-            refs.add(scanners.computeIfAbsent(t.name() + "\u0000" + t.path(),
-                    k -> getContext().spawn(DeviceScanner.create(t, scheduler, settings, limits), "device-" + nextChild++)));
+            refs.add(scanners.computeIfAbsent(t.name() + "\u0000" + t.path(), k -> spawnScanner(k, t)));
         }
-        // Safety net beyond the per-I/O deadlines: a device scan is at most a handful of I/Os.
-        Duration patience = settings.limits().deadline().multipliedBy(8).plusSeconds(5);
+        // Safety net beyond the per-I/O deadlines and the decode budget: a device scan is at most a handful of I/Os.
+        Duration patience = settings.limits().deadline().multipliedBy(8).plus(settings.decodeDeadline()).plusSeconds(5);
         getContext().spawnAnonymous(Collector.create(req, refs, patience));
+        return this;
+    }
+
+    private ActorRef<DeviceScanner.Command> spawnScanner(String key, DeviceTarget t) {
+        ActorRef<DeviceScanner.Command> ref = getContext().spawn(DeviceScanner.create(t, scheduler, settings, decoder), "device-" + nextChild++);
+        getContext().watchWith(ref, new ScannerStopped(key, ref));
+        return ref;
+    }
+
+    private Behavior<Command> onScannerStopped(ScannerStopped s) {
+        getContext().getLog().error("scanner of {} stopped; the next request for it starts a new one", s.key().replace('\u0000', ' '));
+        scanners.remove(s.key(), s.scanner());
         return this;
     }
 
@@ -105,21 +133,24 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
                 DeviceScan[] outcomes = new DeviceScan[n];
                 int[] reads = new int[n];
                 int[] remaining = {n};
-                for (ActorRef<DeviceScanner.Command> ref : new java.util.LinkedHashSet<>(refs)) {
+                for (ActorRef<DeviceScanner.Command> ref : new LinkedHashSet<>(refs)) {
                     ref.tell(new DeviceScanner.Scan(ctx.getSelf(), req.forgetParsed()));
                 }
                 timers.startSingleTimer(GIVE_UP, patience);
                 return Behaviors.receive(DeviceScanner.ScanResult.class).onMessage(DeviceScanner.ScanResult.class, r -> {
                     if (r == GIVE_UP) {
                         // A scanner that never answers is a bug, not a device state; say so per device rather than hang.
+                        List<String> silent = new ArrayList<>();
                         for (int i = 0; i < n; i++) {
                             if (outcomes[i] == null) {
                                 String dev = req.devices().get(i).name();
+                                silent.add(dev);
                                 outcomes[i] = new DeviceScan.DeviceFault(dev, new DecodeError(dev, 0, DecodeError.Kind.TIMED_OUT,
                                         "no outcome from the device scanner within " + patience.toMillis() + " ms"));
                             }
                         }
-                        ctx.getLog().error("scan request gave up on devices whose scanners did not answer");
+                        ctx.getLog().error("scan request gave up after {} ms on {} device(s) whose scanners did not answer: {}",
+                                patience.toMillis(), silent.size(), silent);
                         req.replyTo().tell(new FleetResult(Arrays.asList(outcomes), reads, System.nanoTime() - started));
                         return Behaviors.stopped();
                     }

@@ -9,10 +9,15 @@ import java.util.Locale;
 /**
  * {@code lvmcoord.scan} (see reference.conf).
  *
- * @param engine auto, io_uring or pread
+ * @param engine           auto, io_uring or pread
+ * @param decodeDispatcher config path of the dispatcher decode steps run on
+ * @param decodeDeadline   decoding time one device's scan may take before it is abandoned as TIMED_OUT
  */
 public record ScanSettings(String engine, IoScheduler.Limits limits, int headRead, int minRead, boolean directIo,
-                           int preadThreads, int ringEntries) {
+                           int preadThreads, int ringEntries, String decodeDispatcher, Duration decodeDeadline) {
+
+    /** Where the decode dispatcher is configured. */
+    public static final String DECODE_DISPATCHER = "lvmcoord.scan.decode-dispatcher";
 
     public ScanSettings {
         engine = engine.toLowerCase(Locale.ROOT);
@@ -22,6 +27,9 @@ public record ScanSettings(String engine, IoScheduler.Limits limits, int headRea
         if (headRead < 4096 || minRead < 4096) {
             throw new IllegalArgumentException("lvmcoord.scan.head-read and min-read must be at least 4KiB");
         }
+        if (decodeDeadline.isNegative() || decodeDeadline.isZero()) {
+            throw new IllegalArgumentException("lvmcoord.scan.decode-deadline must be positive, got " + decodeDeadline);
+        }
     }
 
     public static ScanSettings from(Config config) {
@@ -30,10 +38,14 @@ public record ScanSettings(String engine, IoScheduler.Limits limits, int headRea
         return new ScanSettings(c.getString("engine"),
                 new IoScheduler.Limits(c.getInt("max-ios-in-flight"), c.getBytes("max-bytes-in-flight"), deadline),
                 (int) (long) c.getBytes("head-read"), (int) (long) c.getBytes("min-read"), c.getBoolean("direct-io"),
-                c.getInt("pread-threads"), c.getInt("ring-entries"));
+                c.getInt("pread-threads"), c.getInt("ring-entries"), DECODE_DISPATCHER, c.getDuration("decode-deadline"));
     }
 
     public ScanSettings withEngine(String e) {
-        return new ScanSettings(e, limits, headRead, minRead, directIo, preadThreads, ringEntries);
+        return new ScanSettings(e, limits, headRead, minRead, directIo, preadThreads, ringEntries, decodeDispatcher, decodeDeadline);
+    }
+
+    public ScanSettings withDecodeDeadline(Duration d) {
+        return new ScanSettings(engine, limits, headRead, minRead, directIo, preadThreads, ringEntries, decodeDispatcher, d);
     }
 }

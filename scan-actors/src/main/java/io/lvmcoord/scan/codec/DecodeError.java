@@ -31,7 +31,12 @@ public record DecodeError(String device, long offset, Kind kind, String reason) 
         /** The device could not be read. */
         IO_ERROR,
         /** The device did not answer within the I/O deadline; the read was abandoned. */
-        TIMED_OUT
+        TIMED_OUT,
+        /**
+         * Decoding or handling the device failed unexpectedly (an exception, a stack overflow in
+         * the scanner): a bug met on this device's data, reported for it instead of crashing.
+         */
+        SCANNER_FAILED
     }
 
     @Override

@@ -8,6 +8,8 @@ public final class IoCounters {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong timeouts = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
+    final AtomicLong opens = new AtomicLong();
+    final AtomicLong closes = new AtomicLong();
 
     public long reads() {
         return reads.get();
@@ -23,5 +25,20 @@ public final class IoCounters {
 
     public long errors() {
         return errors.get();
+    }
+
+    /** Opens that returned an fd (including ones that came back after their deadline and were closed here). */
+    public long opens() {
+        return opens.get();
+    }
+
+    /** Closes completed (successful or not: the fd is gone either way). */
+    public long closes() {
+        return closes.get();
+    }
+
+    /** Descriptors of this device open now, by the counts above: what a leak would leave above zero. */
+    public long openFds() {
+        return opens.get() - closes.get();
     }
 }

@@ -367,6 +367,11 @@ public final class IoScheduler implements AutoCloseable {
             c.reads.incrementAndGet();
             c.bytes.addAndGet(op.done + result);
         }
+        if (op.kind == Kind.OPEN && result >= 0) {
+            c.opens.incrementAndGet();
+        } else if (op.kind == Kind.CLOSE) {
+            c.closes.incrementAndGet();
+        }
         if (closeLateFd) {
             close(result, op.target);
         }

@@ -167,5 +167,23 @@ class IoSchedulerTest {
         req.completion().complete(42);
         IoRequest close = engine.take().get(0);
         assertEquals(42, assertInstanceOf(IoRequest.Close.class, close).fd());
+        assertEquals(1, s.counters("hung").openFds(), "open until the close completes");
+        close.completion().complete(0);
+        assertEquals(0, s.counters("hung").openFds(), "the late fd counts as opened and closed");
+    }
+
+    @Test
+    void descriptorsOpenPerDeviceAreCountedFromOpensAndCloses() {
+        IoScheduler s = scheduler(4, 1 << 20, Duration.ofSeconds(30));
+        s.open("/dev/a", 0, "a");
+        s.open("/dev/missing", 0, "missing");
+        engine.take().forEach(r -> r.completion().complete(r.target().equals("a") ? 7 : -2));
+        assertEquals(1, s.counters("a").openFds());
+        assertEquals(0, s.counters("missing").openFds(), "a failed open holds no descriptor");
+        s.close(7, "a");
+        engine.take().get(0).completion().complete(-9);
+        assertEquals(1, s.counters("a").opens());
+        assertEquals(1, s.counters("a").closes(), "a failed close still ends the descriptor");
+        assertEquals(0, s.counters("a").openFds());
     }
 }
