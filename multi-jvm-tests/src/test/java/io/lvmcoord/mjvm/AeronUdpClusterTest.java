@@ -40,7 +40,7 @@ class AeronUdpClusterTest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void startCluster() throws Exception {
         postgres = PostgresServer.start();
-        cluster = new ClusterHarness(ClusterHarness.workFor(getClass()), postgres, List.of("A", "B", "C"), List.of("--transport", "aeron-udp"));
+        cluster = new ClusterHarness(ClusterHarness.workFor(getClass()), postgres, List.of("A", "B", "C"), List.of("--transport", "aeron-udp", "--allow-unauthenticated-cluster"));
         Fixtures.install(Fixtures.scenario("s11-multi-vg"), cluster.san(), cluster.staging());
         onSan = Fixtures.FIRST_STATE;
         cluster.installState(onSan);

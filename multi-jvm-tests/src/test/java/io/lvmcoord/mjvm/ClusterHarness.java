@@ -3,6 +3,8 @@ package io.lvmcoord.mjvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lvmcoord.agent.client.ClientCli;
+import io.lvmcoord.agent.transport.ClusterCa;
+import io.lvmcoord.agent.transport.NodeTlsDirectory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,10 +105,15 @@ final class ClusterHarness implements AutoCloseable {
         this.postgres = postgres;
         this.agentFlags = List.copyOf(agentFlags);
         List<Integer> ports = freePorts(names.size());
+        // The documented multi-host setup: one cluster CA, each node's credentials issued from it into
+        // its <state-dir>/tls (what `lvmcoord tls init-ca` and `lvmcoord tls issue` write).
+        ClusterCa ca = ClusterCa.create(this.work.resolve("cluster-ca"), "mjvm cluster CA", Duration.ofDays(1), new SecureRandom());
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
-            nodes.put(n, new Node(n, ports.get(i), Files.createDirectories(this.work.resolve("private-" + n)),
-                    this.work.resolve("state-" + n), sockets.resolve(n + ".sock")));
+            Path state = this.work.resolve("state-" + n);
+            ca.issue(NodeTlsDirectory.of(state), n, List.of(HOST), Duration.ofDays(1));
+            nodes.put(n, new Node(n, ports.get(i), Files.createDirectories(this.work.resolve("private-" + n)), state,
+                    sockets.resolve(n + ".sock")));
         }
         Runtime.getRuntime().addShutdownHook(killChildren);
     }

@@ -108,7 +108,7 @@ class ThreeNodeClusterTest {
         ClusterChecks.Propagation p = ClusterChecks.propagate(cluster, "A", List.of("B", "C"), onSan, WRITES);
         onSan += WRITES;
         acknowledged = onSan;
-        System.out.println(p.line("") + " (tcp, writer A, readers B C; re-read devices " + p.rereadDevices() + ")");
+        System.out.println(p.line("") + " (tls-tcp, writer A, readers B C; re-read devices " + p.rereadDevices() + ")");
         ClusterChecks.assertSanAnswersLikeLvm2(cluster, cluster.names(), san(), privates());
     }
 
