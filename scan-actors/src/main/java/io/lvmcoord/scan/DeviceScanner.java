@@ -199,7 +199,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private void open() {
-        int flags = openFlags;
+        int flags = openFlags | (target.followLinks() ? 0 : NativeIo.O_NOFOLLOW);
         Attempt a = attempt;
         phase = "opening";
         getContext().pipeToSelf(scheduler.open(target.path(), flags, target.name()),

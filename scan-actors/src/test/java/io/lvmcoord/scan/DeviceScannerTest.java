@@ -146,4 +146,23 @@ class DeviceScannerTest {
         assertTrue(f.error().reason().contains("ENOENT"), f.error().reason());
         s.scheduler().close();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void aDeviceNotToBeFollowedIsRefusedAtOpenWhenItIsALinkAndReadWhenItIsNot(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path image = ScanTestSupport.unpack("s01-single-linear", "pv1.img", tmp.resolve("pv1.img"));
+        Path link = Files.createSymbolicLink(tmp.resolve("swapped-in"), image);
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+
+        KIT.spawn(DeviceScanner.create(new DeviceTarget(link.toString(), link.toString(), false), s.scheduler(), s.settings(),
+                CodecSettings.limits(s.config()))).tell(new DeviceScanner.Scan(probe.getRef()));
+        DeviceScan.DeviceFault f = assertInstanceOf(DeviceScan.DeviceFault.class, probe.receiveMessage(Duration.ofSeconds(10)).outcome());
+        assertTrue(f.error().reason().contains("ELOOP"), f.error().reason());
+
+        KIT.spawn(DeviceScanner.create(new DeviceTarget(link.toString(), link.toString(), true), s.scheduler(), s.settings(),
+                CodecSettings.limits(s.config()))).tell(new DeviceScanner.Scan(probe.getRef()));
+        assertInstanceOf(DeviceScan.PvScan.class, probe.receiveMessage(Duration.ofSeconds(10)).outcome(), "a link named by the operator is followed");
+        s.scheduler().close();
+    }
 }

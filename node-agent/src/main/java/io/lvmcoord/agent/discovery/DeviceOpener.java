@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -20,19 +21,33 @@ import java.util.zip.GZIPInputStream;
 public final class DeviceOpener implements AutoCloseable {
     private static final int BLOCK = 64 * 1024;
     private final List<Path> temporaries = new ArrayList<>();
+    private final LinkOption[] linkOptions;
+
+    /** Follows symbolic links, as for devices the operator names (/dev/disk/by-id/..., /dev/mapper/...). */
+    public DeviceOpener() {
+        this(true);
+    }
+
+    /** @param followLinks false for names found in a directory others may write: a link there is no device */
+    public DeviceOpener(boolean followLinks) {
+        this.linkOptions = followLinks ? new LinkOption[0] : new LinkOption[]{LinkOption.NOFOLLOW_LINKS};
+    }
     /** The last path {@link #reopen} gave for each name. */
     private final java.util.Map<String, Path> latest = new java.util.HashMap<>();
 
     /** The path to open for {@code name}: itself, or an inflated copy of a gzipped image. */
     public synchronized Path resolve(String name) throws IOException {
         Path path = Path.of(name);
-        if (!Files.exists(path)) {
+        if (!Files.exists(path, linkOptions)) {
             throw new IOException("No such file or directory");
+        }
+        if (Files.isSymbolicLink(path) && linkOptions.length > 0) {
+            throw new IOException("is a symbolic link");
         }
         if (Files.isDirectory(path)) {
             throw new IOException("is a directory");
         }
-        if (name.endsWith(".gz") && Files.isRegularFile(path)) {
+        if (name.endsWith(".gz") && Files.isRegularFile(path, linkOptions)) {
             return inflate(path);
         }
         return path.toAbsolutePath();
@@ -41,7 +56,7 @@ public final class DeviceOpener implements AutoCloseable {
     private Path inflate(Path gz) throws IOException {
         Path out = Files.createTempFile("lvmcoord-image-", ".img");
         temporaries.add(out);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz), BLOCK);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz, linkOptions), BLOCK);
              FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[BLOCK];
             long pos = 0;

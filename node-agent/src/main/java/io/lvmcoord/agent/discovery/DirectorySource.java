@@ -31,7 +31,7 @@ public final class DirectorySource implements DeviceSource {
 
     private final Path dir;
     private final boolean watch;
-    private final DeviceOpener opener = new DeviceOpener();
+    private final DeviceOpener opener = new DeviceOpener(false);
     private volatile boolean running;
     private Thread watcher;
     private Inotify inotify;
@@ -70,11 +70,12 @@ public final class DirectorySource implements DeviceSource {
         if (!dir.equals(p.getParent()) || !isPlainFile(p)) {
             return Optional.empty();
         }
+        // Not following links at open too: the file may be swapped for a link after this check.
         if (!name.endsWith(".gz")) {
-            return Optional.of(new DeviceTarget(name, name));
+            return Optional.of(new DeviceTarget(name, name, false));
         }
         try {
-            return Optional.of(new DeviceTarget(name, opener.reopen(name).toString()));
+            return Optional.of(new DeviceTarget(name, opener.reopen(name).toString(), false));
         } catch (IOException e) {
             // Half-copied or corrupt archive: not a device yet; its close-write brings it back.
             return Optional.empty();

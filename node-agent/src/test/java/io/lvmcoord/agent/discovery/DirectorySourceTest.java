@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class DirectorySourceTest {
     @TempDir
@@ -25,11 +26,13 @@ class DirectorySourceTest {
         Files.createSymbolicLink(dir.resolve("link-to-disk"), Path.of("/dev/null"));
 
         try (DirectorySource source = new DirectorySource(dir, false)) {
-            assertEquals(List.of(DeviceTarget.of(image.toString())), source.enumerate());
+            assertEquals(List.of(new DeviceTarget(image.toString(), image.toString(), false)), source.enumerate());
             for (String link : List.of("link-to-file", "link-to-image", "link-to-disk")) {
                 assertEquals(Optional.empty(), source.target(dir.resolve(link).toString()), link);
             }
-            assertEquals(Optional.of(DeviceTarget.of(image.toString())), source.target(image.toString()));
+            DeviceTarget found = source.target(image.toString()).orElseThrow();
+            assertEquals(image.toString(), found.path());
+            assertFalse(found.followLinks(), "opened with O_NOFOLLOW: a swap for a link after the listing fails the open");
         }
     }
 }

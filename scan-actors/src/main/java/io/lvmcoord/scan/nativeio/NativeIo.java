@@ -13,6 +13,8 @@ public interface NativeIo {
     /** Reading must not update atime (and needs no write access). */
     int O_NOATIME = 0x40000;
     int O_CLOEXEC = 0x80000;
+    /** x86_64 value; the open fails with ELOOP when the last component is a symbolic link. */
+    int O_NOFOLLOW = 0x20000;
 
     int open(String path, int flags) throws NativeIoException;
 
