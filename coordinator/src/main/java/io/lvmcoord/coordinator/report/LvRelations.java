@@ -126,8 +126,14 @@ public final class LvRelations {
         long extents = 0;
         long free = 0;
         for (PvMetadata pm : vg.metadata().pvs()) {
+            long allocated = allocatedExtents(pm.key());
+            if (pm.peCount() < 0 || allocated > pm.peCount()) {
+                // lvm2's vg_validate refuses this; a report would print a negative free size.
+                throw new ArithmeticException("VG " + vgName + ": PV " + pm.key() + " has " + allocated
+                        + " extents allocated of its " + pm.peCount() + " (free would be negative)");
+            }
             extents = exactSum(extents, pm.peCount(), vgName, "pe_count of its PVs");
-            free = exactSum(free, pm.peCount() - allocatedExtents(pm.key()), vgName, "free extents of its PVs");
+            free = exactSum(free, pm.peCount() - allocated, vgName, "free extents of its PVs");
         }
         long missing = 0;
         long mdas = 0;
