@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
  * {@link LvmCrc}, so the decoder accepts it as lvm2 would have written it), or a decoded VG's
  * model with some of its values replaced.
  */
-final class CraftedMetadata {
+public final class CraftedMetadata {
     /** Where lvm2 put the first metadata area's header in every fixture. */
     private static final int MDA = 4096;
 
@@ -75,14 +75,14 @@ final class CraftedMetadata {
     }
 
     /** {@code m} with other PVs. */
-    static VgMetadata withPvs(VgMetadata m, List<PvMetadata> pvs) {
+    public static VgMetadata withPvs(VgMetadata m, List<PvMetadata> pvs) {
         return new VgMetadata(m.name(), m.id(), m.seqno(), m.format(), m.status(), m.flags(), m.tags(), m.systemId(), m.lockType(),
                 m.lockArgs(), m.extentSize(), m.maxLv(), m.maxPv(), m.allocationPolicy(), m.profile(), m.metadataCopies(), pvs,
                 m.lvs(), m.creationHost(), m.creationTime(), m.raw());
     }
 
     /** {@code p} under another local name and UUID, with {@code peCount} extents. */
-    static PvMetadata pv(PvMetadata p, String key, String id, long peCount) {
+    public static PvMetadata pv(PvMetadata p, String key, String id, long peCount) {
         return new PvMetadata(key, id, p.deviceHint(), p.status(), p.flags(), p.tags(), p.devSize(), p.peStart(), peCount,
                 p.baStart(), p.baSize(), p.deviceIdType(), p.deviceId());
     }
