@@ -451,7 +451,14 @@ public final class Fields {
             }
             if (ranges) {
                 long len = a instanceof SegmentArea.OnPv ? perArea : r.seg().extentCount();
-                out.add(name + ":" + start + "-" + (start + len - 1));
+                long last;
+                try {
+                    last = Math.addExact(start, len) - 1;
+                } catch (ArithmeticException e) {
+                    throw new ArithmeticException("VG " + r.vg().name() + ": LV " + r.lv().name() + " area " + name + " from extent "
+                            + start + " for " + len + " extents ends past 2^63");
+                }
+                out.add(name + ":" + start + "-" + last);
             } else {
                 out.add(name + "(" + start + ")");
             }

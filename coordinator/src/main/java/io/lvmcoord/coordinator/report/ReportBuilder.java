@@ -23,6 +23,12 @@ import java.util.function.Supplier;
  * selection ({@code -o}, {@code +}/{@code -} modifiers, prefix-less names), the switch of an LV
  * report to segments when a segment field is asked for, lvm2's default sort keys (strings by
  * byte order, numbers by value, hidden LVs by their bare name) and unit rendering.
+ *
+ * <p>Each VG's rows are built and computed on their own: if that VG's metadata makes any of its
+ * rows impossible (an exception from any field, a size past 2^63), the VG is left out whole and
+ * named in {@link Report#failures()}, which callers print in lvm2's words for a VG it cannot
+ * process; every other VG is reported as if it were not there. In {@code pvs} the bad VG's
+ * present devices stay listed, as lvm2 lists PVs whose VG it could not read ("[unknown]").
  */
 public final class ReportBuilder {
 
