@@ -51,7 +51,10 @@ public final class QueryService {
         }
     }
 
-    /** A rendered report with the view it came from; {@code warnings} are lvm2-worded, for stderr. */
+    /**
+     * A rendered report with the view it came from; {@code warnings} are lvm2-worded, for stderr,
+     * all of them (bound them with {@link #transportWarnings} before sending them anywhere).
+     */
     public record Answer(String text, Report report, List<String> warnings, View view, boolean failed) {
     }
 
@@ -60,6 +63,7 @@ public final class QueryService {
     private final ClusterView views;
     private final Fields fields;
     private final Duration pendingWait;
+    private final int maxWarnings;
     private volatile String localNode;
     private volatile NodeRereads rereads;
 
@@ -74,6 +78,19 @@ public final class QueryService {
         this.views = views;
         this.fields = fields;
         this.pendingWait = pendingWait;
+        this.maxWarnings = maxWarnings(system.settings().config().getInt("lvmcoord.query.max-warnings"));
+    }
+
+    private static int maxWarnings(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("lvmcoord.query.max-warnings must be >= 0, got " + n);
+        }
+        return n;
+    }
+
+    /** {@code warnings} bounded by {@code lvmcoord.query.max-warnings}, for an answer leaving the node. */
+    public BoundedWarnings transportWarnings(List<String> warnings) {
+        return BoundedWarnings.of(warnings, maxWarnings);
     }
 
     public NodeReadCache cache() {
@@ -179,6 +196,9 @@ public final class QueryService {
         } catch (ReportBuilder.BadRequest e) {
             throw new BadQuery(e.getMessage());
         }
+        // A VG whose rows could not be computed is left out with lvm2's words; the rest answer.
+        warnings.addAll(report.warnings());
+        failed |= report.failed();
         String text = req.format() == ReportRequest.Format.JSON ? ReportRenderer.json(report)
                 : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned());
         return new Answer(text, report, warnings, view, failed);

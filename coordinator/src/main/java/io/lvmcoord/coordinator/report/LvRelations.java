@@ -1,12 +1,16 @@
 package io.lvmcoord.coordinator.report;
 
+import io.lvmcoord.coordinator.assembly.PvCounts;
 import io.lvmcoord.coordinator.assembly.VgPv;
 import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.scan.metadata.LvMetadata;
+import io.lvmcoord.scan.metadata.PvMetadata;
 import io.lvmcoord.scan.metadata.Segment;
 import io.lvmcoord.scan.metadata.SegmentArea;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,8 +22,18 @@ import java.util.Set;
  * What lvm2 derives about LVs from the way they reference each other: which hidden LV is a
  * pool's data or metadata, a raid image, a cache origin, a snapshot's COW; and from there the
  * {@code lv_attr}, {@code lv_layout} and {@code lv_role} strings. Also the per-PV allocated
- * extents. Computed once per VG, from metadata only; the kernel state characters of
- * {@code lv_attr} are 'X' (unknown), exactly as lvm2 prints them without device-mapper.
+ * extents and the VG's totals. Computed once per VG, from metadata only; the kernel state
+ * characters of {@code lv_attr} are 'X' (unknown), exactly as lvm2 prints them without
+ * device-mapper.
+ *
+ * <p>The metadata is input, so references may form cycles (a cache LV whose {@code cache_pool}
+ * names itself, a mirror whose image is the mirror) or long chains. Every walk is therefore done
+ * once, here, without recursion: {@link #partial} is a breadth-first search backwards from the
+ * LVs with extents on a missing PV (linear in LVs plus references), and the pool and origin
+ * lookups follow exactly one reference, as lvm2 does. Everything a report row asks for after
+ * construction is a map lookup, so a report is linear in its rows. Extent sums use exact
+ * arithmetic: a sum past 2^63 is an {@link ArithmeticException} naming the VG, which the report
+ * builder turns into lvm2's "Cannot process volume group" for that VG alone.
  */
 public final class LvRelations {
 
@@ -40,10 +54,31 @@ public final class LvRelations {
     private final Set<String> snapshotSegmentLvs = new HashSet<>();
     private final Map<String, Long> allocatedByPv = new HashMap<>();
     private final Set<String> missingPvKeys = new HashSet<>();
+    private final Map<String, VgPv> pvByKey = new HashMap<>();
+    /** LVs with an extent, directly or through sub-LVs, on a missing PV. */
+    private final Set<String> partialLvs = new HashSet<>();
+    private final List<LvMetadata> visibleLvs;
+    private final List<LvMetadata> allLvs;
+    private final VgTotals totals;
+
+    /**
+     * The VG-wide figures of {@code vgs} (and of the VG columns of {@code pvs}/{@code lvs}),
+     * computed once so that each row reads them instead of summing over every PV again.
+     *
+     * @param extentCount sum of the PVs' pe_count
+     * @param freeCount   extentCount minus the extents LV segments allocate on those PVs
+     * @param mdaSize     smallest usable metadata area on a present PV, bytes (0 when none)
+     * @param mdaFree     smallest free space of those areas, bytes (0 when none)
+     */
+    public record VgTotals(long extentCount, long freeCount, long missingPvCount, long mdaCount, long mdaUsedCount,
+                           long mdaSize, long mdaFree) {
+    }
 
     public LvRelations(VgView vg) {
         this.vg = vg;
+        String vgName = vg.metadata().name();
         for (VgPv pv : vg.pvs()) {
+            pvByKey.putIfAbsent(pv.meta().key(), pv);
             if (pv.missing()) {
                 missingPvKeys.add(pv.meta().key());
             }
@@ -56,9 +91,106 @@ public final class LvRelations {
                 link(lv, seg);
                 for (SegmentArea a : seg.areas()) {
                     if (a instanceof SegmentArea.OnPv p) {
-                        long perArea = seg.areas().isEmpty() ? 0 : seg.extentCount() / seg.areas().size();
-                        allocatedByPv.merge(p.pvKey(), perArea, Long::sum);
+                        long perArea = seg.extentCount() / seg.areas().size();
+                        allocatedByPv.merge(p.pvKey(), perArea, (x, y) -> exactSum(x, y, vgName, "allocated extents of " + p.pvKey()));
                     }
+                }
+            }
+        }
+        markPartial();
+        List<LvMetadata> visible = new ArrayList<>();
+        List<LvMetadata> all = new ArrayList<>();
+        for (LvMetadata lv : vg.metadata().lvs()) {
+            if (snapshotSegmentLvs.contains(lv.name())) {
+                continue;
+            }
+            all.add(lv);
+            if (lv.visible()) {
+                visible.add(lv);
+            }
+        }
+        this.visibleLvs = List.copyOf(visible);
+        this.allLvs = List.copyOf(all);
+        this.totals = totals(vgName);
+    }
+
+    private static long exactSum(long a, long b, String vgName, String what) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("VG " + vgName + ": " + what + " exceed 2^63");
+        }
+    }
+
+    private VgTotals totals(String vgName) {
+        long extents = 0;
+        long free = 0;
+        for (PvMetadata pm : vg.metadata().pvs()) {
+            long allocated = allocatedExtents(pm.key());
+            if (pm.peCount() < 0 || allocated > pm.peCount()) {
+                // lvm2's vg_validate refuses this; a report would print a negative free size.
+                throw new ArithmeticException("VG " + vgName + ": PV " + pm.key() + " has " + allocated
+                        + " extents allocated of its " + pm.peCount() + " (free would be negative)");
+            }
+            extents = exactSum(extents, pm.peCount(), vgName, "pe_count of its PVs");
+            free = exactSum(free, pm.peCount() - allocated, vgName, "free extents of its PVs");
+        }
+        long missing = 0;
+        long mdas = 0;
+        long used = 0;
+        long mdaSize = Long.MAX_VALUE;
+        long mdaFree = Long.MAX_VALUE;
+        for (VgPv p : vg.pvs()) {
+            if (p.missing()) {
+                missing++;
+                continue;
+            }
+            long count = PvCounts.mdaCount(p.device());
+            mdas += count;
+            used += PvCounts.mdaUsedCount(p.device());
+            long size = PvCounts.mdaSize(p.device());
+            if (size > 0) {
+                mdaSize = Math.min(mdaSize, size);
+            }
+            if (count > 0) {
+                mdaFree = Math.min(mdaFree, PvCounts.mdaFree(p.device()));
+            }
+        }
+        return new VgTotals(extents, free, missing, mdas, used, mdaSize == Long.MAX_VALUE ? 0 : mdaSize,
+                mdaFree == Long.MAX_VALUE ? 0 : mdaFree);
+    }
+
+    /**
+     * Breadth-first from the LVs with an area on a missing PV, backwards along "uses as data or
+     * metadata area": every LV reached is partial. Each LV and each reference is visited once,
+     * so cycles end and the cost is linear (the recursive walk this replaces was exponential
+     * in LVs for a self-referencing mirror).
+     */
+    private void markPartial() {
+        Map<String, List<String>> usedBy = new HashMap<>();
+        Deque<String> queue = new ArrayDeque<>();
+        for (LvMetadata lv : byName.values()) {
+            boolean direct = false;
+            for (Segment seg : lv.segments()) {
+                for (SegmentArea a : seg.areas()) {
+                    if (a instanceof SegmentArea.OnPv p && missingPvKeys.contains(p.pvKey())) {
+                        direct = true;
+                    } else if (a instanceof SegmentArea.OnLv l) {
+                        usedBy.computeIfAbsent(l.lvName(), k -> new ArrayList<>()).add(lv.name());
+                    }
+                }
+                for (String m : seg.metaAreas()) {
+                    usedBy.computeIfAbsent(m, k -> new ArrayList<>()).add(lv.name());
+                }
+            }
+            if (direct && partialLvs.add(lv.name())) {
+                queue.add(lv.name());
+            }
+        }
+        while (!queue.isEmpty()) {
+            for (String user : usedBy.getOrDefault(queue.poll(), List.of())) {
+                if (partialLvs.add(user)) {
+                    queue.add(user);
                 }
             }
         }
@@ -123,21 +255,21 @@ public final class LvRelations {
 
     /** LVs in metadata order, with the internal snapshot LVs ({@code snapshotN}) left out as lvm2 does. */
     public List<LvMetadata> reportableLvs(boolean all) {
-        List<LvMetadata> out = new ArrayList<>();
-        for (LvMetadata lv : vg.metadata().lvs()) {
-            if (snapshotSegmentLvs.contains(lv.name())) {
-                continue;
-            }
-            if (all || lv.visible()) {
-                out.add(lv);
-            }
-        }
-        return out;
+        return all ? allLvs : visibleLvs;
     }
 
     /** Count of LVs vgs reports as lv_count: visible ones, with snapshot COWs but not their internal LV. */
     public long visibleLvCount() {
-        return reportableLvs(false).size();
+        return visibleLvs.size();
+    }
+
+    public VgTotals totals() {
+        return totals;
+    }
+
+    /** The VG's entry for the PV with local name {@code key} ({@code pv0}), or null when the metadata names none. */
+    public VgPv pv(String key) {
+        return pvByKey.get(key);
     }
 
     public long snapshotCount() {
@@ -172,29 +304,7 @@ public final class LvRelations {
 
     /** True when some extent of the LV, directly or through sub-LVs, is on a missing PV. */
     public boolean partial(LvMetadata lv) {
-        return partial(lv, 0);
-    }
-
-    private boolean partial(LvMetadata lv, int depth) {
-        if (depth > byName.size()) {
-            return false;
-        }
-        for (Segment seg : lv.segments()) {
-            for (SegmentArea a : seg.areas()) {
-                if (a instanceof SegmentArea.OnPv p && missingPvKeys.contains(p.pvKey())) {
-                    return true;
-                }
-                if (a instanceof SegmentArea.OnLv l && byName.containsKey(l.lvName()) && partial(byName.get(l.lvName()), depth + 1)) {
-                    return true;
-                }
-            }
-            for (String m : seg.metaAreas()) {
-                if (byName.containsKey(m) && partial(byName.get(m), depth + 1)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return partialLvs.contains(lv.name());
     }
 
     public String attr(LvMetadata lv) {
@@ -503,9 +613,19 @@ public final class LvRelations {
         return switch (s.type()) {
             case "thin-pool" -> s.string("pool").map(this::displayName).orElse("");
             case "cache-pool", "vdo-pool" -> s.string("data").map(this::displayName).orElse("");
-            case "cache" -> s.string("cache_pool").map(p -> byName.get(p)).map(this::dataLv).orElse("");
+            case "cache" -> s.string("cache_pool").map(byName::get).map(pool -> poolSub(pool, "data")).orElse("");
             default -> "";
         };
+    }
+
+    /**
+     * A cache LV's data/metadata LV is its cache pool's: one reference followed, never more (lvm2
+     * reads {@code first_seg(lv)->pool_lv} once), so a pool naming itself or another cache LV
+     * ends here with "" rather than walking a cycle.
+     */
+    private String poolSub(LvMetadata pool, String key) {
+        Segment ps = pool.firstSegment();
+        return ps != null && ps.type().equals("cache-pool") ? ps.string(key).map(this::displayName).orElse("") : "";
     }
 
     public String metadataLv(LvMetadata lv) {
@@ -515,7 +635,7 @@ public final class LvRelations {
         }
         return switch (s.type()) {
             case "thin-pool", "cache-pool" -> s.string("metadata").map(this::displayName).orElse("");
-            case "cache" -> s.string("cache_pool").map(p -> byName.get(p)).map(this::metadataLv).orElse("");
+            case "cache" -> s.string("cache_pool").map(byName::get).map(pool -> poolSub(pool, "metadata")).orElse("");
             default -> "";
         };
     }

@@ -1,11 +1,48 @@
 package io.lvmcoord.coordinator.report;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** A computed report: its type (after any switch to segments), columns and rendered values. */
-public record Report(ReportType type, List<FieldDef> columns, List<List<String>> rows) {
+/**
+ * A computed report: its type (after any switch to segments), columns and rendered values, and
+ * the VGs whose rows could not be computed (left out, the other VGs reported as usual).
+ */
+public record Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures) {
+
+    /**
+     * A VG whose metadata made a row impossible to compute (an impossible size, a reference no
+     * valid VG has). lvm2 refuses such a VG when it reads it, and so does the report.
+     *
+     * @param reason what was wrong, for logs and tests (not part of lvm2's output)
+     */
+    public record VgFailure(String vgName, String vgUuid, String reason) {
+    }
+
     public Report {
         columns = List.copyOf(columns);
         rows = List.copyOf(rows);
+        failures = List.copyOf(failures);
+    }
+
+    public Report(ReportType type, List<FieldDef> columns, List<List<String>> rows) {
+        this(type, columns, rows, List.of());
+    }
+
+    /**
+     * lvm2's messages for the failed VGs, in its words for a VG that it cannot read: the import
+     * failed, so {@code vg_read} says the VG is not found and the command loop that it cannot
+     * process it (lvm2 then exits non-zero, and so should callers when this is not empty).
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (VgFailure f : failures) {
+            out.add("Volume group \"" + f.vgName() + "\" not found");
+            out.add("Cannot process volume group " + f.vgName());
+        }
+        return out;
+    }
+
+    public boolean failed() {
+        return !failures.isEmpty();
     }
 }

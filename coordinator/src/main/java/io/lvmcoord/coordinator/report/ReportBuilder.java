@@ -11,15 +11,24 @@ import io.lvmcoord.scan.metadata.LvMetadata;
 import io.lvmcoord.scan.metadata.Segment;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns an {@link Assembly} into report rows the way lvm2's {@code pvs/vgs/lvs} do: field
  * selection ({@code -o}, {@code +}/{@code -} modifiers, prefix-less names), the switch of an LV
  * report to segments when a segment field is asked for, lvm2's default sort keys (strings by
  * byte order, numbers by value, hidden LVs by their bare name) and unit rendering.
+ *
+ * <p>Each VG's rows are built and computed on their own: if that VG's metadata makes any of its
+ * rows impossible (an exception from any field, a size past 2^63), the VG is left out whole and
+ * named in {@link Report#failures()}, which callers print in lvm2's words for a VG it cannot
+ * process; every other VG is reported as if it were not there. In {@code pvs} the bad VG's
+ * present devices stay listed, as lvm2 lists PVs whose VG it could not read ("[unknown]").
  */
 public final class ReportBuilder {
 
@@ -49,36 +58,73 @@ public final class ReportBuilder {
                 throw new BadRequest("Field " + c.id() + " cannot be used in a " + type.jsonKey() + " report.");
             }
         }
-        List<Row> rows = rows(assembly, type, req.all());
         List<SortKey> sort = resolveSort(type, req.sortSpecs());
-        Map<Row, Cell[]> sortCells = new IdentityHashMap<>();
-        for (Row r : rows) {
-            Cell[] cells = new Cell[sort.size()];
-            for (int i = 0; i < sort.size(); i++) {
-                cells[i] = sort.get(i).field().value().apply(r);
+        List<Line> lines = new ArrayList<>();
+        List<Report.VgFailure> failures = new ArrayList<>();
+        Groups groups = groups(assembly, type, req.all());
+        for (VgGroup g : groups.vgs()) {
+            try {
+                lines.addAll(compute(g.rows().get(), columns, sort, req));
+            } catch (RuntimeException | StackOverflowError e) {
+                // The VG's metadata is input: whatever it makes impossible fails that VG alone.
+                // Its rows are dropped whole (never half a VG), lvm2's words are reported for it,
+                // and in pvs its present devices stay listed as PVs of an unreadable VG.
+                failures.add(new Report.VgFailure(g.vg().name(), g.vg().metadata().id(), describe(e)));
+                lines.addAll(compute(g.fallback(), columns, sort, req));
             }
-            sortCells.put(r, cells);
         }
-        rows.sort((a, b) -> {
-            Cell[] ca = sortCells.get(a);
-            Cell[] cb = sortCells.get(b);
+        lines.addAll(compute(groups.loose(), columns, sort, req));
+        lines.sort((a, b) -> {
             for (int i = 0; i < sort.size(); i++) {
-                int c = compare(ca[i], cb[i]);
+                int c = compare(a.sortCells()[i], b.sortCells()[i]);
                 if (c != 0) {
                     return sort.get(i).descending() ? -c : c;
                 }
             }
             return 0;
         });
-        List<List<String>> out = new ArrayList<>();
+        List<List<String>> out = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            out.add(l.rendered());
+        }
+        return new Report(type, columns, out, failures);
+    }
+
+    /** One computed row: its sort values and its rendered columns. */
+    private record Line(Cell[] sortCells, List<String> rendered) {
+    }
+
+    /**
+     * The rows of one VG, built lazily so that building them fails inside the VG's isolation;
+     * {@code fallback} is what pvs shows instead when they fail (rows that need no VG metadata).
+     */
+    private record VgGroup(VgView vg, Supplier<List<Row>> rows, List<Row> fallback) {
+    }
+
+    private record Groups(List<VgGroup> vgs, List<Row> loose) {
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return "references nested too deeply (stack overflow)";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static List<Line> compute(List<Row> rows, List<FieldDef> columns, List<SortKey> sort, ReportRequest req) {
+        List<Line> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
+            Cell[] cells = new Cell[sort.size()];
+            for (int i = 0; i < sort.size(); i++) {
+                cells[i] = sort.get(i).field().value().apply(r);
+            }
             List<String> line = new ArrayList<>(columns.size());
             for (FieldDef c : columns) {
                 line.add(render(c, c.value().apply(r), req));
             }
-            out.add(line);
+            out.add(new Line(cells, line));
         }
-        return new Report(type, columns, out);
+        return out;
     }
 
     private static boolean allowed(ReportType report, ReportType scope) {
@@ -209,40 +255,50 @@ public final class ReportBuilder {
         return s;
     }
 
-    private static List<Row> rows(Assembly a, ReportType type, boolean all) {
-        List<Row> rows = new ArrayList<>();
+    private static Groups groups(Assembly a, ReportType type, boolean all) {
+        List<VgGroup> vgs = new ArrayList<>();
+        List<Row> loose = new ArrayList<>();
         switch (type) {
             case PV -> {
-                Map<String, VgView> vgByPvUuid = new java.util.HashMap<>();
+                Map<String, List<DeviceScan.PvScan>> duplicatesByPvUuid = new HashMap<>();
+                for (DuplicatePv d : a.duplicates()) {
+                    duplicatesByPvUuid.computeIfAbsent(d.scan().label().pvUuid(), k -> new ArrayList<>()).add(d.scan());
+                }
+                Set<String> claimed = new HashSet<>();
                 for (VgView vg : a.vgs()) {
-                    LvRelations rel = new LvRelations(vg);
+                    List<DeviceScan.PvScan> dups = new ArrayList<>();
+                    List<Row> fallback = new ArrayList<>();
                     for (VgPv pv : vg.pvs()) {
-                        vgByPvUuid.put(Uuids.undashed(pv.meta().id()), vg);
-                        PvEntry e = pv.missing()
-                                ? new PvEntry(PvEntry.Kind.MISSING, "[unknown]", 0, null, pv, vg, rel)
-                                : new PvEntry(PvEntry.Kind.IN_VG, pv.device().device(), pv.device().deviceSize(), pv.device(), pv, vg, rel);
-                        rows.add(new Row(e, vg, rel, null, null));
+                        String uuid = Uuids.undashed(pv.meta().id());
+                        List<DeviceScan.PvScan> d = claimed.add(uuid) ? duplicatesByPvUuid.getOrDefault(uuid, List.of()) : List.of();
+                        dups.addAll(d);
+                        if (!pv.missing()) {
+                            fallback.add(pvRow(PvEntry.Kind.UNKNOWN_VG, pv.device(), null, null));
+                        }
+                        for (DeviceScan.PvScan s : d) {
+                            fallback.add(pvRow(PvEntry.Kind.DUPLICATE, s, null, null));
+                        }
                     }
+                    vgs.add(new VgGroup(vg, () -> pvRows(vg, dups), fallback));
                 }
                 for (LoosePv l : a.loosePvs()) {
-                    PvEntry.Kind k = l.unknownVg() ? PvEntry.Kind.UNKNOWN_VG : PvEntry.Kind.ORPHAN;
-                    rows.add(new Row(new PvEntry(k, l.scan().device(), l.scan().deviceSize(), l.scan(), null, null, null), null, null, null, null));
+                    loose.add(pvRow(l.unknownVg() ? PvEntry.Kind.UNKNOWN_VG : PvEntry.Kind.ORPHAN, l.scan(), null, null));
                 }
                 for (DuplicatePv d : a.duplicates()) {
-                    VgView vg = vgByPvUuid.get(d.scan().label().pvUuid());
-                    rows.add(new Row(new PvEntry(PvEntry.Kind.DUPLICATE, d.scan().device(), d.scan().deviceSize(), d.scan(), null, vg, null),
-                            vg, null, null, null));
+                    if (!claimed.contains(d.scan().label().pvUuid())) {
+                        loose.add(pvRow(PvEntry.Kind.DUPLICATE, d.scan(), null, null));
+                    }
                 }
                 if (all) {
                     for (DeviceScan.NotAPv n : a.nonPvDevices()) {
-                        rows.add(new Row(new PvEntry(PvEntry.Kind.NOT_PV, n.device(), n.deviceSize(), null, null, null, null),
+                        loose.add(new Row(new PvEntry(PvEntry.Kind.NOT_PV, n.device(), n.deviceSize(), null, null, null, null),
                                 null, null, null, null));
                     }
                 }
             }
             case VG -> {
                 for (VgView vg : a.vgs()) {
-                    rows.add(new Row(null, vg, new LvRelations(vg), null, null));
+                    vgs.add(new VgGroup(vg, () -> List.of(new Row(null, vg, new LvRelations(vg), null, null)), List.of()));
                 }
             }
             case LV, SEG -> {
@@ -251,16 +307,42 @@ public final class ReportBuilder {
                         // lvm2's lvs skips exported VGs: their LVs belong to whoever imports them next.
                         continue;
                     }
-                    LvRelations rel = new LvRelations(vg);
-                    for (LvMetadata lv : rel.reportableLvs(all)) {
-                        if (type == ReportType.LV) {
-                            rows.add(new Row(null, vg, rel, lv, null));
-                        } else {
-                            for (Segment seg : lv.segments()) {
-                                rows.add(new Row(null, vg, rel, lv, seg));
-                            }
-                        }
-                    }
+                    vgs.add(new VgGroup(vg, () -> lvRows(vg, type, all), List.of()));
+                }
+            }
+        }
+        return new Groups(vgs, loose);
+    }
+
+    private static Row pvRow(PvEntry.Kind kind, DeviceScan.PvScan scan, VgView vg, LvRelations rel) {
+        return new Row(new PvEntry(kind, scan.device(), scan.deviceSize(), scan, null, vg, rel), vg, rel, null, null);
+    }
+
+    /** A VG's PV rows, with the unused duplicates of its PVs (their VG columns are the VG's). */
+    private static List<Row> pvRows(VgView vg, List<DeviceScan.PvScan> duplicates) {
+        LvRelations rel = new LvRelations(vg);
+        List<Row> rows = new ArrayList<>();
+        for (VgPv pv : vg.pvs()) {
+            PvEntry e = pv.missing()
+                    ? new PvEntry(PvEntry.Kind.MISSING, "[unknown]", 0, null, pv, vg, rel)
+                    : new PvEntry(PvEntry.Kind.IN_VG, pv.device().device(), pv.device().deviceSize(), pv.device(), pv, vg, rel);
+            rows.add(new Row(e, vg, rel, null, null));
+        }
+        for (DeviceScan.PvScan d : duplicates) {
+            rows.add(pvRow(PvEntry.Kind.DUPLICATE, d, vg, rel));
+        }
+        return rows;
+    }
+
+    private static List<Row> lvRows(VgView vg, ReportType type, boolean all) {
+        LvRelations rel = new LvRelations(vg);
+        List<Row> rows = new ArrayList<>();
+        for (LvMetadata lv : rel.reportableLvs(all)) {
+            if (type == ReportType.LV) {
+                rows.add(new Row(null, vg, rel, lv, null));
+            } else {
+                for (Segment seg : lv.segments()) {
+                    rows.add(new Row(null, vg, rel, lv, seg));
                 }
             }
         }

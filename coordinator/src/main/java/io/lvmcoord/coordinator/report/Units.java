@@ -36,7 +36,13 @@ public record Units(char type, boolean suffix) {
         return new Units(spec.charAt(0), !nosuffix);
     }
 
+    /**
+     * {@code bytes} in these units. The value is read as unsigned 64-bit, as lvm2 prints its
+     * {@code uint64_t} sizes: a device size from a label past 2^63 prints as the large number it
+     * is, never with a minus sign.
+     */
     public String format(long bytes) {
+        double value = bytes >= 0 ? (double) bytes : (double) (bytes >>> 1) * 2.0 + (bytes & 1);
         boolean human = "hHrR".indexOf(type) >= 0;
         if (bytes == 0) {
             if (human) {
@@ -49,27 +55,27 @@ public record Units(char type, boolean suffix) {
             String letters = base == 1000 ? "EPTGMK" : "eptgmk";
             double unit = Math.pow(base, 6);
             int s = 0;
-            while (s < 6 && bytes < unit) {
+            while (s < 6 && value < unit) {
                 unit /= base;
                 s++;
             }
             String prefix = "";
             if (s < 6 && (type == 'r' || type == 'R')) {
-                double d = 100.0 * (double) bytes / unit;
+                double d = 100.0 * value / unit;
                 if (Math.floor(d) != Math.rint(d)) {
                     prefix = "<";
                 }
             }
             if (s == 6) {
-                return prefix + bytes + (base == 1000 ? "B" : "b");
+                return prefix + Long.toUnsignedString(bytes) + (base == 1000 ? "B" : "b");
             }
-            return prefix + twoDecimals((double) bytes / unit) + letters.charAt(s);
+            return prefix + twoDecimals(value / unit) + letters.charAt(s);
         }
         if (type == 'b' || type == 'B') {
-            return bytes + (suffix ? "B" : "");
+            return Long.toUnsignedString(bytes) + (suffix ? "B" : "");
         }
         if (type == 's' || type == 'S') {
-            return (bytes / 512) + (suffix ? "S" : "");
+            return Long.toUnsignedString(Long.divideUnsigned(bytes, 512)) + (suffix ? "S" : "");
         }
         int power;
         long base;
@@ -81,7 +87,7 @@ public record Units(char type, boolean suffix) {
             base = 1000;
         }
         double factor = Math.pow(base, power);
-        return twoDecimals((double) bytes / factor) + (suffix ? suffixFor(type) : "");
+        return twoDecimals(value / factor) + (suffix ? suffixFor(type) : "");
     }
 
     private static String suffixFor(char type) {

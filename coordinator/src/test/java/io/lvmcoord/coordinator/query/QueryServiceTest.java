@@ -2,7 +2,11 @@ package io.lvmcoord.coordinator.query;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.coordinator.assembly.VgPv;
+import io.lvmcoord.coordinator.assembly.VgView;
+import io.lvmcoord.coordinator.report.CraftedMetadata;
 import io.lvmcoord.coordinator.report.Fields;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
@@ -22,6 +26,7 @@ import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.metadata.PvMetadata;
 import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -42,6 +47,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -140,6 +146,57 @@ class QueryServiceTest {
         assertEquals(1, a.report().rows().size());
         assertEquals("vg01", a.report().rows().get(0).get(0));
         assertTrue(a.warnings().containsAll(List.of("Volume group \"nosuchvg\" not found", "Cannot process volume group nosuchvg")));
+    }
+
+    @Test
+    void aVgWhoseRowsCannotBeComputedIsLeftOutInLvm2WordsAndTheOtherVgsAnswer() throws Exception {
+        Assembly s11 = new VgAssembler().assemble(scans("s11-multi-vg", "a.img", "b.img", "c.img", "d.img", "e.img"));
+        VgView vgdata = s11.vgs().stream().filter(v -> v.name().equals("vgdata")).findFirst().orElseThrow();
+        // vgdata's two PVs claim 2^62 extents each: its size is past 2^63 bytes, which no VG can be.
+        List<PvMetadata> pvs = new ArrayList<>();
+        List<VgPv> joined = new ArrayList<>();
+        for (VgPv p : vgdata.pvs()) {
+            PvMetadata huge = CraftedMetadata.pv(p.meta(), p.meta().key(), p.meta().id(), 1L << 62);
+            pvs.add(huge);
+            joined.add(new VgPv(huge, p.device()));
+        }
+        List<VgView> vgs = new ArrayList<>(s11.vgs());
+        vgs.replaceAll(v -> v == vgdata ? new VgView(CraftedMetadata.withPvs(vgdata.metadata(), pvs), joined, List.of()) : v);
+        QueryService.View view = new QueryService.View("node-bad", new Assembly(vgs, s11.loosePvs(), s11.duplicates(), s11.nonPvDevices(),
+                s11.warnings()), Map.of(), false);
+        QueryService.View clean = new QueryService.View("node-bad", s11, Map.of(), false);
+
+        QueryService query = service(new NodeReadCache());
+        QueryService.Answer a = query.answer(vgsJson(), view, List.of());
+        QueryService.Answer before = query.answer(vgsJson(), clean, List.of());
+        assertTrue(a.failed());
+        assertEquals(List.of("Volume group \"vgdata\" not found", "Cannot process volume group vgdata"),
+                a.warnings().subList(a.warnings().size() - 2, a.warnings().size()));
+        assertEquals(before.report().rows().stream().filter(r -> !r.get(0).equals("vgdata")).toList(), a.report().rows());
+        assertEquals(before.report().rows().size() - 1, a.report().rows().size());
+        assertFalse(a.text().contains("vgdata"), a.text());
+    }
+
+    @Test
+    void theWarningsOf150CorruptPvsLeaveTheNodeBoundedToTheFirstFiftyAndACount() throws Exception {
+        byte[] bad = OrderIndependenceTest.load("s13-bad-inputs", "badmdacrc.img");
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        List<DeviceScan> scans = new ArrayList<>(scans("s01-single-linear", "pv1.img"));
+        for (int i = 0; i < 150; i++) {
+            scans.add(decoder.decode(new ByteArrayBlockSource(String.format("bad%03d.img", i), bad)));
+        }
+        Assembly a = new VgAssembler().assemble(scans);
+        QueryService query = service(new NodeReadCache());
+        QueryService.Answer answer = query.answer(vgsJson(), new QueryService.View("node-many", a, Map.of(), false), List.of());
+        assertEquals(1, answer.report().rows().size());
+        assertFalse(answer.failed());
+        assertTrue(answer.warnings().size() >= 150, answer.warnings().size() + " warnings");
+        BoundedWarnings sent = query.transportWarnings(answer.warnings());
+        assertEquals(answer.warnings().subList(0, 50), sent.shown());
+        assertEquals(answer.warnings().size(), sent.total());
+        assertEquals("... and " + (answer.warnings().size() - 50) + " more warnings (lvmcoord.query.max-warnings = 50)",
+                sent.lines().get(50));
+        assertEquals(51, sent.lines().size());
     }
 
     @Test

@@ -54,4 +54,13 @@ class UnitsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Units.parse("x", false));
         assertEquals("Invalid units specification 'x': use one of hHbBsSkKmMgGtTpPeErR", e.getMessage());
     }
+
+    /** A label's u64 device size past 2^63 arrives as a negative long; lvm2 prints it unsigned. */
+    @Test
+    void sizesPast2To63PrintUnsignedAsLvm2PrintsItsUint64() {
+        assertEquals("9223372036854775808B", new Units('b', true).format(Long.MIN_VALUE));
+        assertEquals("18014398509481984S", new Units('s', true).format(Long.MIN_VALUE));
+        assertEquals("8.00e", Units.DEFAULT.format(Long.MIN_VALUE));
+        assertEquals("8192.00p", new Units('p', true).format(Long.MIN_VALUE));
+    }
 }

@@ -157,6 +157,11 @@ abstract class ReportCommand implements Callable<Integer> {
         for (String w : assembly.warnings()) {
             err.println("  " + w);
         }
+        // A VG whose rows could not be computed is left out in lvm2's words, and fails the command as in lvm2.
+        for (String w : report.warnings()) {
+            err.println("  " + w);
+        }
+        failed |= report.failed();
         out.print(format == ReportRequest.Format.JSON ? ReportRenderer.json(report)
                 : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned()));
         out.flush();

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -32,7 +34,13 @@ import java.util.function.Predicate;
  * connection state outlives a call.
  */
 public final class AgentClient {
-    private static final int MAX_HEAD_LINE = 64 * 1024;
+    /**
+     * Longest header line kept, bytes. A longer one is not an error: the rest of it is read and
+     * dropped (never buffered) and {@link Response#headerCut} says so, so an agent with a huge
+     * header still answers. The status line and chunk-size lines are protocol, not data: past
+     * this they are a malformed response.
+     */
+    public static final int MAX_HEAD_LINE = 64 * 1024;
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path socket;
@@ -55,10 +63,25 @@ public final class AgentClient {
         return socket;
     }
 
-    /** A response read to its end. Header names are lower case. */
-    public record Response(int status, Map<String, String> headers, byte[] body) {
+    /**
+     * A response read to its end. Header names are lower case.
+     *
+     * @param cutHeaders names of headers whose line was longer than {@link #MAX_HEAD_LINE}: their
+     *                   value holds only its first bytes
+     */
+    public record Response(int status, Map<String, String> headers, byte[] body, Set<String> cutHeaders) {
         public Response {
             headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+            cutHeaders = Set.copyOf(cutHeaders);
+        }
+
+        public Response(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, Set.of());
+        }
+
+        /** True when the header's line was cut at {@link #MAX_HEAD_LINE}; {@code name} in any case. */
+        public boolean headerCut(String name) {
+            return cutHeaders.contains(name.toLowerCase(Locale.ROOT));
         }
 
         public String bodyText() {
@@ -104,7 +127,7 @@ public final class AgentClient {
             if (head.status != 200) {
                 byte[] body = readBody(in, head);
                 throw new UnexpectedStatusException(head.status,
-                        new Response(head.status, head.headers, body).errorMessage());
+                        new Response(head.status, head.headers, body, head.cut).errorMessage());
             }
             InputStream body = head.chunked() ? new ChunkedInput(in) : in;
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -130,7 +153,7 @@ public final class AgentClient {
         try (SocketChannel ch = connect(); ChannelInput in = new ChannelInput(ch, timeout)) {
             sendRequest(ch, method, target, contentType, body, in);
             Head head = readHead(in);
-            return new Response(head.status, head.headers, readBody(in, head));
+            return new Response(head.status, head.headers, readBody(in, head), head.cut);
         }
     }
 
@@ -179,7 +202,7 @@ public final class AgentClient {
         }
     }
 
-    private record Head(int status, Map<String, String> headers) {
+    private record Head(int status, Map<String, String> headers, Set<String> cut) {
         boolean chunked() {
             String te = headers.get("transfer-encoding");
             return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
@@ -200,14 +223,20 @@ public final class AgentClient {
             throw new IOException("agent sent a malformed status line: " + statusLine, e);
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+        Set<String> cut = new HashSet<>();
+        for (HeaderLine h = readHeaderLine(in); !h.text().isEmpty(); h = readHeaderLine(in)) {
+            String line = h.text();
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new IOException("agent sent a malformed header line: " + line);
+                throw new IOException("agent sent a malformed header line: " + abbreviate(line));
             }
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.put(name, line.substring(colon + 1).trim());
+            if (h.cut()) {
+                cut.add(name);
+            }
         }
-        return new Head(status, headers);
+        return new Head(status, headers, cut);
     }
 
     private static byte[] readBody(InputStream in, Head head) throws IOException {
@@ -229,6 +258,33 @@ public final class AgentClient {
             throw new EOFException("agent closed the connection after " + body.length + " of " + n + " body bytes");
         }
         return body;
+    }
+
+    /** A header line as ISO-8859-1 without its terminator; {@code cut} when only its first bytes are kept. */
+    private record HeaderLine(String text, boolean cut) {
+    }
+
+    /** At most {@link #MAX_HEAD_LINE} bytes of a header line: the rest of a longer one is read and dropped. */
+    private static HeaderLine readHeaderLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        boolean cut = false;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                int n = b.length();
+                return new HeaderLine(!cut && n > 0 && b.charAt(n - 1) == '\r' ? b.substring(0, n - 1) : b.toString(), cut);
+            }
+            if (b.length() >= MAX_HEAD_LINE) {
+                cut = true;
+            } else {
+                b.append((char) c);
+            }
+        }
+        throw new EOFException("agent closed the connection in the middle of the response head");
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /** One CRLF- (or LF-) terminated line as ISO-8859-1, without the terminator. */

@@ -201,6 +201,12 @@ public final class ClientCli {
         for (String w : warnings(r.header("x-lvmcoord-warnings"))) {
             err.println("  " + w);
         }
+        if (r.headerCut("x-lvmcoord-warnings")) {
+            // An agent that does not bound its warnings: show what fitted, say how many there were.
+            String count = r.header("x-lvmcoord-warning-count");
+            err.println("  ... further warnings cut: the agent's warnings header was longer than " + AgentClient.MAX_HEAD_LINE + " bytes"
+                    + (count == null ? "" : " (" + count + " warnings in all)"));
+        }
         if ("true".equals(r.header("x-lvmcoord-may-be-stale"))) {
             err.println("  WARNING: this view (version " + r.header("x-lvmcoord-version")
                     + ") may be stale: a newer version was announced but could not be read in time.");
@@ -210,18 +216,22 @@ public final class ClientCli {
         return "true".equals(r.header("x-lvmcoord-failed")) ? EXIT_FAILED : 0;
     }
 
-    /** The warnings header: a JSON array of strings. */
+    /** The warnings header: a JSON array of strings; of a cut header, the strings that arrived whole. */
     static List<String> warnings(String json) {
         List<String> out = new ArrayList<>();
         if (json == null) {
             return out;
         }
         int i = json.indexOf('"');
-        while (i >= 0) {
-            String s = JsonText.unquote(json, i);
-            out.add(s);
-            i = JsonText.skipString(json, i);
-            i = json.indexOf('"', i);
+        try {
+            while (i >= 0) {
+                String s = JsonText.unquote(json, i);
+                out.add(s);
+                i = JsonText.skipString(json, i);
+                i = json.indexOf('"', i);
+            }
+        } catch (IllegalArgumentException cutInsideAString) {
+            // The header was cut (see AgentClient.MAX_HEAD_LINE): the last string is incomplete.
         }
         return out;
     }

@@ -5,6 +5,7 @@ import io.lvmcoord.agent.http.HttpRequest;
 import io.lvmcoord.agent.http.HttpResponse;
 import io.lvmcoord.agent.http.Routes;
 import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.query.BoundedWarnings;
 import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
@@ -35,8 +36,14 @@ public final class ApiRoutes {
     /** Header carrying the version of the view a report was made from. */
     public static final String VERSION = "X-Lvmcoord-Version";
     public static final String MAY_BE_STALE = "X-Lvmcoord-May-Be-Stale";
-    /** lvm2's warnings for the report, as a JSON array of strings (the CLI prints them on stderr). */
+    /**
+     * lvm2's warnings for the report, as a JSON array of strings (the CLI prints them on stderr):
+     * the first {@code lvmcoord.query.max-warnings} of them, then a line saying how many more
+     * there were, so the header stays small whatever the node's devices look like.
+     */
     public static final String WARNINGS = "X-Lvmcoord-Warnings";
+    /** How many warnings the report had in all (the warnings header may carry only the first ones). */
+    public static final String WARNING_COUNT = "X-Lvmcoord-Warning-Count";
     /** "true" when lvm2 would exit non-zero (a named VG not found). */
     public static final String FAILED = "X-Lvmcoord-Failed";
     private static final int WATCH_QUEUE = 1024;
@@ -120,10 +127,12 @@ public final class ApiRoutes {
             throw e;
         }
         HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text()) : HttpResponse.text(200, a.text());
+        BoundedWarnings warnings = query.transportWarnings(a.warnings());
         return resp.withHeader(VERSION, Long.toString(a.view().version()))
                 .withHeader(MAY_BE_STALE, Boolean.toString(a.view().mayBeStale()))
                 .withHeader(FAILED, Boolean.toString(a.failed()))
-                .withHeader(WARNINGS, jsonArray(a.warnings()))
+                .withHeader(WARNINGS, jsonArray(warnings.lines()))
+                .withHeader(WARNING_COUNT, Integer.toString(warnings.total()))
                 .withHeader("X-Lvmcoord-Node", who);
     }
 
@@ -165,10 +174,12 @@ public final class ApiRoutes {
         }
         HttpResponse.Complete resp = req.format() == ReportRequest.Format.JSON ? HttpResponse.json(200, body.toString())
                 : HttpResponse.text(200, body.toString());
+        BoundedWarnings bounded = query.transportWarnings(warnings);
         return resp.withHeader(VERSION, Long.toString(version))
                 .withHeader(MAY_BE_STALE, Boolean.toString(stale))
                 .withHeader(FAILED, Boolean.toString(failed))
-                .withHeader(WARNINGS, jsonArray(warnings));
+                .withHeader(WARNINGS, jsonArray(bounded.lines()))
+                .withHeader(WARNING_COUNT, Integer.toString(bounded.total()));
     }
 
     static String jsonArray(List<String> items) {

@@ -3,7 +3,9 @@ package io.lvmcoord.agent.client;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +97,62 @@ class AgentClientTest {
             IOException e = assertThrows(IOException.class, () -> new AgentClient(sock, Duration.ofMillis(100)).get("/"));
             assertEquals("the lvmcoord agent did not answer within 100 ms", e.getMessage());
         }
+    }
+
+    /** 150 warnings of about 500 bytes as an agent that did not bound them sent them: a 76 KB header line. */
+    private static List<String> manyWarnings() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            out.add(String.format("WARNING: bad metadata header on /dev/disk/by-id/scsi-%03d at 4096: %s.", i, "x".repeat(420)));
+        }
+        return out;
+    }
+
+    private static String cutWarningsAnswer(List<String> warnings, String body) {
+        StringBuilder json = new StringBuilder("[");
+        for (String w : warnings) {
+            json.append(json.length() > 1 ? "," : "").append(JsonText.quote(w));
+        }
+        json.append(']');
+        return "HTTP/1.1 200 OK\r\nX-Lvmcoord-Warnings: " + json + "\r\nX-Lvmcoord-Warning-Count: " + warnings.size()
+                + "\r\nX-Lvmcoord-Failed: false\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    @Test
+    void headerLineLongerThanTheCapIsCutAndTheCallStillSucceeds() throws IOException {
+        String answer = cutWarningsAnswer(manyWarnings(), "  vg01\n");
+        assertTrue(answer.indexOf("\r\n", answer.indexOf("X-Lvmcoord-Warnings")) - answer.indexOf("X-Lvmcoord-Warnings") > 70_000);
+        AgentClient.Response r = new AgentClient(serveOnce(answer)).get("/v1/vgs");
+        assertEquals(200, r.status());
+        assertEquals("  vg01\n", r.bodyText());
+        assertTrue(r.headerCut("X-Lvmcoord-Warnings"));
+        assertEquals(AgentClient.MAX_HEAD_LINE - "X-Lvmcoord-Warnings: ".length(), r.header("x-lvmcoord-warnings").length());
+        // The headers after the cut one arrive whole.
+        assertEquals("150", r.header("x-lvmcoord-warning-count"));
+        assertEquals("false", r.header("x-lvmcoord-failed"));
+        assertFalse(r.headerCut("x-lvmcoord-warning-count"));
+    }
+
+    @Test
+    void cliPrintsTheWarningsThatFitAndTheCountWhenTheAgentsHeaderWasCut() throws IOException {
+        List<String> warnings = manyWarnings();
+        Path sock = serveOnce(cutWarningsAnswer(warnings, "  vg01\n"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = ClientCli.run(new String[]{"vgs", "--noheadings", "-o", "vg_name", "--socket", sock.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        assertEquals("  vg01\n", out.toString(StandardCharsets.UTF_8));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        // Each warning is 490 bytes quoted plus a comma: 133 arrive whole within the first 64 KiB of the line.
+        int whole = (AgentClient.MAX_HEAD_LINE - "X-Lvmcoord-Warnings: [".length() + 1) / (JsonText.quote(warnings.get(0)).length() + 1);
+        assertEquals(133, whole);
+        assertEquals(whole + 1, lines.size(), lines.get(lines.size() - 1));
+        for (int i = 0; i < whole; i++) {
+            assertEquals("  " + warnings.get(i), lines.get(i));
+        }
+        assertEquals("  ... further warnings cut: the agent's warnings header was longer than 65536 bytes (150 warnings in all)",
+                lines.get(whole));
     }
 
     @Test
