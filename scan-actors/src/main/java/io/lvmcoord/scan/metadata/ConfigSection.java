@@ -126,6 +126,12 @@ public final class ConfigSection implements ConfigNode {
         return -1;
     }
 
+    /** The first value called {@code key} in its compact form (String, Long, Double or Object[] of those), or null. */
+    Object raw(String key) {
+        int i = first(key, false);
+        return i < 0 ? null : values[i];
+    }
+
     public Optional<ConfigValue> value(String key) {
         int i = first(key, false);
         return i < 0 ? Optional.empty() : Optional.of(toValue(values[i]));

@@ -214,13 +214,13 @@ public final class MetadataImporter {
             }
             case "mirror" -> pairs(s, "mirrors", p, areaCount(s, "mirror_count", p), count, areas, null);
             case "raid0", "raid0_meta" -> {
-                if (s.value("raid0_lvs").isPresent()) {
-                    List<ConfigValue> lvs = array(s, "raid0_lvs", p);
-                    if (lvs.size() > limits.maxAreasPerSegment()) {
-                        throw new ImportError(p + "/raid0_lvs", s.position(), lvs.size() + " sub-LVs exceed the cap of "
+                if (s.raw("raid0_lvs") != null) {
+                    Object[] lvs = array(s, "raid0_lvs", p);
+                    if (lvs.length > limits.maxAreasPerSegment()) {
+                        throw new ImportError(p + "/raid0_lvs", s.position(), lvs.length + " sub-LVs exceed the cap of "
                                 + limits.maxAreasPerSegment());
                     }
-                    for (ConfigValue v : lvs) {
+                    for (Object v : lvs) {
                         areas.add(new SegmentArea.OnLv(asString(v, s, p + "/raid0_lvs"), 0));
                     }
                 } else {
@@ -263,16 +263,16 @@ public final class MetadataImporter {
     }
 
     private void raidPairs(ConfigSection s, String p, List<SegmentArea> areas, List<String> metaAreas) throws ImportError {
-        List<ConfigValue> raids = array(s, "raids", p);
-        if (raids.size() % 2 != 0) {
-            throw new ImportError(p + "/raids", s.position(), "expects rmeta/rimage pairs, found " + raids.size() + " names");
+        Object[] raids = array(s, "raids", p);
+        if (raids.length % 2 != 0) {
+            throw new ImportError(p + "/raids", s.position(), "expects rmeta/rimage pairs, found " + raids.length + " names");
         }
-        if (raids.size() / 2 > limits.maxAreasPerSegment()) {
-            throw new ImportError(p + "/raids", s.position(), raids.size() / 2 + " images exceed the cap of " + limits.maxAreasPerSegment());
+        if (raids.length / 2 > limits.maxAreasPerSegment()) {
+            throw new ImportError(p + "/raids", s.position(), raids.length / 2 + " images exceed the cap of " + limits.maxAreasPerSegment());
         }
-        for (int i = 0; i < raids.size(); i += 2) {
-            metaAreas.add(asString(raids.get(i), s, p + "/raids"));
-            areas.add(new SegmentArea.OnLv(asString(raids.get(i + 1), s, p + "/raids"), 0));
+        for (int i = 0; i < raids.length; i += 2) {
+            metaAreas.add(asString(raids[i], s, p + "/raids"));
+            areas.add(new SegmentArea.OnLv(asString(raids[i + 1], s, p + "/raids"), 0));
         }
     }
 
@@ -282,29 +282,29 @@ public final class MetadataImporter {
      */
     private static void pairs(ConfigSection s, String key, String p, long expectedPairs, long areaLength, List<SegmentArea> out,
                               Map<String, PvMetadata> pvs) throws ImportError {
-        List<ConfigValue> list = array(s, key, p);
-        String kp = p + "/" + key;
-        if (list.size() != expectedPairs * 2) {
-            throw new ImportError(kp, s.position(), "expects " + expectedPairs + " (name, extent) pairs, found " + list.size() + " items");
+        Object[] list = array(s, key, p);
+        if (list.length != expectedPairs * 2) {
+            throw new ImportError(p + "/" + key, s.position(), "expects " + expectedPairs + " (name, extent) pairs, found "
+                    + list.length + " items");
         }
-        for (int i = 0; i < list.size(); i += 2) {
-            String name = asString(list.get(i), s, kp);
-            if (!(list.get(i + 1) instanceof ConfigValue.Int n) || n.value() < 0) {
-                throw new ImportError(kp, s.position(), "item " + (i + 1) + " must be a non-negative extent number");
+        for (int i = 0; i < list.length; i += 2) {
+            String name = asString(list[i], s, p + "/" + key);
+            if (!(list[i + 1] instanceof Long n) || n < 0) {
+                throw new ImportError(p + "/" + key, s.position(), "item " + (i + 1) + " must be a non-negative extent number");
             }
-            long first = n.value();
+            long first = n;
             if (pvs != null) {
                 PvMetadata pv = pvs.get(name);
                 if (pv == null) {
-                    throw new ImportError(kp, s.position(), "refers to unknown PV " + name);
+                    throw new ImportError(p + "/" + key, s.position(), "refers to unknown PV " + name);
                 }
                 if (first > pv.peCount() || areaLength > pv.peCount() - first) {
-                    throw new ImportError(kp, s.position(), "extents " + first + " + " + areaLength + " lie beyond the "
+                    throw new ImportError(p + "/" + key, s.position(), "extents " + first + " + " + areaLength + " lie beyond the "
                             + pv.peCount() + " extents of " + name);
                 }
                 out.add(new SegmentArea.OnPv(pv.key(), first));
             } else {
-                exact(s, kp, "area start + extent_count", () -> Math.addExact(first, areaLength));
+                exact(s, p, "area start + extent_count", () -> Math.addExact(first, areaLength));
                 out.add(new SegmentArea.OnLv(name, first));
             }
         }
@@ -344,20 +344,20 @@ public final class MetadataImporter {
         return v;
     }
 
-    private static String asString(ConfigValue v, ConfigSection s, String p) throws ImportError {
-        if (v instanceof ConfigValue.Str str) {
-            return str.value();
+    private static String asString(Object v, ConfigSection s, String p) throws ImportError {
+        if (v instanceof String str) {
+            return str;
         }
-        throw new ImportError(p, s.position(), "expected a string, found " + v);
+        throw new ImportError(p, s.position(), "expected a string, found " + ConfigSection.toValue(v));
     }
 
-    private static List<ConfigValue> array(ConfigSection s, String key, String p) throws ImportError {
-        Optional<ConfigValue> v = s.value(key);
-        if (v.isEmpty()) {
+    private static Object[] array(ConfigSection s, String key, String p) throws ImportError {
+        Object v = s.raw(key);
+        if (v == null) {
             throw new ImportError(p, s.position(), "missing " + key);
         }
-        if (v.get() instanceof ConfigValue.Arr a) {
-            return a.items();
+        if (v instanceof Object[] a) {
+            return a;
         }
         throw new ImportError(p + "/" + key, s.position(), "expected an array");
     }
@@ -371,12 +371,12 @@ public final class MetadataImporter {
     }
 
     private static long num(ConfigSection s, String key, String p) throws ImportError {
-        Optional<ConfigValue> v = s.value(key);
-        if (v.isEmpty()) {
+        Object v = s.raw(key);
+        if (v == null) {
             throw new ImportError(p, s.position(), "missing " + key);
         }
-        if (v.get() instanceof ConfigValue.Int i) {
-            return i.value();
+        if (v instanceof Long n) {
+            return n;
         }
         throw new ImportError(p + "/" + key, s.position(), "expected an integer");
     }
@@ -410,19 +410,19 @@ public final class MetadataImporter {
     }
 
     private static Set<String> strings(ConfigSection s, String key, String p, boolean required) throws ImportError {
-        Optional<ConfigValue> v = s.value(key);
-        if (v.isEmpty()) {
+        Object v = s.raw(key);
+        if (v == null) {
             if (required) {
                 throw new ImportError(p, s.position(), "missing " + key);
             }
             return Set.of();
         }
-        if (v.get() instanceof ConfigValue.Arr a) {
-            if (a.items().isEmpty()) {
+        if (v instanceof Object[] a) {
+            if (a.length == 0) {
                 return Set.of();
             }
             Set<String> out = new LinkedHashSet<>();
-            for (ConfigValue item : a.items()) {
+            for (Object item : a) {
                 out.add(asString(item, s, p + "/" + key));
             }
             return out;
