@@ -221,20 +221,17 @@ public final class ConfigParser {
                 throw new SyntaxError(start, "malformed number '" + tok + "'");
             }
         }
-        long v = parseStrtoll(tok);
-        if (v == MALFORMED) {
+        try {
+            return parseStrtoll(tok);
+        } catch (NumberFormatException e) {
             throw new SyntaxError(start, "malformed or out-of-range integer '" + tok + "'");
         }
-        return v;
     }
-
-    /** Marks a token {@link #parseStrtoll} refuses; the one value that cannot be written in a text as is. */
-    static final long MALFORMED = Long.MIN_VALUE;
 
     /**
      * strtoll with base 0: sign, then 0x hex, leading-0 octal or decimal, every remaining character
      * a digit of that base. Values outside the signed 64-bit range (where strtoll reports ERANGE
-     * and libdm refuses the text) and malformed tokens yield {@link #MALFORMED}.
+     * and libdm refuses the text) and malformed tokens throw {@link NumberFormatException}.
      */
     static long parseStrtoll(String tok) {
         int i = 0;
@@ -252,25 +249,28 @@ public final class ConfigParser {
             i++;
         }
         if (i >= tok.length()) {
-            return MALFORMED;
+            throw new NumberFormatException(tok);
         }
-        // Accumulate negatively so that Long.MIN_VALUE's magnitude fits; it is refused as MALFORMED anyway.
+        // Accumulate negatively so that Long.MIN_VALUE, whose magnitude has no positive long, fits.
         long v = 0;
         for (; i < tok.length(); i++) {
             int d = Character.digit(tok.charAt(i), radix);
             if (d < 0) {
-                return MALFORMED;
+                throw new NumberFormatException(tok);
             }
             try {
                 v = Math.subtractExact(Math.multiplyExact(v, radix), d);
             } catch (ArithmeticException e) {
-                return MALFORMED;
+                throw new NumberFormatException(tok);
             }
         }
         if (neg) {
             return v;
         }
-        return v == Long.MIN_VALUE ? MALFORMED : -v;
+        if (v == Long.MIN_VALUE) {
+            throw new NumberFormatException(tok);
+        }
+        return -v;
     }
 
     private String identifier() {
