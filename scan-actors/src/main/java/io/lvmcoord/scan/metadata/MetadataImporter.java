@@ -115,11 +115,17 @@ public final class MetadataImporter {
                 throw new ImportError(p + "/physical_volumes", pvSection.get().position(),
                         sections.size() + " PVs exceed the cap of " + limits.maxPvs());
             }
+            long vgExtents = 0;
             for (ConfigSection pvs1 : sections) {
                 PvMetadata pv = pv(pvs1, p + "/physical_volumes/" + pvs1.name(), extentSize);
                 pvs.add(pv);
                 pvByKey.putIfAbsent(pv.key(), pv);
+                long sum = vgExtents;
+                vgExtents = exact(pvs1, p + "/physical_volumes", "the VG's extent total", () -> Math.addExact(sum, pv.peCount()));
             }
+            // vg_size and vg_free are sums over PVs; they must be printable as bytes too.
+            long total = vgExtents;
+            sectors(pvSection.get(), p + "/physical_volumes", "the VG's extents * extent_size", () -> Math.multiplyExact(total, extentSize));
         }
         List<LvMetadata> lvs = new ArrayList<>();
         Optional<ConfigSection> lvSection = vg.section("logical_volumes");
@@ -129,9 +135,16 @@ public final class MetadataImporter {
                 throw new ImportError(p + "/logical_volumes", lvSection.get().position(),
                         sections.size() + " LVs exceed the cap of " + limits.maxLvs());
             }
+            long lvExtents = 0;
             for (ConfigSection lv : sections) {
-                lvs.add(lv(lv, p + "/logical_volumes/" + lv.name(), pvByKey, extentSize));
+                LvMetadata imported = lv(lv, p + "/logical_volumes/" + lv.name(), pvByKey, extentSize);
+                lvs.add(imported);
+                long sum = lvExtents;
+                lvExtents = exact(lv, p + "/logical_volumes", "the VG's LV extent total", () -> Math.addExact(sum, imported.extents()));
             }
+            // Thin LVs may promise more than the VG holds, but a sum of all LV sizes must still print as bytes.
+            long total = lvExtents;
+            sectors(lvSection.get(), p + "/logical_volumes", "the VG's LV extents * extent_size", () -> Math.multiplyExact(total, extentSize));
         }
         return new VgMetadata(name, id, seqno, optStr(vg, "format").orElse("lvm2"), status, strings(vg, "flags", p, false),
                 tagList(vg, p), optStr(vg, "system_id").orElse(""), optStr(vg, "lock_type").orElse(""),

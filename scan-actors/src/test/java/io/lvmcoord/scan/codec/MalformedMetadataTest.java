@@ -176,6 +176,14 @@ class MalformedMetadataTest {
     }
 
     @Test
+    void sumsOverPvsThatOverflowAreErrorsThoughEachPvFits() {
+        // Each PV holds 2^53 sectors' worth of extents (2^62 bytes): fine alone, 2^63 bytes together.
+        String pv = "pe_count = 31\n}";
+        String twoPvs = edit(pv, "pe_count = 4398046511104\n}\npv1 {\nid = \"x\"\npe_start = 0\npe_count = 4398046511104\n}");
+        assertBadText(decode(twoPvs, DECODER), "/vg01/physical_volumes: the VG's extents * extent_size is");
+    }
+
+    @Test
     void aModelFromAnImportedTextHasOnlyPrintableSizes() {
         VgMetadata vg = decode(TEXT, DECODER).vg();
         LvMetadata lv = vg.lvs().get(0);
