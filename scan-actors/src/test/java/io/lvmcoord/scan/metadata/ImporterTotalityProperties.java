@@ -1,5 +1,6 @@
 package io.lvmcoord.scan.metadata;
 
+import io.lvmcoord.scan.codec.HostileTexts;
 import io.lvmcoord.scan.codec.Images;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -7,11 +8,8 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,14 +26,6 @@ class ImporterTotalityProperties {
     private static final List<String> TEXTS = List.of(
             text("s01-single-linear", "pv1.img"), text("s02-striped-two-pv", "pv1.img"),
             text("s06-many-lvs", "pv1.img"), text("s12-lv-types", "pv1.img"));
-    /** A value: a whole array, a quoted string or a number after {@code = }, or a number inside an array. */
-    private static final Pattern VALUE = Pattern.compile(
-            "(?<== )(\\[[^\\]]*\\]|\"[^\"\\n]*\"|-?[0-9][0-9x.]*)|(?<=[ \\n])-?[0-9]+(?=\\s*[\\],\\n])");
-    private static final List<String> HOSTILE = List.of("-1", "0", "1", "3", "-9223372036854775808", "9223372036854775807",
-            "4611686018427387904", "18014398509481983", "99999999999999999999", "0x7fffffffffffffff", "1.5", "\"+\"",
-            "\"striped+\"", "\"raid1\"", "\"mirror\"", "\"thin\"", "\"cache\"", "\"\"", "\"pv0\"", "\"pv9\"", "[]", "[1]",
-            "[\"pv0\"]", "[\"pv0\", -1]", "[\"pv0\", 0, \"pv1\", 0]", "[\"a\", \"b\", \"c\"]", "x");
-
     private static String text(String scenario, String image) {
         try (var in = new GZIPInputStream(java.nio.file.Files.newInputStream(
                 Images.fixtures().resolve(scenario).resolve(image + ".gz")))) {
@@ -49,18 +39,7 @@ class ImporterTotalityProperties {
     void hostileValuesYieldAModelOrAnImportError(@ForAll @IntRange(min = 0, max = 3) int which,
                                                  @ForAll @IntRange(min = 1, max = 6) int edits,
                                                  @ForAll long seed) {
-        Random rnd = new Random(seed);
-        String text = TEXTS.get(which);
-        for (int e = 0; e < edits; e++) {
-            List<int[]> spans = new ArrayList<>();
-            Matcher m = VALUE.matcher(text);
-            while (m.find()) {
-                spans.add(new int[]{m.start(), m.end()});
-            }
-            int[] span = spans.get(rnd.nextInt(spans.size()));
-            String replacement = rnd.nextInt(40) == 0 ? "" : HOSTILE.get(rnd.nextInt(HOSTILE.size()));
-            text = text.substring(0, span[0]) + replacement + text.substring(span[1]);
-        }
+        String text = HostileTexts.mutate(TEXTS.get(which), new Random(seed), edits);
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         VgMetadata vg;
         try {
