@@ -12,6 +12,11 @@ import java.util.List;
  * the escapes {@code \"} and {@code \\}, {@code '...'} strings, bare words, and
  * {@code [a, b]} arrays of those. {@code #} starts a comment to end of line and a NUL ends the
  * text (metadata copies are NUL-terminated on disk). Errors are returned with the byte position.
+ *
+ * <p>Hostile texts are bounded by {@link TextLimits}: section nesting (the parser recurses once
+ * per level) and the total of keys, sections and array items. Numbers outside the signed 64-bit
+ * range are syntax errors, as libdm refuses them. The tree is built compact (see
+ * {@link ConfigSection}): keys and short strings are shared, numbers are plain longs.
  */
 public final class ConfigParser {
 
