@@ -201,8 +201,8 @@ public final class PvDecoder {
                     new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "metadata text is not NUL-terminated"));
         }
         try {
-            ConfigSection root = ConfigParser.parse(text, text.length, limits.maxParseDepth());
-            VgMetadata vg = MetadataImporter.importVg(root);
+            ConfigSection root = ConfigParser.parse(text, text.length, limits.text());
+            VgMetadata vg = MetadataImporter.importVg(root, limits.text());
             if (parsed != null) {
                 parsed.remember(area.offset(), slot, vg, text);
             }

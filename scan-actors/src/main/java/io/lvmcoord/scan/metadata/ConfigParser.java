@@ -12,6 +12,11 @@ import java.util.List;
  * the escapes {@code \"} and {@code \\}, {@code '...'} strings, bare words, and
  * {@code [a, b]} arrays of those. {@code #} starts a comment to end of line and a NUL ends the
  * text (metadata copies are NUL-terminated on disk). Errors are returned with the byte position.
+ *
+ * <p>Hostile texts are bounded by {@link TextLimits}: section nesting (the parser recurses once
+ * per level) and the total of keys, sections and array items. Numbers outside the signed 64-bit
+ * range are syntax errors, as libdm refuses them. The tree is built compact (see
+ * {@link ConfigSection}): keys and short strings are shared, numbers are plain longs.
  */
 public final class ConfigParser {
 
@@ -32,71 +37,91 @@ public final class ConfigParser {
 
     private final byte[] text;
     private final int end;
-    private final int maxDepth;
+    private final TextLimits limits;
+    /** One instance per distinct key or short string of this text: repeats cost a reference only. */
+    private final java.util.HashMap<String, String> interned = new java.util.HashMap<>();
+    private int nodes;
     private int pos;
 
-    private ConfigParser(byte[] text, int length, int maxDepth) {
+    private ConfigParser(byte[] text, int length, TextLimits limits) {
         this.text = text;
+        int limit = Math.max(0, Math.min(length, text.length));
         int nul = 0;
-        while (nul < length && text[nul] != 0) {
+        while (nul < limit && text[nul] != 0) {
             nul++;
         }
         this.end = nul;
-        this.maxDepth = maxDepth;
+        this.limits = limits;
     }
 
     /** Parses {@code length} bytes of {@code text} (stopping at the first NUL) into a root section. */
+    public static ConfigSection parse(byte[] text, int length, TextLimits limits) throws SyntaxError {
+        ConfigParser p = new ConfigParser(text, length, limits);
+        return p.body("", 0, 0, false);
+    }
+
+    /** As {@link #parse(byte[], int, TextLimits)} with the default caps but a nesting cap of {@code maxDepth}. */
     public static ConfigSection parse(byte[] text, int length, int maxDepth) throws SyntaxError {
-        ConfigParser p = new ConfigParser(text, length, maxDepth);
-        List<ConfigNode> nodes = p.body(0, false);
-        return new ConfigSection("", nodes);
+        TextLimits d = TextLimits.DEFAULT;
+        return parse(text, length, new TextLimits(maxDepth, d.maxNodes(), d.maxPvs(), d.maxLvs(), d.maxSegments(), d.maxAreasPerSegment()));
     }
 
     public static ConfigSection parse(String text) throws SyntaxError {
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return parse(b, b.length, 64);
+        return parse(b, b.length, TextLimits.DEFAULT);
     }
 
-    private List<ConfigNode> body(int depth, boolean inSection) throws SyntaxError {
-        if (depth > maxDepth) {
-            throw new SyntaxError(pos, "sections nested deeper than " + maxDepth);
+    private void countNode(int at) throws SyntaxError {
+        if (++nodes > limits.maxNodes()) {
+            throw new SyntaxError(at, "more than " + limits.maxNodes() + " keys, sections and array items");
         }
-        List<ConfigNode> nodes = new ArrayList<>();
+    }
+
+    private ConfigSection body(String name, int namePos, int depth, boolean inSection) throws SyntaxError {
+        if (depth > limits.maxParseDepth()) {
+            throw new SyntaxError(pos, "sections nested deeper than " + limits.maxParseDepth());
+        }
+        List<String> keys = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
         while (true) {
             skipSpace();
             if (pos >= end) {
                 if (inSection) {
                     throw new SyntaxError(pos, "missing '}'");
                 }
-                return nodes;
+                return new ConfigSection(name, namePos, keys.toArray(new String[0]), values.toArray());
             }
             if (text[pos] == '}') {
                 if (!inSection) {
                     throw new SyntaxError(pos, "unexpected '}'");
                 }
                 pos++;
-                return nodes;
+                return new ConfigSection(name, namePos, keys.toArray(new String[0]), values.toArray());
             }
             int keyStart = pos;
             String key = identifier();
             if (key.isEmpty()) {
                 throw new SyntaxError(keyStart, "expected a key or section name, found '" + describe(pos) + "'");
             }
+            countNode(keyStart);
             skipSpace();
             if (pos < end && text[pos] == '{') {
                 pos++;
-                nodes.add(new ConfigSection(key, body(depth + 1, true)));
+                keys.add(key);
+                values.add(body(key, keyStart, depth + 1, true));
             } else if (pos < end && text[pos] == '=') {
                 pos++;
                 skipSpace();
-                nodes.add(new ConfigNode.Entry(key, value(true)));
+                keys.add(key);
+                values.add(value(true));
             } else {
                 throw new SyntaxError(pos, "expected '=' or '{' after '" + key + "'");
             }
         }
     }
 
-    private ConfigValue value(boolean arrayAllowed) throws SyntaxError {
+    /** A value in its compact form: String, Long, Double or Object[] of those. */
+    private Object value(boolean arrayAllowed) throws SyntaxError {
         if (pos >= end) {
             throw new SyntaxError(pos, "missing value");
         }
@@ -106,14 +131,15 @@ public final class ConfigParser {
                 throw new SyntaxError(pos, "nested arrays are not allowed");
             }
             pos++;
-            List<ConfigValue> items = new ArrayList<>();
+            List<Object> items = new ArrayList<>();
             skipSpace();
             if (pos < end && text[pos] == ']') {
                 pos++;
-                return new ConfigValue.Arr(items);
+                return items.toArray();
             }
             while (true) {
                 skipSpace();
+                countNode(pos);
                 items.add(value(false));
                 skipSpace();
                 if (pos >= end) {
@@ -123,17 +149,17 @@ public final class ConfigParser {
                     pos++;
                 } else if (text[pos] == ']') {
                     pos++;
-                    return new ConfigValue.Arr(items);
+                    return items.toArray();
                 } else {
                     throw new SyntaxError(pos, "expected ',' or ']' in array, found '" + describe(pos) + "'");
                 }
             }
         }
         if (c == '"') {
-            return new ConfigValue.Str(quoted('"', true));
+            return intern(quoted('"', true));
         }
         if (c == '\'') {
-            return new ConfigValue.Str(quoted('\'', false));
+            return intern(quoted('\'', false));
         }
         if (c == '-' || c == '+' || (c >= '0' && c <= '9') || c == '.') {
             return number();
@@ -143,7 +169,16 @@ public final class ConfigParser {
         if (word.isEmpty()) {
             throw new SyntaxError(start, "expected a value, found '" + describe(start) + "'");
         }
-        return new ConfigValue.Str(word);
+        return intern(word);
+    }
+
+    /** Shares short strings (keys, flags, PV keys, segment types); long ones are rarely repeated. */
+    private String intern(String s) {
+        if (s.length() > 64) {
+            return s;
+        }
+        String known = interned.putIfAbsent(s, s);
+        return known != null ? known : s;
     }
 
     private String quoted(char quote, boolean escapes) throws SyntaxError {
@@ -178,39 +213,69 @@ public final class ConfigParser {
         throw new SyntaxError(start, "unterminated string");
     }
 
-    private ConfigValue number() throws SyntaxError {
+    private Object number() throws SyntaxError {
         int start = pos;
         while (pos < end && !isDelimiter(text[pos])) {
             pos++;
         }
         String tok = new String(text, start, pos - start, java.nio.charset.StandardCharsets.ISO_8859_1);
-        try {
-            if (tok.indexOf('.') >= 0) {
-                return new ConfigValue.Flt(Double.parseDouble(tok));
+        if (tok.indexOf('.') >= 0) {
+            try {
+                return Double.parseDouble(tok);
+            } catch (NumberFormatException e) {
+                throw new SyntaxError(start, "malformed number '" + tok + "'");
             }
-            return new ConfigValue.Int(parseStrtoll(tok));
+        }
+        try {
+            return parseStrtoll(tok);
         } catch (NumberFormatException e) {
-            throw new SyntaxError(start, "malformed number '" + tok + "'");
+            throw new SyntaxError(start, "malformed or out-of-range integer '" + tok + "'");
         }
     }
 
-    /** strtoll with base 0: sign, then 0x hex, leading-0 octal or decimal. */
+    /**
+     * strtoll with base 0: sign, then 0x hex, leading-0 octal or decimal, every remaining character
+     * a digit of that base. Values outside the signed 64-bit range (where strtoll reports ERANGE
+     * and libdm refuses the text) and malformed tokens throw {@link NumberFormatException}.
+     */
     static long parseStrtoll(String tok) {
-        String s = tok;
+        int i = 0;
         boolean neg = false;
-        if (s.startsWith("-") || s.startsWith("+")) {
-            neg = s.charAt(0) == '-';
-            s = s.substring(1);
+        if (i < tok.length() && (tok.charAt(i) == '-' || tok.charAt(i) == '+')) {
+            neg = tok.charAt(i) == '-';
+            i++;
         }
-        long v;
-        if (s.startsWith("0x") || s.startsWith("0X")) {
-            v = Long.parseUnsignedLong(s.substring(2), 16);
-        } else if (s.length() > 1 && s.charAt(0) == '0') {
-            v = Long.parseLong(s.substring(1), 8);
-        } else {
-            v = Long.parseLong(s);
+        int radix = 10;
+        if (tok.startsWith("0x", i) || tok.startsWith("0X", i)) {
+            radix = 16;
+            i += 2;
+        } else if (tok.length() - i > 1 && tok.charAt(i) == '0') {
+            radix = 8;
+            i++;
         }
-        return neg ? -v : v;
+        if (i >= tok.length()) {
+            throw new NumberFormatException(tok);
+        }
+        // Accumulate negatively so that Long.MIN_VALUE, whose magnitude has no positive long, fits.
+        long v = 0;
+        for (; i < tok.length(); i++) {
+            int d = Character.digit(tok.charAt(i), radix);
+            if (d < 0) {
+                throw new NumberFormatException(tok);
+            }
+            try {
+                v = Math.subtractExact(Math.multiplyExact(v, radix), d);
+            } catch (ArithmeticException e) {
+                throw new NumberFormatException(tok);
+            }
+        }
+        if (neg) {
+            return v;
+        }
+        if (v == Long.MIN_VALUE) {
+            throw new NumberFormatException(tok);
+        }
+        return -v;
     }
 
     private String identifier() {
@@ -224,7 +289,7 @@ public final class ConfigParser {
             }
             pos++;
         }
-        return new String(text, start, pos - start, java.nio.charset.StandardCharsets.UTF_8);
+        return intern(new String(text, start, pos - start, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private String bareWord() {

@@ -1,9 +1,10 @@
 package io.lvmcoord.scan.metadata;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,130 +12,229 @@ import java.util.Set;
  * Turns a parsed metadata text into a {@link VgMetadata}, enforcing what lvm2 enforces: the
  * text header ({@code contents}, {@code version = 1}), the required VG keys ({@code id},
  * {@code seqno}, {@code status}, {@code extent_size}), known VG status flags (an unknown one is
- * fatal in lvm2, because it may mean "do not touch"), and per-segment area lists that match
- * their counts. Problems are reported as {@link ImportError} naming the key path.
+ * fatal in lvm2, because it may mean "do not touch"), per-segment area lists that match their
+ * counts, and PV extents that exist on their PV.
+ *
+ * <p>The importer is total: every input either yields a model or an {@link ImportError} naming
+ * the key path, the text byte of the section holding the bad key, and the reason. Beyond lvm2's
+ * own checks it refuses what the model cannot carry: negative counts or sizes, and extent or
+ * size arithmetic past 2^63 bytes ({@code Math.*Exact}), so that everything computed from the
+ * model later (sizes in bytes, sums of extents) fits a {@code long}. Counts are capped by
+ * {@link TextLimits}. Every lookup is by name through the section index, so the work is linear
+ * in the text.
  */
 public final class MetadataImporter {
 
-    /** A semantic error in metadata text, with the path of the offending key. */
+    /** A semantic error in metadata text, with the path of the offending key and where its section starts. */
     public static final class ImportError extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String path;
+        private final int position;
 
-        ImportError(String path, String message) {
-            super(path + ": " + message);
+        ImportError(String path, int position, String message) {
+            super(path + ": " + message + " (section at text byte " + position + ")");
+            this.path = path;
+            this.position = position;
+        }
+
+        /** Key path of the offending value, e.g. {@code /vg01/logical_volumes/lv/segment1}. */
+        public String path() {
+            return path;
+        }
+
+        /** Byte offset in the text of the section holding the offending key. */
+        public int position() {
+            return position;
         }
     }
+
+    /** Largest size in sectors whose byte count ({@code * 512}) fits a long. */
+    private static final long MAX_SECTORS = Long.MAX_VALUE / 512;
+
+    /**
+     * The creation times a report can print: years 0000 to 9999 as lvm2's {@code strftime} writes
+     * them (and every time zone's local time of such an instant is a valid date).
+     */
+    public static final long MIN_PRINTABLE_TIME = -62_167_219_200L;
+    public static final long MAX_PRINTABLE_TIME = 253_402_300_799L;
 
     private static final Set<String> VG_STATUS = Set.of("RESIZEABLE", "READ", "WRITE", "EXPORTED", "PVMOVE",
             "CLUSTERED", "SHARED");
 
-    private MetadataImporter() {
+    private final TextLimits limits;
+    private int segmentsSeen;
+
+    private MetadataImporter(TextLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Imports with the default caps. */
+    public static VgMetadata importVg(ConfigSection root) throws ImportError {
+        return importVg(root, TextLimits.DEFAULT);
     }
 
     /** Imports metadata as written in a metadata area: the VG section first, then the header keys. */
-    public static VgMetadata importVg(ConfigSection root) throws ImportError {
+    public static VgMetadata importVg(ConfigSection root, TextLimits limits) throws ImportError {
+        return new MetadataImporter(limits).vg(root);
+    }
+
+    private VgMetadata vg(ConfigSection root) throws ImportError {
         ConfigSection vg = root.sections().stream().findFirst()
-                .orElseThrow(() -> new ImportError("/", "no VG section"));
+                .orElseThrow(() -> new ImportError("/", root.position(), "no VG section"));
         String contents = str(root, "contents", "/");
         if (!"Text Format Volume Group".equals(contents)) {
-            throw new ImportError("/contents", "expected \"Text Format Volume Group\", found \"" + contents + "\"");
+            throw new ImportError("/contents", root.position(), "expected \"Text Format Volume Group\", found \"" + contents + "\"");
         }
         long version = num(root, "version", "/");
         if (version != 1) {
-            throw new ImportError("/version", "unsupported metadata version " + version);
+            throw new ImportError("/version", root.position(), "unsupported metadata version " + version);
         }
         String name = vg.name();
         if (!VgNames.valid(name)) {
-            throw new ImportError("/" + name, "invalid VG name");
+            throw new ImportError("/" + name, vg.position(), "invalid VG name");
         }
         String p = "/" + name;
         String id = str(vg, "id", p);
-        long seqno = num(vg, "seqno", p);
+        long seqno = nonNegative(vg, "seqno", p);
         Set<String> status = strings(vg, "status", p, true);
         for (String s : status) {
             if (!VG_STATUS.contains(s)) {
-                throw new ImportError(p + "/status", "unknown VG status flag " + s);
+                throw new ImportError(p + "/status", vg.position(), "unknown VG status flag " + s);
             }
         }
         long extentSize = num(vg, "extent_size", p);
-        if (extentSize <= 0) {
-            throw new ImportError(p + "/extent_size", "must be positive, found " + extentSize);
+        if (extentSize <= 0 || extentSize > MAX_SECTORS) {
+            throw new ImportError(p + "/extent_size", vg.position(), "must be between 1 and " + MAX_SECTORS + " sectors, found " + extentSize);
         }
+        Map<String, PvMetadata> pvByKey = new HashMap<>();
         List<PvMetadata> pvs = new ArrayList<>();
         Optional<ConfigSection> pvSection = vg.section("physical_volumes");
         if (pvSection.isPresent()) {
-            for (ConfigSection pv : pvSection.get().sections()) {
-                pvs.add(pv(pv, p + "/physical_volumes/" + pv.name()));
+            List<ConfigSection> sections = pvSection.get().sections();
+            if (sections.size() > limits.maxPvs()) {
+                throw new ImportError(p + "/physical_volumes", pvSection.get().position(),
+                        sections.size() + " PVs exceed the cap of " + limits.maxPvs());
             }
+            long vgExtents = 0;
+            for (ConfigSection pvs1 : sections) {
+                PvMetadata pv = pv(pvs1, p + "/physical_volumes/" + pvs1.name(), extentSize);
+                pvs.add(pv);
+                pvByKey.putIfAbsent(pv.key(), pv);
+                long sum = vgExtents;
+                vgExtents = exact(pvs1, p + "/physical_volumes", "the VG's extent total", () -> Math.addExact(sum, pv.peCount()));
+            }
+            // vg_size and vg_free are sums over PVs; they must be printable as bytes too.
+            long total = vgExtents;
+            sectors(pvSection.get(), p + "/physical_volumes", "the VG's extents * extent_size", () -> Math.multiplyExact(total, extentSize));
         }
         List<LvMetadata> lvs = new ArrayList<>();
         Optional<ConfigSection> lvSection = vg.section("logical_volumes");
         if (lvSection.isPresent()) {
-            for (ConfigSection lv : lvSection.get().sections()) {
-                lvs.add(lv(lv, p + "/logical_volumes/" + lv.name(), pvs));
+            List<ConfigSection> sections = lvSection.get().sections();
+            if (sections.size() > limits.maxLvs()) {
+                throw new ImportError(p + "/logical_volumes", lvSection.get().position(),
+                        sections.size() + " LVs exceed the cap of " + limits.maxLvs());
             }
+            long lvExtents = 0;
+            for (ConfigSection lv : sections) {
+                LvMetadata imported = lv(lv, p + "/logical_volumes/" + lv.name(), pvByKey, extentSize);
+                lvs.add(imported);
+                long sum = lvExtents;
+                lvExtents = exact(lv, p + "/logical_volumes", "the VG's LV extent total", () -> Math.addExact(sum, imported.extents()));
+            }
+            // Thin LVs may promise more than the VG holds, but a sum of all LV sizes must still print as bytes.
+            long total = lvExtents;
+            sectors(lvSection.get(), p + "/logical_volumes", "the VG's LV extents * extent_size", () -> Math.multiplyExact(total, extentSize));
         }
         return new VgMetadata(name, id, seqno, optStr(vg, "format").orElse("lvm2"), status, strings(vg, "flags", p, false),
                 tagList(vg, p), optStr(vg, "system_id").orElse(""), optStr(vg, "lock_type").orElse(""),
-                optStr(vg, "lock_args").orElse(""), extentSize, optNum(vg, "max_lv").orElse(0L),
-                optNum(vg, "max_pv").orElse(0L), optStr(vg, "allocation_policy").orElse("normal"),
-                optStr(vg, "profile").orElse(""), optNum(vg, "metadata_copies").orElse(0L), pvs, lvs,
-                optStr(root, "creation_host").orElse(""), optNum(root, "creation_time").orElse(0L), vg);
+                optStr(vg, "lock_args").orElse(""), extentSize, optNonNegative(vg, "max_lv", p, 0),
+                optNonNegative(vg, "max_pv", p, 0), optStr(vg, "allocation_policy").orElse("normal"),
+                optStr(vg, "profile").orElse(""), optNonNegative(vg, "metadata_copies", p, 0), pvs, lvs,
+                optStr(root, "creation_host").orElse(""), printableTime(root), vg);
     }
 
-    private static PvMetadata pv(ConfigSection s, String p) throws ImportError {
+    private static PvMetadata pv(ConfigSection s, String p, long extentSize) throws ImportError {
         String id = str(s, "id", p);
-        long peStart = num(s, "pe_start", p);
-        long peCount = num(s, "pe_count", p);
-        if (peStart < 0 || peCount < 0) {
-            throw new ImportError(p, "negative pe_start or pe_count");
-        }
+        long peStart = nonNegative(s, "pe_start", p);
+        long peCount = nonNegative(s, "pe_count", p);
+        long devSize = optNonNegative(s, "dev_size", p, -1);
+        long baStart = optNonNegative(s, "ba_start", p, 0);
+        long baSize = optNonNegative(s, "ba_size", p, 0);
+        // pe_start + pe_count extents, and the bootloader area, must be sizes a report can print in bytes.
+        sectors(s, p, "pe_start + pe_count * extent_size", () -> Math.addExact(peStart, Math.multiplyExact(peCount, extentSize)));
+        sectors(s, p, "dev_size", () -> devSize);
+        sectors(s, p, "ba_start + ba_size", () -> Math.addExact(baStart, baSize));
         return new PvMetadata(s.name(), id, optStr(s, "device").orElse(""), strings(s, "status", p, false),
-                strings(s, "flags", p, false), tagList(s, p), optNum(s, "dev_size").orElse(-1L), peStart, peCount,
-                optNum(s, "ba_start").orElse(0L), optNum(s, "ba_size").orElse(0L),
+                strings(s, "flags", p, false), tagList(s, p), devSize, peStart, peCount, baStart, baSize,
                 optStr(s, "device_id_type").orElse(""), optStr(s, "device_id").orElse(""));
     }
 
-    private static LvMetadata lv(ConfigSection s, String p, List<PvMetadata> pvs) throws ImportError {
+    private LvMetadata lv(ConfigSection s, String p, Map<String, PvMetadata> pvs, long extentSize) throws ImportError {
         String id = str(s, "id", p);
-        long count = optNum(s, "segment_count").orElse(0L);
-        List<Segment> segs = new ArrayList<>();
+        long count = optNonNegative(s, "segment_count", p, 0);
+        if (count > limits.maxSegments() - segmentsSeen) {
+            throw new ImportError(p + "/segment_count", s.position(), "segment_count " + count + " brings the VG past the cap of "
+                    + limits.maxSegments() + " segments");
+        }
+        segmentsSeen += (int) count;
+        // Sized by what the section holds, not by what it claims.
+        List<Segment> segs = new ArrayList<>((int) Math.min(count, s.size()));
+        long extents = 0;
         for (int i = 1; i <= count; i++) {
             String segName = "segment" + i;
-            ConfigSection seg = s.section(segName)
-                    .orElseThrow(() -> new ImportError(p, "segment_count is " + count + " but " + segName + " is missing"));
-            segs.add(segment(seg, p + "/" + segName, pvs));
+            Optional<ConfigSection> seg = s.section(segName);
+            if (seg.isEmpty()) {
+                throw new ImportError(p, s.position(), "segment_count is " + count + " but " + segName + " is missing");
+            }
+            Segment segment = segment(seg.get(), p + "/" + segName, pvs);
+            long sum = extents;
+            extents = exact(seg.get(), p + "/" + segName, "the LV's extent total", () -> Math.addExact(sum, segment.extentCount()));
+            segs.add(segment);
         }
+        long total = extents;
+        sectors(s, p, "the LV's extents * extent_size", () -> Math.multiplyExact(total, extentSize));
         return new LvMetadata(s.name(), id, strings(s, "status", p, true), strings(s, "flags", p, false), tagList(s, p),
-                optNum(s, "creation_time").orElse(0L), optStr(s, "creation_host").orElse(""),
+                printableTime(s), optStr(s, "creation_host").orElse(""),
                 optStr(s, "allocation_policy").orElse(""), optStr(s, "profile").orElse(""),
                 optNum(s, "read_ahead").orElse(-1L), optNum(s, "major").orElse(-1L), optNum(s, "minor").orElse(-1L),
                 optStr(s, "lock_args").orElse(""), segs, s);
     }
 
-    private static Segment segment(ConfigSection s, String p, List<PvMetadata> pvs) throws ImportError {
-        long start = num(s, "start_extent", p);
-        long count = num(s, "extent_count", p);
+    private Segment segment(ConfigSection s, String p, Map<String, PvMetadata> pvs) throws ImportError {
+        long start = nonNegative(s, "start_extent", p);
+        long count = nonNegative(s, "extent_count", p);
+        exact(s, p, "start_extent + extent_count", () -> Math.addExact(start, count));
         String fullType = str(s, "type", p);
-        List<String> parts = Arrays.asList(fullType.split("\\+"));
-        String type = parts.get(0);
-        List<String> typeFlags = parts.subList(1, parts.size());
+        // "type+FLAG+FLAG": lvm2 splits at '+'; an empty part (a type of "+", "striped+") names no segment type or flag.
+        String[] parts = fullType.split("\\+", -1);
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                throw new ImportError(p + "/type", s.position(), "malformed segment type \"" + fullType + "\"");
+            }
+        }
+        String type = parts.length == 1 ? fullType : parts[0];
+        List<String> typeFlags = parts.length == 1 ? List.of() : List.of(parts).subList(1, parts.length);
         List<SegmentArea> areas = new ArrayList<>();
         List<String> metaAreas = new ArrayList<>();
         switch (type) {
             case "striped" -> {
-                long stripeCount = num(s, "stripe_count", p);
-                List<ConfigValue> list = array(s, "stripes", p);
-                pairs(list, p + "/stripes", stripeCount, areas, true, pvs);
+                long stripes = areaCount(s, "stripe_count", p);
+                if (count % stripes != 0) {
+                    throw new ImportError(p, s.position(), "extent_count " + count + " is not a multiple of stripe_count " + stripes);
+                }
+                pairs(s, "stripes", p, stripes, count / stripes, areas, pvs);
             }
-            case "mirror" -> {
-                long mirrorCount = num(s, "mirror_count", p);
-                pairs(array(s, "mirrors", p), p + "/mirrors", mirrorCount, areas, false, pvs);
-            }
+            case "mirror" -> pairs(s, "mirrors", p, areaCount(s, "mirror_count", p), count, areas, null);
             case "raid0", "raid0_meta" -> {
-                if (s.value("raid0_lvs").isPresent()) {
-                    for (ConfigValue v : array(s, "raid0_lvs", p)) {
-                        areas.add(new SegmentArea.OnLv(asString(v, p + "/raid0_lvs"), 0));
+                if (s.raw("raid0_lvs") != null) {
+                    Object[] lvs = array(s, "raid0_lvs", p);
+                    if (lvs.length > limits.maxAreasPerSegment()) {
+                        throw new ImportError(p + "/raid0_lvs", s.position(), lvs.length + " sub-LVs exceed the cap of "
+                                + limits.maxAreasPerSegment());
+                    }
+                    for (Object v : lvs) {
+                        areas.add(new SegmentArea.OnLv(asString(v, s, p + "/raid0_lvs"), 0));
                     }
                 } else {
                     raidPairs(s, p, areas, metaAreas);
@@ -144,120 +244,207 @@ public final class MetadataImporter {
                 if (type.startsWith("raid")) {
                     raidPairs(s, p, areas, metaAreas);
                 } else {
-                    for (String key : singleAreaKeys(type)) {
-                        Optional<String> lvName = optStr(s, key);
-                        if (lvName.isPresent()) {
-                            areas.add(new SegmentArea.OnLv(lvName.get(), 0));
-                        }
+                    String key = singleAreaKey(type);
+                    if (key != null) {
+                        s.string(key).ifPresent(lvName -> areas.add(new SegmentArea.OnLv(lvName, 0)));
                     }
                 }
             }
         }
-        return new Segment(start, count, type, typeFlags, optNum(s, "stripe_size").orElse(0L),
-                optNum(s, "region_size").orElse(0L), optNum(s, "chunk_size").orElse(0L), areas, metaAreas, tagList(s, p), s);
+        return new Segment(start, count, type, typeFlags, optSectors(s, "stripe_size", p), optSectors(s, "region_size", p),
+                optSectors(s, "chunk_size", p), areas, metaAreas, tagList(s, p), s);
     }
 
     /** The key naming the single data sub-LV of pool-like segment types (lvm2 reports it in devices). */
-    private static List<String> singleAreaKeys(String type) {
+    private static String singleAreaKey(String type) {
         return switch (type) {
-            case "cache-pool" -> List.of("data");
-            case "thin-pool" -> List.of("pool");
-            case "cache", "writecache", "integrity" -> List.of("origin");
-            case "vdo" -> List.of("vdo_pool");
-            case "vdo-pool" -> List.of("data");
-            default -> List.of();
+            case "cache-pool" -> "data";
+            case "thin-pool" -> "pool";
+            case "cache", "writecache", "integrity" -> "origin";
+            case "vdo" -> "vdo_pool";
+            case "vdo-pool" -> "data";
+            default -> null;
         };
     }
 
-    private static void raidPairs(ConfigSection s, String p, List<SegmentArea> areas, List<String> metaAreas) throws ImportError {
-        List<ConfigValue> raids = array(s, "raids", p);
-        if (raids.size() % 2 != 0) {
-            throw new ImportError(p + "/raids", "expects rmeta/rimage pairs, found " + raids.size() + " names");
+    private long areaCount(ConfigSection s, String key, String p) throws ImportError {
+        long n = num(s, key, p);
+        if (n < 1 || n > limits.maxAreasPerSegment()) {
+            throw new ImportError(p + "/" + key, s.position(), "must be between 1 and " + limits.maxAreasPerSegment() + ", found " + n);
         }
-        for (int i = 0; i < raids.size(); i += 2) {
-            metaAreas.add(asString(raids.get(i), p + "/raids"));
-            areas.add(new SegmentArea.OnLv(asString(raids.get(i + 1), p + "/raids"), 0));
+        return n;
+    }
+
+    private void raidPairs(ConfigSection s, String p, List<SegmentArea> areas, List<String> metaAreas) throws ImportError {
+        Object[] raids = array(s, "raids", p);
+        if (raids.length % 2 != 0) {
+            throw new ImportError(p + "/raids", s.position(), "expects rmeta/rimage pairs, found " + raids.length + " names");
+        }
+        if (raids.length / 2 > limits.maxAreasPerSegment()) {
+            throw new ImportError(p + "/raids", s.position(), raids.length / 2 + " images exceed the cap of " + limits.maxAreasPerSegment());
+        }
+        for (int i = 0; i < raids.length; i += 2) {
+            metaAreas.add(asString(raids[i], s, p + "/raids"));
+            areas.add(new SegmentArea.OnLv(asString(raids[i + 1], s, p + "/raids"), 0));
         }
     }
 
-    private static void pairs(List<ConfigValue> list, String p, long expectedPairs, List<SegmentArea> out, boolean onPv,
-                              List<PvMetadata> pvs) throws ImportError {
-        if (list.size() != expectedPairs * 2) {
-            throw new ImportError(p, "expects " + expectedPairs + " (name, extent) pairs, found " + list.size() + " items");
+    /**
+     * (name, first extent) pairs; on PVs ({@code pvs} given) each area's {@code areaLength} extents
+     * must lie within its PV, as lvm2 requires when it maps the segment onto PV segments.
+     */
+    private static void pairs(ConfigSection s, String key, String p, long expectedPairs, long areaLength, List<SegmentArea> out,
+                              Map<String, PvMetadata> pvs) throws ImportError {
+        Object[] list = array(s, key, p);
+        if (list.length != expectedPairs * 2) {
+            throw new ImportError(p + "/" + key, s.position(), "expects " + expectedPairs + " (name, extent) pairs, found "
+                    + list.length + " items");
         }
-        for (int i = 0; i < list.size(); i += 2) {
-            String name = asString(list.get(i), p);
-            if (!(list.get(i + 1) instanceof ConfigValue.Int n) || n.value() < 0) {
-                throw new ImportError(p, "item " + (i + 1) + " must be a non-negative extent number");
+        for (int i = 0; i < list.length; i += 2) {
+            String name = asString(list[i], s, p + "/" + key);
+            if (!(list[i + 1] instanceof Long n) || n < 0) {
+                throw new ImportError(p + "/" + key, s.position(), "item " + (i + 1) + " must be a non-negative extent number");
             }
-            if (onPv) {
-                if (pvs.stream().noneMatch(pv -> pv.key().equals(name))) {
-                    throw new ImportError(p, "refers to unknown PV " + name);
+            long first = n;
+            if (pvs != null) {
+                PvMetadata pv = pvs.get(name);
+                if (pv == null) {
+                    throw new ImportError(p + "/" + key, s.position(), "refers to unknown PV " + name);
                 }
-                out.add(new SegmentArea.OnPv(name, n.value()));
+                if (first > pv.peCount() || areaLength > pv.peCount() - first) {
+                    throw new ImportError(p + "/" + key, s.position(), "extents " + first + " + " + areaLength + " lie beyond the "
+                            + pv.peCount() + " extents of " + name);
+                }
+                out.add(new SegmentArea.OnPv(pv.key(), first));
             } else {
-                out.add(new SegmentArea.OnLv(name, n.value()));
+                exact(s, p, "area start + extent_count", () -> Math.addExact(first, areaLength));
+                out.add(new SegmentArea.OnLv(name, first));
             }
         }
     }
 
-    private static String asString(ConfigValue v, String p) throws ImportError {
-        if (v instanceof ConfigValue.Str s) {
-            return s.value();
-        }
-        throw new ImportError(p, "expected a string, found " + v);
+    /** lvm2 stores seconds since the epoch; one a report cannot print is carried as 0, "no time", so reports never fail on it. */
+    private static long printableTime(ConfigSection s) {
+        long t = optNum(s, "creation_time").orElse(0L);
+        return t < MIN_PRINTABLE_TIME || t > MAX_PRINTABLE_TIME ? 0 : t;
     }
 
-    private static List<ConfigValue> array(ConfigSection s, String key, String p) throws ImportError {
-        ConfigValue v = s.value(key).orElseThrow(() -> new ImportError(p, "missing " + key));
-        if (v instanceof ConfigValue.Arr a) {
-            return a.items();
+    private interface ExactMath {
+        long compute();
+    }
+
+    private static long exact(ConfigSection s, String p, String what, ExactMath math) throws ImportError {
+        try {
+            return math.compute();
+        } catch (ArithmeticException e) {
+            throw new ImportError(p, s.position(), what + " overflows 64 bits");
         }
-        throw new ImportError(p + "/" + key, "expected an array");
+    }
+
+    /** A size in sectors: non-negative (or the -1 "absent" marker) and at most 2^63 - 1 bytes. */
+    private static void sectors(ConfigSection s, String p, String what, ExactMath math) throws ImportError {
+        long v = exact(s, p, what, math);
+        if (v < -1 || v > MAX_SECTORS) {
+            throw new ImportError(p, s.position(), what + " is " + v + " sectors, beyond 2^63 bytes");
+        }
+    }
+
+    private static long optSectors(ConfigSection s, String key, String p) throws ImportError {
+        long v = optNonNegative(s, key, p, 0);
+        if (v > MAX_SECTORS) {
+            throw new ImportError(p + "/" + key, s.position(), v + " sectors is beyond 2^63 bytes");
+        }
+        return v;
+    }
+
+    private static String asString(Object v, ConfigSection s, String p) throws ImportError {
+        if (v instanceof String str) {
+            return str;
+        }
+        throw new ImportError(p, s.position(), "expected a string, found " + ConfigSection.toValue(v));
+    }
+
+    private static Object[] array(ConfigSection s, String key, String p) throws ImportError {
+        Object v = s.raw(key);
+        if (v == null) {
+            throw new ImportError(p, s.position(), "missing " + key);
+        }
+        if (v instanceof Object[] a) {
+            return a;
+        }
+        throw new ImportError(p + "/" + key, s.position(), "expected an array");
     }
 
     private static String str(ConfigSection s, String key, String p) throws ImportError {
-        return optStr(s, key).orElseThrow(() -> new ImportError(p, "missing string " + key));
+        Optional<String> v = s.string(key);
+        if (v.isEmpty()) {
+            throw new ImportError(p, s.position(), "missing string " + key);
+        }
+        return v.get();
     }
 
     private static long num(ConfigSection s, String key, String p) throws ImportError {
-        Optional<ConfigValue> v = s.value(key);
+        Object v = s.raw(key);
+        if (v == null) {
+            throw new ImportError(p, s.position(), "missing " + key);
+        }
+        if (v instanceof Long n) {
+            return n;
+        }
+        throw new ImportError(p + "/" + key, s.position(), "expected an integer");
+    }
+
+    private static long nonNegative(ConfigSection s, String key, String p) throws ImportError {
+        long v = num(s, key, p);
+        if (v < 0) {
+            throw new ImportError(p + "/" + key, s.position(), "must not be negative, found " + v);
+        }
+        return v;
+    }
+
+    /** An optional count or size: absent (or not a number, which lvm2 also ignores) is {@code absent}; negative is an error. */
+    private static long optNonNegative(ConfigSection s, String key, String p, long absent) throws ImportError {
+        Optional<Long> v = s.number(key);
         if (v.isEmpty()) {
-            throw new ImportError(p, "missing " + key);
+            return absent;
         }
-        if (v.get() instanceof ConfigValue.Int i) {
-            return i.value();
+        if (v.get() < 0) {
+            throw new ImportError(p + "/" + key, s.position(), "must not be negative, found " + v.get());
         }
-        throw new ImportError(p + "/" + key, "expected an integer");
+        return v.get();
     }
 
     private static Optional<String> optStr(ConfigSection s, String key) {
-        return s.value(key).filter(v -> v instanceof ConfigValue.Str).map(v -> ((ConfigValue.Str) v).value());
+        return s.string(key);
     }
 
     private static Optional<Long> optNum(ConfigSection s, String key) {
-        return s.value(key).filter(v -> v instanceof ConfigValue.Int).map(v -> ((ConfigValue.Int) v).value());
+        return s.number(key);
     }
 
     private static Set<String> strings(ConfigSection s, String key, String p, boolean required) throws ImportError {
-        Optional<ConfigValue> v = s.value(key);
-        if (v.isEmpty()) {
+        Object v = s.raw(key);
+        if (v == null) {
             if (required) {
-                throw new ImportError(p, "missing " + key);
+                throw new ImportError(p, s.position(), "missing " + key);
             }
             return Set.of();
         }
-        Set<String> out = new LinkedHashSet<>();
-        if (v.get() instanceof ConfigValue.Arr a) {
-            for (ConfigValue item : a.items()) {
-                out.add(asString(item, p + "/" + key));
+        if (v instanceof Object[] a) {
+            if (a.length == 0) {
+                return Set.of();
+            }
+            Set<String> out = new LinkedHashSet<>();
+            for (Object item : a) {
+                out.add(asString(item, s, p + "/" + key));
             }
             return out;
         }
-        throw new ImportError(p + "/" + key, "expected an array of strings");
+        throw new ImportError(p + "/" + key, s.position(), "expected an array of strings");
     }
 
     private static List<String> tagList(ConfigSection s, String p) throws ImportError {
-        return List.copyOf(strings(s, "tags", p, false));
+        Set<String> tags = strings(s, "tags", p, false);
+        return tags.isEmpty() ? List.of() : List.copyOf(tags);
     }
 }

@@ -26,10 +26,10 @@ public record Segment(long startExtent, long extentCount, String type, List<Stri
 
     /** A string-valued key of the segment section, e.g. {@code origin} or {@code cache_pool}. */
     public Optional<String> string(String key) {
-        return raw.value(key).filter(v -> v instanceof ConfigValue.Str).map(v -> ((ConfigValue.Str) v).value());
+        return raw.string(key);
     }
 
     public Optional<Long> number(String key) {
-        return raw.value(key).filter(v -> v instanceof ConfigValue.Int).map(v -> ((ConfigValue.Int) v).value());
+        return raw.number(key);
     }
 }

@@ -1,5 +1,7 @@
 package io.lvmcoord.scan.report;
 
+import io.lvmcoord.scan.codec.DecodeError;
+import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.MdaScan;
 import io.lvmcoord.scan.metadata.ConfigParser;
@@ -46,32 +48,59 @@ public final class PvReports {
         return new Extracted(new PvReport(node, pv.device(), pv.deviceSize(), pv.label(), mdas, null, null), texts);
     }
 
-    /** Parses texts once per key; texts that no longer parse (never expected) yield null. */
+    /**
+     * Parses texts once per key, under the configured {@link DecodeLimits}. A stored text that no
+     * longer parses (caps lowered since it was stored, or a journal damaged) yields null, and the
+     * reason is kept in {@link #error}: the report then shows that area as BAD_TEXT instead of failing.
+     */
     public static final class TextParser {
         private final Function<PvReport.TextKey, byte[]> texts;
+        private final DecodeLimits limits;
         private final Map<PvReport.TextKey, VgMetadata> parsed = new HashMap<>();
+        private final Map<PvReport.TextKey, String> errors = new HashMap<>();
 
-        public TextParser(Function<PvReport.TextKey, byte[]> texts) {
+        public TextParser(Function<PvReport.TextKey, byte[]> texts, DecodeLimits limits) {
             this.texts = texts;
+            this.limits = limits;
+        }
+
+        /** With the built-in defaults (those of reference.conf); prefer passing {@code CodecSettings.limits(config)}. */
+        public TextParser(Function<PvReport.TextKey, byte[]> texts) {
+            this(texts, DecodeLimits.DEFAULT);
         }
 
         public VgMetadata parse(PvReport.TextKey key) {
-            return parsed.computeIfAbsent(key, k -> {
-                byte[] t = texts.apply(k);
-                if (t == null) {
-                    return null;
+            if (parsed.containsKey(key)) {
+                return parsed.get(key);
+            }
+            VgMetadata vg = null;
+            byte[] t = texts.apply(key);
+            if (t != null) {
+                if (t.length > limits.maxTextBytes()) {
+                    errors.put(key, "stored metadata text " + key + " of " + t.length + " bytes exceeds the cap of "
+                            + limits.maxTextBytes());
+                } else {
+                    try {
+                        vg = MetadataImporter.importVg(ConfigParser.parse(t, t.length, limits.text()), limits.text());
+                    } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
+                        errors.put(key, "stored metadata text " + key + " no longer parses: " + e.getMessage());
+                    }
                 }
-                try {
-                    return MetadataImporter.importVg(ConfigParser.parse(t, t.length, 64));
-                } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
-                    throw new IllegalStateException("stored metadata text " + k + " no longer parses", e);
-                }
-            });
+            }
+            parsed.put(key, vg);
+            return vg;
+        }
+
+        /** Why {@code key}'s text did not parse, or null. */
+        public String error(PvReport.TextKey key) {
+            return errors.get(key);
         }
 
         /** Forgets parses of texts not in {@code keep}, for a parser that outlives the texts it has seen. */
         public void retain(java.util.Collection<PvReport.TextKey> keep) {
-            parsed.keySet().retainAll(new java.util.HashSet<>(keep));
+            java.util.Set<PvReport.TextKey> k = new java.util.HashSet<>(keep);
+            parsed.keySet().retainAll(k);
+            errors.keySet().retainAll(k);
         }
     }
 
@@ -86,8 +115,14 @@ public final class PvReports {
         List<MdaScan> mdas = new ArrayList<>();
         for (PvReport.Mda m : r.mdas()) {
             VgMetadata vg = m.text() == null ? null : parser.parse(m.text());
-            MdaScan.Status status = m.status() == MdaScan.Status.IN_USE && vg == null ? MdaScan.Status.BAD_TEXT : m.status();
-            mdas.add(new MdaScan(m.index(), m.area(), m.header(), status, vg, m.error()));
+            if (m.status() == MdaScan.Status.IN_USE && vg == null) {
+                String why = parser.error(m.text());
+                DecodeError e = new DecodeError(r.device(), m.area().offset() + (m.header() == null ? 0 : m.header().committed().offset()),
+                        DecodeError.Kind.BAD_TEXT, why != null ? why : "stored metadata text " + m.text() + " is missing");
+                mdas.add(new MdaScan(m.index(), m.area(), m.header(), MdaScan.Status.BAD_TEXT, null, e));
+            } else {
+                mdas.add(new MdaScan(m.index(), m.area(), m.header(), m.status(), vg, m.error()));
+            }
         }
         return new DeviceScan.PvScan(r.device(), r.deviceSize(), r.label(), mdas);
     }

@@ -28,6 +28,8 @@ class DecoderRobustnessProperties {
             Arrays.copyOf(Images.load("s07-wrapped-mda", "pv1.img"), 2 * MIB),
             Arrays.copyOf(Images.load("s06-many-lvs", "pv1.img"), 4 * MIB),
             Images.load("s03-two-mdas", "pv1.img"));
+    private static final byte[] S01 = Arrays.copyOf(Images.load("s01-single-linear", "pv1.img"), 2 * MIB);
+    private static final String S01_TEXT = Images.committedText(S01, 4096);
     private static final DecodeLimits LIMITS = new DecodeLimits(1 << 20, 64);
 
     @Property(tries = 400)
@@ -69,6 +71,21 @@ class DecoderRobustnessProperties {
                                                @ForAll @LongRange(min = 0, max = 40 * MIB) long cut) {
         byte[] base = BASES.get(which);
         decodeSafely(new Images.Memory("truncated.img", Arrays.copyOf(base, (int) Math.min(cut, base.length))));
+    }
+
+    /** Hostile values in a correctly checksummed text: the importer's checks, reached through the decoder. */
+    @Property(tries = 300)
+    void hostileTextsOnlyYieldDecodeResults(@ForAll @IntRange(min = 1, max = 6) int edits, @ForAll long seed) {
+        String text = HostileTexts.mutate(S01_TEXT, new Random(seed), edits);
+        Images.Memory dev = new Images.Memory("hostile.img", Images.withText(S01, 4096, text));
+        decodeSafely(dev);
+        MdaScan m = ((DeviceScan.PvScan) new PvDecoder(LIMITS).decode(dev)).mdas().get(0);
+        if (m.status() == MdaScan.Status.BAD_TEXT) {
+            assertTrue(m.error().offset() == 4096 + 512 && m.error().kind() == DecodeError.Kind.BAD_TEXT, m.error().toString());
+            assertTrue(m.error().reason().contains("text byte"), m.error().reason());
+        } else {
+            assertTrue(m.status() == MdaScan.Status.IN_USE, m.toString());
+        }
     }
 
     private static void decodeSafely(Images.Memory dev) {

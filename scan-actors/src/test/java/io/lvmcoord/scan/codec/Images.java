@@ -80,4 +80,39 @@ public final class Images {
     static void resealLabel(byte[] b, int at) {
         putU32(b, at + 16, LvmCrc.of(b, at + 20, 492));
     }
+
+    static long getU64(byte[] b, int off) {
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** The committed metadata text of the area whose header is at {@code mda} (NUL excluded; no ring wrap). */
+    public static String committedText(byte[] img, int mda) {
+        int offset = (int) getU64(img, mda + 40);
+        int size = (int) getU64(img, mda + 48);
+        return new String(img, mda + offset, size - 1, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A copy of {@code img} whose area at {@code mda} commits {@code text} instead: written just
+     * after the header, with the slot's size and CRC and the header CRC rewritten, so that only the
+     * text itself can be found wrong.
+     */
+    public static byte[] withText(byte[] img, int mda, String text) {
+        byte[] out = img.clone();
+        byte[] t = (text + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long areaSize = getU64(out, mda + 32);
+        if (512 + t.length > areaSize) {
+            throw new IllegalArgumentException(t.length + " bytes of text do not fit a " + areaSize + "-byte area");
+        }
+        System.arraycopy(t, 0, out, mda + 512, t.length);
+        putU64(out, mda + 40, 512);
+        putU64(out, mda + 48, t.length);
+        putU32(out, mda + 56, LvmCrc.of(t, 0, t.length));
+        resealMdaHeader(out, mda);
+        return out;
+    }
 }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,5 +111,59 @@ class ConfigParserTest {
                 """);
         MetadataImporter.ImportError e = assertThrows(MetadataImporter.ImportError.class, () -> MetadataImporter.importVg(root));
         assertTrue(e.getMessage().contains("FROBNICATE"), e.getMessage());
+    }
+
+    @Test
+    void integersFollowStrtollAndRefuseWhatItCannotRepresent() throws Exception {
+        assertEquals(Long.MIN_VALUE, ConfigParser.parseStrtoll("-9223372036854775808"));
+        assertEquals(Long.MAX_VALUE, ConfigParser.parseStrtoll("9223372036854775807"));
+        assertEquals(Long.MAX_VALUE, ConfigParser.parseStrtoll("0x7fffffffffffffff"));
+        assertEquals(-8, ConfigParser.parseStrtoll("-010"));
+        assertEquals(26, ConfigParser.parseStrtoll("+0X1a"));
+        for (String bad : new String[]{"9223372036854775808", "0xffffffffffffffff", "-9223372036854775809", "0x", "+-5", "--5",
+                "08", "0x-5", "12abc", "-", ""}) {
+            assertThrows(NumberFormatException.class, () -> ConfigParser.parseStrtoll(bad), bad);
+        }
+        ConfigParser.SyntaxError e = assertThrows(ConfigParser.SyntaxError.class, () -> ConfigParser.parse("a = 1\nb = 18446744073709551615\n"));
+        assertEquals(10, e.position());
+        assertTrue(e.getMessage().contains("out-of-range integer '18446744073709551615'"), e.getMessage());
+    }
+
+    @Test
+    void keysAndShortStringsAreSharedAcrossTheTree() throws Exception {
+        ConfigSection root = ConfigParser.parse("a { type = \"striped\" } b { type = \"striped\" }");
+        ConfigSection a = root.section("a").orElseThrow();
+        ConfigSection b = root.section("b").orElseThrow();
+        assertSame(a.string("type").orElseThrow(), b.string("type").orElseThrow());
+        assertSame(a.children().get(0).name(), b.children().get(0).name());
+    }
+
+    @Test
+    void lookupsInLargeSectionsFindTheFirstOfEachKindByName() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            b.append("s").append(i).append(" { n = ").append(i).append(" }\n");
+        }
+        b.append("s5 = \"value named like a section\"\ns7 { n = -1 }\ns7 = 3\n");
+        ConfigSection root = ConfigParser.parse(b.toString());
+        assertEquals(1003, root.size());
+        assertEquals(999L, root.section("s999").orElseThrow().number("n").orElseThrow());
+        assertEquals(7L, root.section("s7").orElseThrow().number("n").orElseThrow());
+        assertEquals("value named like a section", root.string("s5").orElseThrow());
+        assertEquals(new ConfigValue.Int(3), root.value("s7").orElseThrow());
+        assertTrue(root.section("s1000").isEmpty());
+        assertTrue(root.value("s1").isEmpty());
+        assertEquals(ConfigParser.parse(b.toString()), root);
+    }
+
+    @Test
+    void theNodeCapBoundsTheTree() {
+        TextLimits d = TextLimits.DEFAULT;
+        TextLimits few = new TextLimits(64, 5, d.maxPvs(), d.maxLvs(), d.maxSegments(), d.maxAreasPerSegment());
+        byte[] ok = "a = [1, 2]\nb { c = 1 }".getBytes();
+        byte[] over = "a = [1, 2, 3]\nb { c = 1 }".getBytes();
+        assertDoesNotThrow(() -> ConfigParser.parse(ok, ok.length, few));
+        ConfigParser.SyntaxError e = assertThrows(ConfigParser.SyntaxError.class, () -> ConfigParser.parse(over, over.length, few));
+        assertTrue(e.getMessage().contains("more than 5 keys, sections and array items"), e.getMessage());
     }
 }
