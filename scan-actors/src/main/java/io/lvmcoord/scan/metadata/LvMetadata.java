@@ -6,9 +6,8 @@ import java.util.Set;
 /**
  * An LV section of VG metadata, with its segments in order.
  *
- * @param creationTime seconds since the epoch as lvm2 wrote it, or 0 ("no time", printed empty)
- *                     when absent or outside the years 0000-9999 a report can print (see
- *                     {@link MetadataImporter#MAX_PRINTABLE_TIME}); the written value stays in {@code raw}
+ * @param creationTime seconds since the epoch as lvm2 wrote it (any long: lvm2 prints far past
+ *                     java.time's years), or 0 ("no time", printed empty) when absent
  */
 public record LvMetadata(String name, String id, Set<String> status, Set<String> flags, List<String> tags,
                          long creationTime, String creationHost, String allocationPolicy, String profile,

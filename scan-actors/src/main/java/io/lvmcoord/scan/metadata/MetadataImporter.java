@@ -51,13 +51,6 @@ public final class MetadataImporter {
     /** Largest size in sectors whose byte count ({@code * 512}) fits a long. */
     private static final long MAX_SECTORS = Long.MAX_VALUE / 512;
 
-    /**
-     * The creation times a report can print: years 0000 to 9999 as lvm2's {@code strftime} writes
-     * them (and every time zone's local time of such an instant is a valid date).
-     */
-    public static final long MIN_PRINTABLE_TIME = -62_167_219_200L;
-    public static final long MAX_PRINTABLE_TIME = 253_402_300_799L;
-
     private static final Set<String> VG_STATUS = Set.of("RESIZEABLE", "READ", "WRITE", "EXPORTED", "PVMOVE",
             "CLUSTERED", "SHARED");
 
@@ -323,10 +316,13 @@ public final class MetadataImporter {
         }
     }
 
-    /** lvm2 stores seconds since the epoch; one a report cannot print is carried as 0, "no time", so reports never fail on it. */
+    /**
+     * lvm2 stores seconds since the epoch (a time_t) and prints whatever localtime() can take, far
+     * past java.time's years; the value is carried as written and the report side formats any
+     * long (coordinator's Fields), printing nothing only where lvm2 does.
+     */
     private static long printableTime(ConfigSection s) {
-        long t = optNum(s, "creation_time").orElse(0L);
-        return t < MIN_PRINTABLE_TIME || t > MAX_PRINTABLE_TIME ? 0 : t;
+        return optNum(s, "creation_time").orElse(0L);
     }
 
     private interface ExactMath {

@@ -61,7 +61,6 @@ class ImporterTotalityProperties {
             assertTrue(pv.devSize() >= -1 && pv.peStart() >= 0 && pv.peCount() >= 0);
         }
         for (LvMetadata lv : vg.lvs()) {
-            assertTrue(lv.creationTime() >= MetadataImporter.MIN_PRINTABLE_TIME && lv.creationTime() <= MetadataImporter.MAX_PRINTABLE_TIME);
             long sum = 0;
             for (Segment s : lv.segments()) {
                 assertTrue(s.startExtent() >= 0 && s.extentCount() >= 0 && !s.type().isEmpty(), s.toString());
