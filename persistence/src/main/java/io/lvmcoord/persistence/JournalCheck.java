@@ -20,7 +20,10 @@ import java.util.Optional;
  * H2's trace file. Here the file is opened directly over JDBC, read-only, and every row of
  * every table is read (journal, tags, snapshots, with their payloads), which touches every live
  * page: H2 reports a damaged page or chunk as an error at once. A journal of thousands of
- * aggregates reads in a second or two.
+ * aggregates reads in a second or two. Read-only matters: opened for writing, H2 "repairs" a
+ * file whose recent chunks are damaged by rolling it back to an older state, or to an empty
+ * one, without an error, which is how a damaged journal used to become "0 aggregates". (A file
+ * left by a crash, kill -9 mid-write, opens read-only without complaint.)
  *
  * <p>A missing database with the marker of {@link JournalFiles} present is reported too; a
  * missing database without a marker is a first start and fine.
@@ -28,6 +31,8 @@ import java.util.Optional;
 public final class JournalCheck {
     /** H2's error codes for "the database is already open" (locked by another process). */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    /** H2's "the database is read only": on a read-only open, H2 wanted to write, i.e. to roll damaged chunks back. */
+    private static final int H2_DATABASE_IS_READ_ONLY = 90097;
 
     private JournalCheck() {
     }
@@ -54,8 +59,15 @@ public final class JournalCheck {
             readEverything(c);
             return Optional.empty();
         } catch (SQLException e) {
-            return Optional.of(e.getErrorCode() == H2_DATABASE_ALREADY_OPEN ? new JournalProblem.InUse(db, causes(e))
-                    : new JournalProblem.Unreadable(db, causes(e)));
+            if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return Optional.of(new JournalProblem.InUse(db, causes(e)));
+            }
+            // A writable open would "succeed" here by rolling the file back to an older state (or to an
+            // empty one), silently dropping what was acknowledged after it: exactly what must not happen.
+            return Optional.of(new JournalProblem.Unreadable(db, e.getErrorCode() == H2_DATABASE_IS_READ_ONLY
+                    ? "its chunks are damaged: H2 could open it only by rolling it back to an earlier state and dropping what "
+                    + "was written after (the check opened it read-only and left it as found; " + causes(e) + ")"
+                    : causes(e)));
         } catch (RuntimeException e) {
             // H2's MVStore throws IllegalStateException for some damage it meets outside SQL.
             return Optional.of(new JournalProblem.Unreadable(db, causes(e)));

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "lvmcoord", mixinStandardHelpOptions = false,
         description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
         subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ClientCommands.Pvscan.class,
-                ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class},
+                ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class,
+                JournalCommand.class},
         footer = {"", "Examples:",
                 "  lvmcoord agent --devices-dir testdata/lvm2/s12-lv-types   # start an agent on image files",
                 "  lvmcoord vgs                                            # ask the running agent",
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
                 "  lvmcoord pvs -a --devices /dev/sdb,/dev/sdc             # direct mode: read these devices, no agent",
                 "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
                 "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb",
-                "  lvmcoord scan --devices-file devices.txt --stats"})
+                "  lvmcoord scan --devices-file devices.txt --stats",
+                "  lvmcoord journal reset --state-dir /var/lib/lvmcoord       # agent stopped: rebuild its journal from a rescan"})
 public final class LvmcoordCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -38,7 +40,7 @@ public final class LvmcoordCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent or scan (see lvmcoord --help)");
+        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan or journal (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
 
@@ -108,6 +110,11 @@ public final class LvmcoordCli implements Callable<Integer> {
                     d.err = err;
                 } else if (sub.getCommand() instanceof AgentCommand a) {
                     a.err = err;
+                } else if (sub.getCommand() instanceof JournalCommand j) {
+                    j.err = err;
+                } else if (sub.getCommand() instanceof JournalCommand.OnStateDir j) {
+                    j.out = out;
+                    j.err = err;
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);
