@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * acknowledgement ({@link #fault}) and every {@code lvmcoord.persistence.journal-watch-interval}
  * in the background, which logs the loss even when nothing is being written. A fault is
  * latched: writes went to the lost file, so putting a file back does not make them durable.
+ * A write the journal itself failed ({@link #writeFailed}) latches a fault too: on an embedded
+ * file that means damage or a full disk, not a passing network error.
  * Only the embedded H2 profile has a local file to watch; with PostgreSQL the guard stays inert.
  */
 public final class JournalGuard implements Extension {
@@ -102,6 +104,25 @@ public final class JournalGuard implements Extension {
                     reason, a.file().getParent());
         }
         return Optional.of(fault.get());
+    }
+
+    /**
+     * An entity's write to the journal failed with {@code cause}: from now on nothing is
+     * acknowledged (the file, or the disk under it, is not taking writes reliably). Ignored
+     * when the guard is not armed: a server's journal (PostgreSQL) may fail a write for a
+     * passing reason, and the entity's own retry after restart is the right answer there.
+     */
+    public void writeFailed(String persistenceId, Throwable cause) {
+        Armed a = armed.get();
+        if (a == null) {
+            return;
+        }
+        String reason = "writing to the journal " + a.file() + " failed (" + persistenceId + ": " + JournalCheck.causes(cause)
+                + "): the file may be damaged or its disk full";
+        if (fault.compareAndSet(null, reason)) {
+            LOG.error("{}; from now on no report is acknowledged as persisted. Stop the agent, then run `lvmcoord journal check "
+                    + "--state-dir {}` (and `lvmcoord journal reset` if it is damaged) and start it again", reason, a.file().getParent());
+        }
     }
 
     private static String check(Armed a) {

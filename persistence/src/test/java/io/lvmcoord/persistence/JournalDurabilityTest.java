@@ -137,6 +137,30 @@ class JournalDurabilityTest {
     }
 
     @Test
+    void aWriteTheEmbeddedJournalFailedLatchesTheGuardButOnlyWhenAFileIsWatched() throws Exception {
+        ActorSystem<Void> unarmed = ActorSystem.create(Behaviors.empty(), "journal-unarmed", config());
+        try {
+            // No journal opened through JournalSchema (as with PostgreSQL): a failed write is the entity's own business.
+            JournalGuard.get(unarmed).writeFailed("VolumeGroup|a", new java.sql.SQLException("connection reset"));
+            assertEquals(Optional.empty(), JournalGuard.get(unarmed).fault());
+        } finally {
+            unarmed.terminate();
+            unarmed.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        ActorSystem<Void> sys = ActorSystem.create(Behaviors.empty(), "journal-write-failed", config());
+        try {
+            JournalSchema.ensureNow(sys, JournalSettings.from(config()), T);
+            JournalGuard guard = JournalGuard.get(sys);
+            guard.writeFailed("VolumeGroup|a", new IllegalStateException("wrapped", new java.sql.SQLException("File corrupted while reading record")));
+            assertEquals(Optional.of("writing to the journal " + files().database() + " failed (VolumeGroup|a: IllegalStateException: wrapped"
+                    + " <- SQLException: File corrupted while reading record): the file may be damaged or its disk full"), guard.fault());
+        } finally {
+            sys.terminate();
+            sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theGuardSeesTheJournalReplacedWhileOpen() throws Exception {
         ActorSystem<Void> sys = ActorSystem.create(Behaviors.empty(), "journal-replace", config());
         try {

@@ -38,7 +38,7 @@ public final class VgSharding {
         // Every acknowledgement asks the node's journal guard first: a lost H2 file is no durability.
         io.lvmcoord.persistence.JournalGuard guard = io.lvmcoord.persistence.JournalGuard.get(system);
         VolumeGroupEntity.Lifecycle lifecycle = new VolumeGroupEntity.Lifecycle(retirement.graceMillis(), guard::fault,
-                System::currentTimeMillis, retirement.eraseTimeout());
+                System::currentTimeMillis, retirement.eraseTimeout(), guard::writeFailed);
         ClusterSharding sharding = ClusterSharding.get(system);
         ActorRef<Topic.Command<CacheUpdates.Update>> topic = CacheUpdates.topic(system, "aggregate-updates-publisher");
         sharding.init(Entity.of(NAME_INDEX_KEY, ctx -> VgNameIndex.create(ctx.getEntityId())));

@@ -83,11 +83,13 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
      * @param journalFault      empty while the journal is durable, else why not (see {@code JournalGuard})
      * @param clockMillis       now, in epoch ms
      * @param eraseTimeout      how long the deletion of a retired aggregate's events may take
+     * @param writeFailed       told (persistence id, cause) when the journal fails a write of this entity
      */
     public record Lifecycle(long retireAfterMillis, Supplier<Optional<String>> journalFault, LongSupplier clockMillis,
-                            Duration eraseTimeout) {
+                            Duration eraseTimeout, java.util.function.BiConsumer<String, Throwable> writeFailed) {
         /** Never retires, trusts the journal, wall-clock time. */
-        public static final Lifecycle DEFAULT = new Lifecycle(-1, Optional::empty, System::currentTimeMillis, Duration.ofSeconds(30));
+        public static final Lifecycle DEFAULT = new Lifecycle(-1, Optional::empty, System::currentTimeMillis, Duration.ofSeconds(30),
+                (pid, cause) -> { });
     }
 
     /** The state as of now (recovered and with every acknowledged report applied). */
@@ -308,7 +310,11 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public SignalHandler<VgState> signalHandler() {
         // Claims are fire-and-forget; re-claiming after every recovery repairs one lost in a crash.
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::afterRecovery)
-                .onSignal(SnapshotCompleted.class, this::afterSnapshot).build();
+                .onSignal(SnapshotCompleted.class, this::afterSnapshot)
+                // The entity stops after this signal (and the caller's ask times out); the next ones are refused with the reason.
+                .onSignal(org.apache.pekko.persistence.typed.JournalPersistFailed.class,
+                        (state, failed) -> lifecycle.writeFailed().accept(persistenceId().id(), failed.failure()))
+                .build();
     }
 
     @Override

@@ -78,7 +78,7 @@ class AggregateRetirementTest {
     @Test
     void anAggregateWithoutDevicesIsRetiredOnlyAfterItsGracePeriodAndComesBackAboveItsOldVersion() throws Exception {
         AtomicLong now = new AtomicLong(1_000_000);
-        var lifecycle = new VolumeGroupEntity.Lifecycle(60_000, Optional::empty, now::get, T);
+        var lifecycle = new VolumeGroupEntity.Lifecycle(60_000, Optional::empty, now::get, T, (pid, cause) -> { });
         var kit = EventSourcedBehaviorTestKit.<VolumeGroupEntity.Command, VgEvent, VgState>create(KIT.system(),
                 VolumeGroupEntity.create("vg-retiring", 100, 2, new VolumeGroupEntity.Outlets(null, null, null), lifecycle));
         List<VolumeGroupEntity.ReportDevice> rs = reports("node-a", "s02-striped-two-pv", "pv1.img", "pv2.img");
@@ -123,11 +123,25 @@ class AggregateRetirementTest {
     @Test
     void nothingIsAcknowledgedWhileTheJournalIsLostAndTheReplyNamesTheReason() throws Exception {
         AtomicReference<String> fault = new AtomicReference<>();
-        var lifecycle = new VolumeGroupEntity.Lifecycle(0, () -> Optional.ofNullable(fault.get()), System::currentTimeMillis, T);
+        var lifecycle = new VolumeGroupEntity.Lifecycle(0, () -> Optional.ofNullable(fault.get()), System::currentTimeMillis, T,
+                (pid, cause) -> fault.compareAndSet(null, "write of " + pid + " failed: " + cause.getMessage()));
         var kit = EventSourcedBehaviorTestKit.<VolumeGroupEntity.Command, VgEvent, VgState>create(KIT.system(),
                 VolumeGroupEntity.create("vg-journal-lost", 100, 2, new VolumeGroupEntity.Outlets(null, null, null), lifecycle));
         List<VolumeGroupEntity.ReportDevice> rs = reports("node-a", "s02-striped-two-pv", "pv1.img", "pv2.img");
         assertTrue(report(kit, rs.get(0)).isSuccess());
+
+        // A write the journal fails is reported to the lifecycle (the node's guard, which then refuses everything).
+        kit.persistenceTestKit().failNextPersisted(new IllegalStateException("File corrupted while reading record"));
+        var probe = KIT.<StatusReply<VolumeGroupEntity.Ack>>createTestProbe();
+        try {
+            kit.runCommand(new VolumeGroupEntity.ReportDevice(rs.get(1).report(), rs.get(1).texts(), probe.getRef()));
+        } catch (AssertionError | RuntimeException stopped) {
+            // The entity stops on a failed write (Pekko's rule); the test kit may say so.
+        }
+        probe.expectNoMessage(Duration.ofMillis(200));
+        kit.restart();
+        assertEquals(1, kit.getState().version(), "the failed write left nothing");
+        assertEquals("write of VolumeGroup|vg-journal-lost failed: File corrupted while reading record", fault.get());
 
         fault.set("the journal /var/lib/lvmcoord/journal.mv.db was deleted while the agent ran");
         var refused = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(
