@@ -30,7 +30,8 @@ public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceR
 
     /**
      * The aggregate had no device on any node for longer than the grace period: its reports and
-     * texts are dropped, and its events after the snapshot that follows are deleted. The version
+     * texts are dropped, and once the snapshot that follows is stored, every event up to it is
+     * deleted. The version
      * goes on, so a VG that comes back later continues above every version caches have seen.
      *
      * @param emptySinceMillis when its last device was forgotten (epoch ms)

@@ -1,6 +1,7 @@
 package io.lvmcoord.coordinator.vg;
 
 import io.lvmcoord.persistence.CborSerializable;
+import io.lvmcoord.persistence.JournalEraser;
 import io.lvmcoord.scan.report.PvReport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -9,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -17,14 +19,13 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-
-import io.lvmcoord.persistence.JournalEraser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -86,7 +87,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
      * @param writeFailed       told (persistence id, cause) when the journal fails a write of this entity
      */
     public record Lifecycle(long retireAfterMillis, Supplier<Optional<String>> journalFault, LongSupplier clockMillis,
-                            Duration eraseTimeout, java.util.function.BiConsumer<String, Throwable> writeFailed) {
+                            Duration eraseTimeout, BiConsumer<String, Throwable> writeFailed) {
         /** Never retires, trusts the journal, wall-clock time. */
         public static final Lifecycle DEFAULT = new Lifecycle(-1, Optional::empty, System::currentTimeMillis, Duration.ofSeconds(30),
                 (pid, cause) -> { });
@@ -312,7 +313,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::afterRecovery)
                 .onSignal(SnapshotCompleted.class, this::afterSnapshot)
                 // The entity stops after this signal (and the caller's ask times out); the next ones are refused with the reason.
-                .onSignal(org.apache.pekko.persistence.typed.JournalPersistFailed.class,
+                .onSignal(JournalPersistFailed.class,
                         (state, failed) -> lifecycle.writeFailed().accept(persistenceId().id(), failed.failure()))
                 .build();
     }
