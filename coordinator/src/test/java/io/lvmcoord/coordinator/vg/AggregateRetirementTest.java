@@ -206,6 +206,9 @@ class AggregateRetirementTest {
             assertEquals(List.of("VolumeGroup|gone-vg", "VolumeGroup|live-vg"), persistenceIds(first));
             ack(first, gone, reply -> new VolumeGroupEntity.ForgetDevice("node-a", "pv1.img", reply));
             ack(first, gone, reply -> new VolumeGroupEntity.ForgetDevice("node-a", "pv2.img", reply));
+            // As NodeReporter does after each acknowledgement (the topic subscription may still be spreading).
+            cache.push("VOLUME_GROUP:" + gone, state(first, gone));
+            assertTrue(state(first, gone).reports().isEmpty());
             var sweep = Retirement.start(first, cache);
             try {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -220,6 +223,10 @@ class AggregateRetirementTest {
             assertTrue(tombstone.retired());
             goneVersion = tombstone.version();
             assertEquals(5, goneVersion, "2 reports, 2 forgets, the retirement");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!cache.get("VOLUME_GROUP:" + gone).orElseThrow().state().retired() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
             NodeReadCache.Versioned cached = cache.get("VOLUME_GROUP:" + gone).orElseThrow();
             assertTrue(cached.state().retired() && cached.state().texts().isEmpty(), "caches hold only the tombstone");
             assertFalse(state(first, live).retired());
