@@ -26,9 +26,17 @@ public final class JournalSchema {
 
     /** Blocking variant for start-up paths that must not serve before the schema exists. */
     public static void ensureNow(ClassicActorSystemProvider system, JournalSettings settings, Duration timeout) throws Exception {
-        if (!settings.createSchema()) {
-            return;
+        if (settings.createSchema()) {
+            create(system, settings, timeout);
         }
+        if (settings.profile() == JournalSettings.Profile.H2) {
+            // From here on the file exists and is open: remember that it did, and what it was.
+            JournalFiles.of(settings).markCreated(java.time.Instant.now());
+            JournalGuard.get(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem())).arm(settings);
+        }
+    }
+
+    private static void create(ClassicActorSystemProvider system, JournalSettings settings, Duration timeout) throws Exception {
         // Nodes of a cluster starting together race to create the shared tables: "create if not
         // exists" is not atomic across servers' catalogs, so a loser sees a duplicate. The tables
         // exist then; the retry finds them and does nothing.

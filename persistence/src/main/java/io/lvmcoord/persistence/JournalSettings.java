@@ -14,7 +14,7 @@ import java.util.Map;
  * pointing at an embedded H2 file or at a PostgreSQL server.
  */
 public record JournalSettings(Profile profile, Path stateDir, String h2File, String pgUrl, String pgUser, String pgPassword,
-                              int maxConnections, boolean createSchema) {
+                              int maxConnections, boolean createSchema, boolean verifyAtStart) {
 
     public enum Profile { H2, POSTGRES }
 
@@ -28,7 +28,7 @@ public record JournalSettings(Profile profile, Path stateDir, String h2File, Str
         };
         return new JournalSettings(profile, Path.of(c.getString("state-dir")), c.getString("h2.file"), c.getString("postgres.url"),
                 c.getString("postgres.user"), c.getString("postgres.password"), c.getInt("max-connections"),
-                c.getBoolean("create-schema"));
+                c.getBoolean("create-schema"), c.getBoolean("verify-at-start"));
     }
 
     public String jdbcUrl() {

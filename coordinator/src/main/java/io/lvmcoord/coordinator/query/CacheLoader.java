@@ -17,13 +17,15 @@ import java.util.concurrent.CompletionStage;
 /**
  * Fills a node's cache from the journal when the node starts: every aggregate the journal knows
  * is asked for its state (which wakes it from snapshot + events), so the node answers queries
- * from durable state before it has rescanned a single device.
+ * from durable state before it has rescanned a single device. Retired aggregates are not among
+ * the journal's persistence ids once their events are deleted; one whose deletion did not
+ * complete answers with its tombstone, which is not loaded either.
  */
 public final class CacheLoader {
     private CacheLoader() {
     }
 
-    /** Completes with the number of aggregates loaded. */
+    /** Completes with the number of aggregates loaded (tombstones of retired ones are not counted). */
     public static CompletionStage<Integer> loadAll(ActorSystem<?> system, NodeReadCache cache, Duration askTimeout, int parallelism) {
         JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         return journal.currentPersistenceIds()
@@ -33,6 +35,9 @@ public final class CacheLoader {
                 .mapAsyncUnordered(parallelism, (ReportRouting.Target t) -> VgSharding.entity(system, t)
                         .<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout)
                         .thenApply(state -> {
+                            if (state.retired()) {
+                                return 0;
+                            }
                             cache.push(CacheUpdates.key(t), state);
                             return 1;
                         }))

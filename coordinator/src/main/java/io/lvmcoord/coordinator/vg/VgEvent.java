@@ -6,7 +6,7 @@ import io.lvmcoord.scan.report.PvReport;
 import java.util.List;
 
 /** What happened to a VG aggregate; the journal holds these. */
-public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceReported, VgEvent.DeviceForgotten {
+public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceReported, VgEvent.DeviceForgotten, VgEvent.VgRetired {
 
     /**
      * A node reported a device differently from before.
@@ -19,7 +19,24 @@ public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceR
         }
     }
 
-    /** A node no longer sees the device (removed, or it now belongs elsewhere). */
-    record DeviceForgotten(String node, String device) implements VgEvent {
+    /**
+     * A node no longer sees the device (removed, or it now belongs elsewhere).
+     *
+     * @param atMillis when (epoch ms); the retirement grace period of an aggregate left without
+     *                 devices counts from it. Events written before it existed read as 0.
+     */
+    record DeviceForgotten(String node, String device, long atMillis) implements VgEvent {
+    }
+
+    /**
+     * The aggregate had no device on any node for longer than the grace period: its reports and
+     * texts are dropped, and once the snapshot that follows is stored, every event up to it is
+     * deleted. The version
+     * goes on, so a VG that comes back later continues above every version caches have seen.
+     *
+     * @param emptySinceMillis when its last device was forgotten (epoch ms)
+     * @param atMillis         when it was retired (epoch ms)
+     */
+    record VgRetired(long emptySinceMillis, long atMillis) implements VgEvent {
     }
 }

@@ -26,11 +26,23 @@ import java.util.TreeMap;
  * a node is not stored: it is assembled on demand from that node's reports with the same
  * {@link VgAssembler} rules as direct mode, so the two can never disagree.
  *
- * @param reports node -> device -> report (sorted maps: the state serializes deterministically)
+ * <p>An aggregate whose last device was forgotten keeps when that happened ({@code emptySinceMillis});
+ * after the grace period it may be retired ({@link #onRetire}): a tombstone that holds only its
+ * version, so that a VG coming back continues above every version a cache has seen.
+ *
+ * @param reports          node -> device -> report (sorted maps: the state serializes deterministically)
+ * @param emptySinceMillis when the last device was forgotten (epoch ms); meaningful only while
+ *                         {@code reports} is empty (0 in states written before it existed: retirable at once)
+ * @param retired          a tombstone: retired, no device reported since
  */
-public record VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts) implements CborSerializable {
+public record VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts, long emptySinceMillis,
+                      boolean retired) implements CborSerializable {
 
     public static final VgState EMPTY = new VgState(0, Map.of(), List.of());
+
+    public VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts) {
+        this(version, reports, texts, 0, false);
+    }
 
     public VgState {
         Map<String, Map<String, PvReport>> copy = new TreeMap<>();
@@ -68,18 +80,43 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
         return Optional.of(new VgEvent.DeviceReported(report, fresh));
     }
 
-    public Optional<VgEvent> onForget(String node, String device) {
-        return reports.getOrDefault(node, Map.of()).containsKey(device) ? Optional.of(new VgEvent.DeviceForgotten(node, device))
+    public Optional<VgEvent> onForget(String node, String device, long nowMillis) {
+        return reports.getOrDefault(node, Map.of()).containsKey(device) ? Optional.of(new VgEvent.DeviceForgotten(node, device, nowMillis))
                 : Optional.empty();
+    }
+
+    /**
+     * When this aggregate may be retired with a grace period of {@code graceMillis} (epoch ms),
+     * or -1 while it may not: some node still reports a device, it never held any, or it is
+     * retired already.
+     */
+    public long retirableAtMillis(long graceMillis) {
+        if (retired || version == 0 || !reports.isEmpty()) {
+            return -1;
+        }
+        // Saturating: a huge grace means "never" rather than an overflowed time in the past.
+        long at = emptySinceMillis + graceMillis;
+        return at < emptySinceMillis ? Long.MAX_VALUE : at;
+    }
+
+    /** The retirement due at {@code nowMillis}, if it is (see {@link #retirableAtMillis}). */
+    public Optional<VgEvent> onRetire(long nowMillis, long graceMillis) {
+        long at = retirableAtMillis(graceMillis);
+        return at >= 0 && nowMillis >= at ? Optional.of(new VgEvent.VgRetired(emptySinceMillis, nowMillis)) : Optional.empty();
     }
 
     public VgState apply(VgEvent event) {
         Map<String, Map<String, PvReport>> next = new HashMap<>();
         reports.forEach((n, d) -> next.put(n, new HashMap<>(d)));
         List<StoredText> nextTexts = new ArrayList<>(texts);
-        if (event instanceof VgEvent.DeviceReported r) {
+        long emptySince = emptySinceMillis;
+        boolean nextRetired = retired;
+        if (event instanceof VgEvent.VgRetired) {
+            return new VgState(version + 1, Map.of(), List.of(), emptySinceMillis, true);
+        } else if (event instanceof VgEvent.DeviceReported r) {
             next.computeIfAbsent(r.report().node(), k -> new HashMap<>()).put(r.report().device(), r.report());
             nextTexts.addAll(r.newTexts());
+            nextRetired = false;
         } else {
             VgEvent.DeviceForgotten f = (VgEvent.DeviceForgotten) event;
             Map<String, PvReport> byDevice = next.get(f.node());
@@ -89,6 +126,7 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
                     next.remove(f.node());
                 }
             }
+            emptySince = f.atMillis();
         }
         Set<PvReport.TextKey> referenced = new HashSet<>();
         next.values().forEach(d -> d.values().forEach(r -> r.mdas().forEach(m -> {
@@ -97,7 +135,7 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
             }
         })));
         nextTexts.removeIf(t -> !referenced.contains(t.key()));
-        return new VgState(version + 1, next, nextTexts);
+        return new VgState(version + 1, next, nextTexts, next.isEmpty() ? emptySince : 0, nextRetired);
     }
 
     public byte[] text(PvReport.TextKey key) {

@@ -1,22 +1,33 @@
 package io.lvmcoord.coordinator.vg;
 
 import io.lvmcoord.persistence.CborSerializable;
+import io.lvmcoord.persistence.JournalEraser;
 import io.lvmcoord.scan.report.PvReport;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.JournalPersistFailed;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One VG's aggregate: the single writer of that VG's state, event-sourced so a restart or a
@@ -25,6 +36,12 @@ import java.util.Optional;
  * at once without writing. Queries see the state after recovery and after every persisted
  * event, never in between (Pekko stashes commands while an event is being persisted).
  * The rules live in {@link VgState}; this class only orchestrates them.
+ *
+ * <p>Nothing is acknowledged while the node's journal is known to be lost (see
+ * {@link Lifecycle#journalFault}): the reply is an error naming the reason, so callers never
+ * take an acknowledgement for durability that is not there. An aggregate left without devices
+ * is retired when told to ({@link Retire}) after its grace period: a {@link VgEvent.VgRetired}
+ * event, a snapshot of the tombstone, then the deletion of every event and older snapshot.
  */
 public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedReplies<VolumeGroupEntity.Command, VgEvent, VgState> {
 
@@ -53,6 +70,29 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public record ForgetDevice(String node, String device, ActorRef<StatusReply<Ack>> replyTo) implements Command {
     }
 
+    /**
+     * Retire this aggregate if no node has reported a device of it for the grace period;
+     * acknowledged with {@code changed = false} when it is not due (idempotent).
+     */
+    public record Retire(ActorRef<StatusReply<Ack>> replyTo) implements Command {
+    }
+
+    /**
+     * What an entity needs to know about time and durability.
+     *
+     * @param retireAfterMillis grace period before an aggregate without devices is retired; -1 never
+     * @param journalFault      empty while the journal is durable, else why not (see {@code JournalGuard})
+     * @param clockMillis       now, in epoch ms
+     * @param eraseTimeout      how long the deletion of a retired aggregate's events may take
+     * @param writeFailed       told (persistence id, cause) when the journal fails a write of this entity
+     */
+    public record Lifecycle(long retireAfterMillis, Supplier<Optional<String>> journalFault, LongSupplier clockMillis,
+                            Duration eraseTimeout, BiConsumer<String, Throwable> writeFailed) {
+        /** Never retires, trusts the journal, wall-clock time. */
+        public static final Lifecycle DEFAULT = new Lifecycle(-1, Optional::empty, System::currentTimeMillis, Duration.ofSeconds(30),
+                (pid, cause) -> { });
+    }
+
     /** The state as of now (recovered and with every acknowledged report applied). */
     public record GetState(ActorRef<VgState> replyTo) implements Command {
     }
@@ -75,7 +115,11 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         void release(String name, String vgUuid);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeGroupEntity.class);
+
     private final String vgUuid;
+    private final ActorSystem<?> system;
+    private final Lifecycle lifecycle;
     private final int snapshotEvery;
     private final int keepSnapshots;
     private final Outlets outlets;
@@ -90,21 +134,29 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private final io.lvmcoord.scan.report.PvReports.TextParser parser =
             new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k));
 
-    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets) {
+    private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets, Lifecycle lifecycle,
+                              ActorSystem<?> system) {
         super(PersistenceId.of("VolumeGroup", vgUuid));
         this.vgUuid = vgUuid;
+        this.lifecycle = lifecycle;
+        this.system = system;
         this.snapshotEvery = snapshotEvery;
         this.keepSnapshots = keepSnapshots;
         this.outlets = outlets;
     }
 
     public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots) {
-        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, new Outlets(null, null, null));
+        return create(vgUuid, snapshotEvery, keepSnapshots, new Outlets(null, null, null), Lifecycle.DEFAULT);
     }
 
     /** An entity that announces and pushes each new version, and claims its names, through {@code outlets}. */
     public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets) {
-        return new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, outlets);
+        return create(vgUuid, snapshotEvery, keepSnapshots, outlets, Lifecycle.DEFAULT);
+    }
+
+    /** As {@link #create(String, int, int, Outlets)}, with retirement and the journal's health as {@code lifecycle} says. */
+    public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets, Lifecycle lifecycle) {
+        return Behaviors.setup(ctx -> new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, outlets, lifecycle, ctx.getSystem()));
     }
 
     @Override
@@ -122,11 +174,21 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(ReportDevice.class, this::onReport)
                 .onCommand(ForgetDevice.class, this::onForget)
+                .onCommand(Retire.class, this::onRetire)
                 .onCommand(GetState.class, (state, get) -> Effect().reply(get.replyTo(), state))
                 .build();
     }
 
+    /** The refusal to acknowledge anything while the journal is lost, if it is. */
+    private Optional<ReplyEffect<VgEvent, VgState>> refusedForJournal(ActorRef<StatusReply<Ack>> replyTo) {
+        return lifecycle.journalFault().get().map(reason -> Effect().reply(replyTo, StatusReply.error("not acknowledged: " + reason)));
+    }
+
     private ReplyEffect<VgEvent, VgState> onReport(VgState state, ReportDevice cmd) {
+        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(cmd.replyTo());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         if (cmd.updatesTo() != null) {
             direct.put(cmd.report().node(), cmd.updatesTo());
         }
@@ -140,7 +202,40 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     private ReplyEffect<VgEvent, VgState> onForget(VgState state, ForgetDevice cmd) {
-        return persistOrAck(state, state.onForget(cmd.node(), cmd.device()), cmd.replyTo());
+        return refusedForJournal(cmd.replyTo())
+                .orElseGet(() -> persistOrAck(state, state.onForget(cmd.node(), cmd.device(), lifecycle.clockMillis().getAsLong()), cmd.replyTo()));
+    }
+
+    private ReplyEffect<VgEvent, VgState> onRetire(VgState state, Retire cmd) {
+        if (lifecycle.retireAfterMillis() < 0) {
+            return Effect().reply(cmd.replyTo(), StatusReply.success(new Ack(state.version(), false)));
+        }
+        return refusedForJournal(cmd.replyTo()).orElseGet(() -> persistOrAck(state,
+                state.onRetire(lifecycle.clockMillis().getAsLong(), lifecycle.retireAfterMillis()), cmd.replyTo()));
+    }
+
+    @Override
+    public boolean shouldSnapshot(VgState state, VgEvent event, long sequenceNr) {
+        // The tombstone's snapshot is what lets every event before it be deleted (see afterSnapshot).
+        return event instanceof VgEvent.VgRetired;
+    }
+
+    /** After the tombstone's snapshot: recovery starts there, so nothing before it is needed any more. */
+    private void afterSnapshot(VgState state, SnapshotCompleted done) {
+        if (!state.retired()) {
+            return;
+        }
+        long seqNr = done.metadata().sequenceNr();
+        String pid = persistenceId().id();
+        JournalEraser.eraseBefore(system, pid, seqNr, lifecycle.eraseTimeout()).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                // The tombstone stands; the events stay until the aggregate is retired again (a report revives it first).
+                LOG.warn("retired {}: its events up to {} were not deleted: {}", pid, seqNr, failure.toString());
+            } else {
+                LOG.info("retired {} (no device on any node since {}): events up to {} deleted", pid,
+                        java.time.Instant.ofEpochMilli(state.emptySinceMillis()), seqNr);
+            }
+        });
     }
 
     private ReplyEffect<VgEvent, VgState> persistOrAck(VgState state, Optional<VgEvent> event, ActorRef<StatusReply<Ack>> replyTo) {
@@ -215,7 +310,12 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     @Override
     public SignalHandler<VgState> signalHandler() {
         // Claims are fire-and-forget; re-claiming after every recovery repairs one lost in a crash.
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::afterRecovery).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::afterRecovery)
+                .onSignal(SnapshotCompleted.class, this::afterSnapshot)
+                // The entity stops after this signal (and the caller's ask times out); the next ones are refused with the reason.
+                .onSignal(JournalPersistFailed.class,
+                        (state, failed) -> lifecycle.writeFailed().accept(persistenceId().id(), failed.failure()))
+                .build();
     }
 
     @Override
@@ -223,6 +323,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(VgEvent.DeviceReported.class, VgState::apply)
                 .onEvent(VgEvent.DeviceForgotten.class, VgState::apply)
+                .onEvent(VgEvent.VgRetired.class, VgState::apply)
                 .build();
     }
 }

@@ -57,5 +57,34 @@ class WireFormatTest {
         roundTrip(new VgNameIndex.State(List.of("a", "b")));
         roundTrip(new VgNameIndex.Claimed("a"));
         roundTrip(new VgNameIndex.Released("a"));
+        roundTrip(new VolumeGroupEntity.Retire(ackRef));
+        roundTrip(new VgEvent.DeviceForgotten("node-a", "pv1.img", 1_700_000_000_000L));
+        roundTrip(new VgEvent.VgRetired(1_700_000_000_000L, 1_700_086_400_000L));
+        VgState emptied = state.apply(new VgEvent.DeviceForgotten("node-a", "pv1.img", 1_700_000_000_000L));
+        roundTrip(emptied);
+        roundTrip(emptied.apply(new VgEvent.VgRetired(1_700_000_000_000L, 1_700_086_400_000L)));
+    }
+
+    /** The shape {@code DeviceForgotten} had before it carried its time. */
+    record OldDeviceForgotten(String node, String device) implements io.lvmcoord.persistence.CborSerializable {
+    }
+
+    /** The shape {@code VgState} had before it knew about retirement. */
+    record OldVgState(long version, java.util.Map<String, java.util.Map<String, io.lvmcoord.scan.report.PvReport>> reports,
+                      List<StoredText> texts) implements io.lvmcoord.persistence.CborSerializable {
+    }
+
+    @Test
+    void eventsAndSnapshotsWrittenBeforeRetirementExistedStillRead() throws Exception {
+        var ser = (org.apache.pekko.serialization.SerializerWithStringManifest) org.apache.pekko.serialization.SerializationExtension
+                .get(KIT.system().classicSystem()).serializerFor(OldDeviceForgotten.class);
+        byte[] oldEvent = ser.toBinary(new OldDeviceForgotten("node-a", "pv1.img"));
+        assertEquals(new VgEvent.DeviceForgotten("node-a", "pv1.img", 0),
+                ser.fromBinary(oldEvent, VgEvent.DeviceForgotten.class.getName()));
+        byte[] oldState = ser.toBinary(new OldVgState(9, java.util.Map.of(), List.of()));
+        VgState read = (VgState) ser.fromBinary(oldState, VgState.class.getName());
+        assertEquals(new VgState(9, java.util.Map.of(), List.of(), 0, false), read);
+        // Emptied before the upgrade, time unknown: due as soon as the grace period counts from the epoch.
+        assertEquals(86_400_000L, read.retirableAtMillis(86_400_000L));
     }
 }

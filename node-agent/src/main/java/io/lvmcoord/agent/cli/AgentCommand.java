@@ -165,8 +165,12 @@ public final class AgentCommand implements Callable<Integer> {
         Agent agent;
         try {
             agent = Agent.start(Agent.config(overrides(), config));
+        } catch (io.lvmcoord.persistence.JournalUnusableException e) {
+            err.println(JournalCommand.advice(e.problem()));
+            return JournalCommand.EXIT_JOURNAL_UNUSABLE;
         } catch (Exception e) {
-            err.println("lvmcoord agent: cannot start: " + e.getMessage());
+            // The whole chain: the first message is often a wrapper's (or null), the cause is further in.
+            err.println("lvmcoord agent: cannot start: " + io.lvmcoord.persistence.JournalCheck.causes(e));
             return ReportCommand.EXIT_FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "lvmcoord-shutdown"));

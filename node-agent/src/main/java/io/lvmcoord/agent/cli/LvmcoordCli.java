@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
         subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ClientCommands.Pvscan.class,
                 ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class,
-                TlsCommand.class},
+                TlsCommand.class, JournalCommand.class},
         footer = {"", "Examples:",
                 "  lvmcoord agent --devices-dir testdata/lvm2/s12-lv-types   # start an agent on image files",
                 "  lvmcoord vgs                                            # ask the running agent",
@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 "  lvmcoord lvs -a --segments -o +devices --devices disk1.img,disk2.img",
                 "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb",
                 "  lvmcoord scan --devices-file devices.txt --stats",
-                "  lvmcoord tls issue --ca /var/lib/lvmcoord/tls --node host-b --out /tmp/host-b-tls"})
+                "  lvmcoord tls issue --ca /var/lib/lvmcoord/tls --node host-b --out /tmp/host-b-tls",
+                "  lvmcoord journal reset --state-dir /var/lib/lvmcoord       # agent stopped: rebuild its journal from a rescan"})
 public final class LvmcoordCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -40,7 +41,7 @@ public final class LvmcoordCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan or tls (see lvmcoord --help)");
+        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan, tls or journal (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
 
@@ -113,6 +114,11 @@ public final class LvmcoordCli implements Callable<Integer> {
                 } else if (sub.getCommand() instanceof TlsCommand t) {
                     t.out = out;
                     t.err = err;
+                } else if (sub.getCommand() instanceof JournalCommand j) {
+                    j.err = err;
+                } else if (sub.getCommand() instanceof JournalCommand.OnStateDir j) {
+                    j.out = out;
+                    j.err = err;
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);

@@ -29,6 +29,9 @@ import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
 import io.lvmcoord.coordinator.vg.NodeRereads;
 import io.lvmcoord.coordinator.vg.VgSharding;
+import io.lvmcoord.coordinator.vg.Retirement;
+import io.lvmcoord.persistence.JournalCheck;
+import io.lvmcoord.persistence.JournalGuard;
 import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.scan.DiscoverySettings;
@@ -128,6 +131,8 @@ public final class Agent implements AutoCloseable {
         if (PrivateFiles.ensureDirectory(journal.stateDir())) {
             LOG.warn("state directory {} was open to other users: narrowed to 0700", journal.stateDir());
         }
+        // Before Pekko opens it: a damaged or lost journal is said plainly, in seconds (see JournalCheck).
+        JournalCheck.requireUsable(journal);
         ActorSystem<Void> system = ClusterMember.start(config);
         try {
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
@@ -152,6 +157,7 @@ public final class Agent implements AutoCloseable {
             int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), 16).toCompletableFuture()
                     .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
             reporter.adoptFromCache();
+            Retirement.start(system, cache);
             cache.addListener(v -> reporter.recheckWaiters());
             cache.addListener(rereads::stateTaken);
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
@@ -175,8 +181,10 @@ public final class Agent implements AutoCloseable {
                 metrics = LoopbackHttpServer.start(apiSettings.httpPort(), apiSettings, Routes.builder()
                         .get("/metrics", r -> HttpResponse.text(200, self[0].metricsText(batchLatency)))
                         .get("/health/alive", r -> HttpResponse.json(200, "{\"alive\": true}"))
-                        .get("/health/ready", r -> self[0].ready ? HttpResponse.json(200, "{\"ready\": true}")
-                                : HttpResponse.json(503, "{\"ready\": false}"))
+                        .get("/health/ready", r -> self[0].ready && self[0].journalFault().isEmpty()
+                                ? HttpResponse.json(200, "{\"ready\": true}")
+                                : HttpResponse.json(503, "{\"ready\": false" + self[0].journalFault().map(f -> ", \"journal\": "
+                                        + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
             Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query, views, rereads);
@@ -232,6 +240,8 @@ public final class Agent implements AutoCloseable {
                 + ", \"self\": " + JsonText.quote(cluster.selfMember().address().toString())
                 + ", \"up\": " + (cluster.selfMember().status() == MemberStatus.up())
                 + ", \"ready\": " + ready
+                + ", \"journal\": {\"durable\": " + journalFault().isEmpty()
+                + journalFault().map(f -> ", \"fault\": " + JsonText.quote(f)).orElse("") + "}"
                 + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
                 + ", \"members\": " + cs.membersJson()
                 + ", \"shards\": " + cs.shardsJson()
@@ -250,6 +260,11 @@ public final class Agent implements AutoCloseable {
                 + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
                 + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
                 + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
+    }
+
+    /** Why this node's journal no longer makes writes durable, if it does not (see JournalGuard). */
+    java.util.Optional<String> journalFault() {
+        return JournalGuard.get(system).fault();
     }
 
     /** Every host by name: cluster members (their node role) and hosts the cached aggregates hold reports of. */
