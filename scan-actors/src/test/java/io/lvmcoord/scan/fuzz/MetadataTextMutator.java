@@ -203,13 +203,13 @@ public final class MetadataTextMutator {
         return lv.isEmpty() ? pick(rnd, NAMES) : lv.get(rnd.nextInt(lv.size()));
     }
 
+    /** A few integers become extreme: changing many at once would nearly always stop at the first bad one. */
     private static void hugeNumbers(TreeNode root, Random rnd) {
         List<TreeNode[]> all = new ArrayList<>();
         collect(root, all);
-        for (TreeNode[] pc : all) {
-            if (pc[1].value instanceof ConfigValue.Int && rnd.nextInt(4) == 0) {
-                pc[1].value = new ConfigValue.Int(hugeInt(rnd));
-            }
+        List<TreeNode> ints = all.stream().map(pc -> pc[1]).filter(n -> n.value instanceof ConfigValue.Int).toList();
+        for (int i = 0, n = 1 + rnd.nextInt(4); i < n && !ints.isEmpty(); i++) {
+            ints.get(rnd.nextInt(ints.size())).value = new ConfigValue.Int(hugeInt(rnd));
         }
     }
 
@@ -338,7 +338,8 @@ public final class MetadataTextMutator {
     }
 
     private static void deepNest(List<TreeNode> top, TreeNode parent, TreeNode node, Random rnd, int budget) {
-        int depth = Math.min(1 + rnd.nextInt(rnd.nextBoolean() ? 80 : 2000), room(top, null, budget) / 2);
+        // Mostly around the parser's depth cap (64 by default), now and then far beyond it.
+        int depth = Math.min(1 + rnd.nextInt(rnd.nextInt(4) != 0 ? 70 : 2000), room(top, null, budget) / 2);
         TreeNode inner = node;
         for (int i = 0; i < depth; i++) {
             inner = TreeNode.section(rnd.nextBoolean() ? node.name : "n" + i, new ArrayList<>(List.of(inner)));
