@@ -59,7 +59,7 @@ public final class FuzzBench {
             @Override
             Runnable prepare(long seed, Path out, Failure sink) {
                 FuzzInputs.Devices in = FuzzInputs.scenario(seed);
-                sink.saver = o -> Reproducers.save(out, "report", o, in);
+                sink.saver = o -> Reproducers.save(out, "report", o, in, "command: " + ReportPathTarget.command(in));
                 return () -> ReportPathTarget.run(in);
             }
         };
@@ -128,7 +128,7 @@ public final class FuzzBench {
                 Runtime.getRuntime().maxMemory() / MIB, FuzzOracle.usedHeapAfterGc() / MIB);
         long w0 = System.nanoTime();
         FuzzInputs.warmUp(ScanTargets::decode, 20);
-        FuzzInputs.warmUp(ReportPathTarget::run, 10);
+        FuzzInputs.warmUp(ReportPathTarget::runEvery, 3);
         System.out.printf("fuzz: JIT warm-up on the unchanged scenarios took %.1f s%n", (System.nanoTime() - w0) / 1e9);
         try (FuzzOracle oracle = new FuzzOracle(budget)) {
             if (replay != null) {

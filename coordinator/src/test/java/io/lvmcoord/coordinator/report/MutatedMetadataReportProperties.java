@@ -46,7 +46,7 @@ class MutatedMetadataReportProperties {
     /** Inputs are timed against 200 ms; a cold JVM would fail that while still interpreting. */
     @BeforeContainer
     static void warmUp() {
-        FuzzInputs.warmUp(ReportPathTarget::run, 10);
+        FuzzInputs.warmUp(ReportPathTarget::runEvery, 3);
     }
 
     @AfterContainer
@@ -57,19 +57,20 @@ class MutatedMetadataReportProperties {
     /**
      * Fuzz target (d) of issue 11: all devices of a fixture scenario, their metadata text
      * structurally mutated alike (or only on some PVs, or one device's headers damaged), go
-     * through decode, assembly, pvs/vgs/lvs/lvs --segments with and without -a asking for every
-     * supported field, and both renderers, within 200 ms and 256 MB of heap. The seed is fixed; a
-     * failure prints the input's seed ({@code FuzzInputs.scenario(seed)}) and saves the devices
-     * under target/fuzz-failures.
+     * through decode, assembly and one command drawn from the seed (pvs, vgs, lvs, lvs
+     * --segments; with or without -a; every supported field; basic or JSON) within 200 ms and
+     * 256 MB of heap. The seed is fixed; a failure prints the input's seed and command
+     * ({@code FuzzInputs.scenario(seed)}, {@code ReportPathTarget.command(input)}) and saves the
+     * devices under target/fuzz-failures.
      */
-    @Property(tries = 1000, seed = "1100014", shrinking = ShrinkingMode.OFF)
+    @Property(tries = 3000, seed = "1100014", shrinking = ShrinkingMode.OFF)
     void fuzzedScenariosRenderEveryFieldWithinBudget(@ForAll long seed) {
         FuzzInputs.Devices in = FuzzInputs.scenario(seed);
         FuzzOracle.Outcome o = ORACLE.run(() -> ReportPathTarget.run(in));
         if (!o.ok()) {
-            Path saved = Reproducers.save(Path.of("target", "fuzz-failures"), "report", o, in);
-            throw new AssertionError("report target: " + o.describe() + "\n  input: " + in.describe() + "\n  saved: " + saved,
-                    o.error());
+            Path saved = Reproducers.save(Path.of("target", "fuzz-failures"), "report", o, in, "command: " + ReportPathTarget.command(in));
+            throw new AssertionError("report target: " + o.describe() + "\n  command: " + ReportPathTarget.command(in) + "\n  input: "
+                    + in.describe() + "\n  saved: " + saved, o.error());
         }
     }
 

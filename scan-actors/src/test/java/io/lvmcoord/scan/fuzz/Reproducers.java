@@ -21,10 +21,16 @@ public final class Reproducers {
 
     /** Writes the input under {@code dir/<target>-<seed>/} and returns that directory. */
     public static Path save(Path dir, String target, FuzzOracle.Outcome outcome, FuzzInputs.Devices in) {
+        return save(dir, target, outcome, in, "");
+    }
+
+    /** As {@link #save(Path, String, FuzzOracle.Outcome, FuzzInputs.Devices)}, with a note on what the target did with the input. */
+    public static Path save(Path dir, String target, FuzzOracle.Outcome outcome, FuzzInputs.Devices in, String note) {
         Path d = dir.resolve(target + "-" + in.seed());
         try {
             Files.createDirectories(d);
-            Files.writeString(d.resolve("README.txt"), readme(target, in.seed(), outcome, in.describe()), StandardCharsets.UTF_8);
+            Files.writeString(d.resolve("README.txt"), readme(target, in.seed(), outcome, in.describe() + (note.isEmpty() ? "" : "\n" + note)),
+                    StandardCharsets.UTF_8);
             if (in.text() != null) {
                 Files.write(d.resolve("metadata.txt"), in.text());
             }
