@@ -12,5 +12,7 @@ cd "$ROOT"
 if [ ! -f bench/target/benchmarks.jar ] || [ -n "${REBUILD:-}" ]; then
   mvn -q -B -pl bench -am package -DskipTests
 fi
-exec java -Xmx256m -Dlvmcoord.fixtures="$ROOT/testdata/lvm2" -cp bench/target/benchmarks.jar \
+# -XX:-OmitStackTraceInFastThrow: after many throws of one exception HotSpot drops its stack
+# trace, and crashes could then no longer be grouped by where they come from.
+exec java -Xmx256m -XX:-OmitStackTraceInFastThrow -Dlvmcoord.fixtures="$ROOT/testdata/lvm2" -cp bench/target/benchmarks.jar \
   io.lvmcoord.bench.FuzzBench "$@"
