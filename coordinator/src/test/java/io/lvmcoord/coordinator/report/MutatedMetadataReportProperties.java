@@ -7,9 +7,15 @@ import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.LvmCrc;
 import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.fuzz.FuzzInputs;
+import io.lvmcoord.scan.fuzz.FuzzOracle;
+import io.lvmcoord.scan.fuzz.Reproducers;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +40,39 @@ class MutatedMetadataReportProperties {
     private static final byte[] PV1 = head("s02-striped-two-pv", "pv1.img");
     private static final byte[] PV2 = head("s02-striped-two-pv", "pv2.img");
     private static final String DIGITS_AND_MORE = "0123456789-+.\"[]{},= \nabcpv_";
+
+    private static final FuzzOracle ORACLE = new FuzzOracle(FuzzOracle.Budget.ISSUE_11);
+
+    /** Inputs are timed against 200 ms; a cold JVM would fail that while still interpreting. */
+    @BeforeContainer
+    static void warmUp() {
+        FuzzInputs.warmUp(ReportPathTarget::runEvery, 3);
+    }
+
+    @AfterContainer
+    static void stopOracle() {
+        ORACLE.close();
+    }
+
+    /**
+     * Fuzz target (d) of issue 11: all devices of a fixture scenario, their metadata text
+     * structurally mutated alike (or only on some PVs, or one device's headers damaged), go
+     * through decode, assembly and one command drawn from the seed (pvs, vgs, lvs, lvs
+     * --segments; with or without -a; every supported field; basic or JSON) within 200 ms and
+     * 256 MB of heap. The seed is fixed; a failure prints the input's seed and command
+     * ({@code FuzzInputs.scenario(seed)}, {@code ReportPathTarget.command(input)}) and saves the
+     * devices under target/fuzz-failures.
+     */
+    @Property(tries = 3000, seed = "1100014", shrinking = ShrinkingMode.OFF)
+    void fuzzedScenariosRenderEveryFieldWithinBudget(@ForAll long seed) {
+        FuzzInputs.Devices in = FuzzInputs.scenario(seed);
+        FuzzOracle.Outcome o = ORACLE.run(() -> ReportPathTarget.run(in));
+        if (!o.ok()) {
+            Path saved = Reproducers.save(Path.of("target", "fuzz-failures"), "report", o, in, "command: " + ReportPathTarget.command(in));
+            throw new AssertionError("report target: " + o.describe() + "\n  command: " + ReportPathTarget.command(in) + "\n  input: "
+                    + in.describe() + "\n  saved: " + saved, o.error());
+        }
+    }
 
     @Property(tries = 300)
     void resealedTextMutationsAlwaysRenderOrAreRejected(@ForAll long seed, @ForAll @IntRange(min = 1, max = 12) int mutations,
