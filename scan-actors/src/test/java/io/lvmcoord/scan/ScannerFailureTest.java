@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static io.lvmcoord.scan.codec.LittleEndian.putU32;
+import static io.lvmcoord.scan.codec.LittleEndian.u64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -355,19 +357,7 @@ class ScannerFailureTest {
         }
     }
 
-    private static long u64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
-    }
 
-    private static void putU32(byte[] b, int off, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
-    }
 
     private static PvDecoder.Step failWith(RuntimeException e) {
         throw e;

@@ -20,6 +20,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
+import static io.lvmcoord.scan.codec.LittleEndian.putU32;
+import static io.lvmcoord.scan.codec.LittleEndian.u64;
+import static io.lvmcoord.scan.codec.LittleEndian.putU64;
+
 /**
  * Hostile inputs made from real lvm2 fixture images: the committed metadata text of a PV's first
  * metadata area replaced by crafted text (checksums recomputed with the project's own
@@ -100,23 +104,6 @@ public final class CraftedMetadata {
         }
     }
 
-    private static long u64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
-    }
 
-    private static void putU64(byte[] b, int off, long v) {
-        for (int i = 0; i < 8; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
-    }
 
-    private static void putU32(byte[] b, int off, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
-    }
 }

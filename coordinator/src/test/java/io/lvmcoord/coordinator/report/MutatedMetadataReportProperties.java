@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
+import static io.lvmcoord.scan.codec.LittleEndian.putU32;
+import static io.lvmcoord.scan.codec.LittleEndian.u64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -123,19 +125,7 @@ class MutatedMetadataReportProperties {
         return img;
     }
 
-    private static long u64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[off + i] & 0xFF);
-        }
-        return v;
-    }
 
-    private static void putU32(byte[] b, int off, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
-    }
 
     private static byte[] head(String scenario, String image) {
         Path p = Path.of(System.getProperty("lvmcoord.repo.root", "..")).resolve("testdata/lvm2").resolve(scenario).resolve(image + ".gz");

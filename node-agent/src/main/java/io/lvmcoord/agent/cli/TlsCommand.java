@@ -37,6 +37,14 @@ public final class TlsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
+    /** Whether {@code days} can be a validity; says why not on stderr. */
+    boolean validDays(String subcommand, int days) {
+        if (days < 1) {
+            err.println("lvmcoord tls " + subcommand + ": --days must be at least 1, got " + days);
+        }
+        return days >= 1;
+    }
+
     @Override
     public Integer call() {
         err.println("lvmcoord tls: a subcommand is required: init-ca or issue (see lvmcoord tls --help)");
@@ -64,8 +72,7 @@ public final class TlsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintStream err = parent.err;
-            if (days < 1) {
-                err.println("lvmcoord tls init-ca: --days must be at least 1, got " + days);
+            if (!parent.validDays("init-ca", days)) {
                 return ReportCommand.EXIT_USAGE;
             }
             try {
@@ -108,8 +115,7 @@ public final class TlsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (days < 1) {
-                parent.err.println("lvmcoord tls issue: --days must be at least 1, got " + days);
+            if (!parent.validDays("issue", days)) {
                 return ReportCommand.EXIT_USAGE;
             }
             try {
