@@ -59,10 +59,28 @@ class RogueNodeTest {
                 Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
                 entries.add(copy.toString());
             } else if (Files.isDirectory(p)) {
-                entries.add(p.toAbsolutePath().toString());
+                // Copied too: the build may live under a home directory other users cannot enter.
+                Path copy = sharedClasspath.resolve((i++) + "-classes");
+                copyTree(p, copy);
+                entries.add(copy.toString());
             }
         }
         rogueClasspath = String.join(File.pathSeparator, entries);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(f, target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -79,9 +97,12 @@ class RogueNodeTest {
     @Test
     void aLocalUserCannotJoinDownOrReadTheKeysOfADefaultAgent() throws Exception {
         int port = TestNodes.freeTcpPort();
+        // Open down to the state directory, so that only the agent's own modes stand between the rogue and its files.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path work = tmp.resolve("agent");
         try (AgentProcess agent = AgentProcess.start(work, "--devices-dir", DEMO.toString(), "--cluster-port", String.valueOf(port),
                 "--node-name", "victim")) {
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(work)));
             agent.awaitScanned();
             Path state = work.resolve("state");
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
