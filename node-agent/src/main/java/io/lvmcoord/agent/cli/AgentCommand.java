@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.lvmcoord.agent.daemon.Agent;
+import io.lvmcoord.persistence.JournalUnusableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
                 "  lvmcoord agent                                     # real block devices, single node, H2 journal",
                 "  lvmcoord agent --devices-dir /srv/images --socket /tmp/lvmcoord.sock --state-dir /tmp/lvmcoord",
                 "  lvmcoord agent --config /etc/lvmcoord/lvmcoord.conf --seed host-a:2552 --cluster-port 2552   # <state-dir>/tls issued by `lvmcoord tls issue`",
-                "  lvmcoord agent --tls-key-store node1.p12 --tls-trust-store trust.p12 --seed host-a:2552"})
+                "  lvmcoord agent --tls-key-store node1.p12 --tls-trust-store trust.p12 --seed host-a:2552",
+                "", "Exit codes: 0 stopped (SIGTERM); 3 bad command line; 5 cannot start (the message says why); 6 the journal is damaged",
+                "or lost (the message names the file; see lvmcoord journal --help)."})
 public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON config file; flags override it.")
@@ -165,7 +168,7 @@ public final class AgentCommand implements Callable<Integer> {
         Agent agent;
         try {
             agent = Agent.start(Agent.config(overrides(), config));
-        } catch (io.lvmcoord.persistence.JournalUnusableException e) {
+        } catch (JournalUnusableException e) {
             err.println(JournalCommand.advice(e.problem()));
             return JournalCommand.EXIT_JOURNAL_UNUSABLE;
         } catch (Exception e) {
