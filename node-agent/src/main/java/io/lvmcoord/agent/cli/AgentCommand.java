@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.lvmcoord.agent.daemon.Agent;
+import io.lvmcoord.persistence.JournalCheck;
 import io.lvmcoord.persistence.JournalUnusableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -171,9 +172,13 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (JournalUnusableException e) {
             err.println(JournalCommand.advice(e.problem()));
             return JournalCommand.EXIT_JOURNAL_UNUSABLE;
+        } catch (IllegalArgumentException e) {
+            // A setting that cannot work: its message names the key or file and what is wrong, nothing to unwrap.
+            err.println("lvmcoord agent: cannot start: " + e.getMessage());
+            return ReportCommand.EXIT_FAILED;
         } catch (Exception e) {
             // The whole chain: the first message is often a wrapper's (or null), the cause is further in.
-            err.println("lvmcoord agent: cannot start: " + io.lvmcoord.persistence.JournalCheck.causes(e));
+            err.println("lvmcoord agent: cannot start: " + JournalCheck.causes(e));
             return ReportCommand.EXIT_FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "lvmcoord-shutdown"));
