@@ -39,7 +39,8 @@ import java.util.concurrent.Executor;
  * <p>Read plan: one aligned head read (128 KiB: label, first mda header and usually the text),
  * then aligned reads only for bytes the decoder still lacks (text past the head, a second mda at
  * the device end). Ignored mdas need no text. Parsed metadata is remembered per area and
- * committed slot, so a rescan whose fresh header shows the same slot reads nothing more.
+ * committed slot, so a rescan whose fresh header shows the same slot reads nothing more; the
+ * model itself is the one every device carrying that text shares (the fleet's {@code ParsedTexts}).
  * Requests arriving while a scan runs join it. Opens try O_DIRECT|O_NOATIME and drop what the
  * device or filesystem refuses, saying so once.
  *

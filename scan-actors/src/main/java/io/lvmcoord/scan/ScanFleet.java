@@ -3,6 +3,7 @@ package io.lvmcoord.scan;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.ParsedTexts;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoScheduler;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * device, in the order asked. Each request is collected by a short-lived child, so requests do
  * not wait for each other; a device asked for by two requests is scanned once (the scanner joins
  * them).
+ *
+ * <p>Scanners share one {@link ParsedTexts}: the devices of a VG carry one text, parsed once and
+ * held as one model however many PVs the VG has.
  *
  * <p>Scanners contain their own failures (see {@link DeviceScanner}): a device that breaks the
  * decoder is answered as a fault and its scanner restarted, so a request never waits on it. A
@@ -63,23 +67,33 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
     private final IoScheduler scheduler;
     private final ScanSettings settings;
     private final DeviceScanner.Decoder decoder;
+    /** The parsed texts the scanners share (see {@link ParsedTexts}); null with a test's own decode function. */
+    private final ParsedTexts texts;
     private final Map<String, ActorRef<DeviceScanner.Command>> scanners = new HashMap<>();
     private long nextChild;
 
-    private ScanFleet(ActorContext<Command> context, IoScheduler scheduler, ScanSettings settings, DeviceScanner.Decoder decoder) {
+    private ScanFleet(ActorContext<Command> context, IoScheduler scheduler, ScanSettings settings, DeviceScanner.Decoder decoder,
+                      ParsedTexts texts) {
         super(context);
         this.scheduler = scheduler;
         this.settings = settings;
         this.decoder = decoder;
+        this.texts = texts;
     }
 
+    /** A fleet whose scanners share the node's parsed texts for {@code limits}. */
     public static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, DecodeLimits limits) {
-        return create(scheduler, settings, new PvDecoder(limits)::step);
+        return create(scheduler, settings, ParsedTexts.of(limits));
+    }
+
+    /** A fleet whose scanners parse each distinct text once, through {@code texts}. */
+    public static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, ParsedTexts texts) {
+        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, new PvDecoder(texts)::step, texts));
     }
 
     /** With a chosen decode function for every scanner (tests inject failures through it). */
     static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, DeviceScanner.Decoder decoder) {
-        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, decoder));
+        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, decoder, null));
     }
 
     @Override
@@ -91,6 +105,10 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
     }
 
     private Behavior<Command> onScanDevices(ScanDevices req) {
+        if (req.forgetParsed() && texts != null) {
+            // Cold parsing as lvm2 does per command: each distinct text once in this request, none carried over.
+            texts.clear();
+        }
         List<ActorRef<DeviceScanner.Command>> refs = new ArrayList<>(req.devices().size());
         for (DeviceTarget t : req.devices()) {
             refs.add(scanners.computeIfAbsent(t.name() + "\u0000" + t.path(), k -> spawnScanner(k, t)));

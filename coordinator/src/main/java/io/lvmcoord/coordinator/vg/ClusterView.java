@@ -19,9 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory entries alike): the union of that node's reports, rebuilt as scans and assembled with
  * lvm2's rules. For the same devices this is exactly what direct mode prints.
  *
- * <p>An instance remembers its work: the scans rebuilt from each aggregate version (rebuilding
- * parses metadata text) and the last assembled view with the versions it came from, so a node
- * whose cluster has not changed answers again without parsing or assembling anything.
+ * <p>An instance remembers its work: the scans rebuilt from each aggregate version and the last
+ * assembled view with the versions it came from, so a node whose cluster has not changed answers
+ * again without rebuilding or assembling anything. Rebuilt scans hold no metadata of their own:
+ * each text's model is the node's one shared parse ({@code ParsedTexts}), the one the scanner
+ * and the entities hold too, so a VG of N PVs is held once, not once per device or version.
  */
 public final class ClusterView {
 

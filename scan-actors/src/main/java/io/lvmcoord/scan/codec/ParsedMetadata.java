@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Parsed metadata remembered per metadata area, keyed by the committed slot
+ * Parsed metadata remembered per metadata area of one device, keyed by the committed slot
  * {offset, size, checksum}: when a fresh header read shows the same slot, the text is neither
- * read nor parsed again (lvm2 2.03.07's mda_header shortcut, kept across scans).
+ * read nor parsed again (lvm2 2.03.07's mda_header shortcut, kept across scans). What it remembers
+ * are references to the models and bytes {@link ParsedTexts} shares across devices, not copies;
+ * holding them is also what keeps those shared entries alive.
  */
 public final class ParsedMetadata {
     private record Entry(RawLocn slot, VgMetadata vg, byte[] text) {

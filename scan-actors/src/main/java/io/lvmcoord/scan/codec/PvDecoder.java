@@ -1,9 +1,7 @@
 package io.lvmcoord.scan.codec;
 
 import io.lvmcoord.scan.metadata.ConfigParser;
-import io.lvmcoord.scan.metadata.ConfigSection;
 import io.lvmcoord.scan.metadata.MetadataImporter;
-import io.lvmcoord.scan.metadata.VgMetadata;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,9 +26,17 @@ public final class PvDecoder {
     private static final int LABEL_BYTES = Label.SCAN_SECTORS * Label.SECTOR_SIZE;
 
     private final DecodeLimits limits;
+    private final ParsedTexts texts;
 
+    /** A decoder sharing the node's parsed texts for {@code limits} ({@link ParsedTexts#of}). */
     public PvDecoder(DecodeLimits limits) {
-        this.limits = limits;
+        this(ParsedTexts.of(limits));
+    }
+
+    /** A decoder whose texts are parsed (once each) by {@code texts}, under its limits. */
+    public PvDecoder(ParsedTexts texts) {
+        this.limits = texts.limits();
+        this.texts = texts;
     }
 
     public DeviceScan decode(BlockSource src) {
@@ -201,12 +207,12 @@ public final class PvDecoder {
                     new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "metadata text is not NUL-terminated"));
         }
         try {
-            ConfigSection root = ConfigParser.parse(text, text.length, limits.text());
-            VgMetadata vg = MetadataImporter.importVg(root, limits.text());
+            // Every PV of the VG carries this text: one parse and one copy of the bytes serve them all.
+            ParsedTexts.Shared shared = texts.parse(slot.checksum(), slot.size(), text);
             if (parsed != null) {
-                parsed.remember(area.offset(), slot, vg, text);
+                parsed.remember(area.offset(), slot, shared.vg(), shared.text());
             }
-            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, vg, null, text);
+            return new MdaScan(index, area, h, MdaScan.Status.IN_USE, shared.vg(), null, shared.text());
         } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
             return bad(index, area, h, MdaScan.Status.BAD_TEXT,
                     new DecodeError(dev, textAt, DecodeError.Kind.BAD_TEXT, "invalid metadata text: " + e.getMessage()));

@@ -172,13 +172,22 @@ public final class ConfigParser {
         return intern(word);
     }
 
-    /** Shares short strings (keys, flags, PV keys, segment types); long ones are rarely repeated. */
+    /**
+     * Shares short strings (keys, flags, PV keys, segment types, UUIDs); long ones are rarely
+     * repeated. A string new to this text goes through the JVM's string table, so the same
+     * strings are shared across texts and VGs too (that table drops what nothing holds); the
+     * per-text map keeps repeats within a text off that slower path.
+     */
     private String intern(String s) {
         if (s.length() > 64) {
             return s;
         }
-        String known = interned.putIfAbsent(s, s);
-        return known != null ? known : s;
+        String known = interned.get(s);
+        if (known == null) {
+            known = s.intern();
+            interned.put(known, known);
+        }
+        return known;
     }
 
     private String quoted(char quote, boolean escapes) throws SyntaxError {

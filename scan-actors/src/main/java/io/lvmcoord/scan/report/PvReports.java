@@ -4,6 +4,7 @@ import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.MdaScan;
+import io.lvmcoord.scan.codec.ParsedTexts;
 import io.lvmcoord.scan.metadata.ConfigParser;
 import io.lvmcoord.scan.metadata.MetadataImporter;
 import io.lvmcoord.scan.metadata.VgMetadata;
@@ -49,19 +50,28 @@ public final class PvReports {
     }
 
     /**
-     * Parses texts once per key, under the configured {@link DecodeLimits}. A stored text that no
-     * longer parses (caps lowered since it was stored, or a journal damaged) yields null, and the
-     * reason is kept in {@link #error}: the report then shows that area as BAD_TEXT instead of failing.
+     * Parses texts once per key, under the configured {@link DecodeLimits}, through the node's
+     * {@link ParsedTexts}: the model a key yields is the one the scanner and every other holder
+     * of that text share, never a copy of its own. A stored text that no longer parses (caps
+     * lowered since it was stored, or a journal damaged) yields null, and the reason is kept in
+     * {@link #error}: the report then shows that area as BAD_TEXT instead of failing.
      */
     public static final class TextParser {
         private final Function<PvReport.TextKey, byte[]> texts;
+        private final ParsedTexts shared;
         private final DecodeLimits limits;
         private final Map<PvReport.TextKey, VgMetadata> parsed = new HashMap<>();
         private final Map<PvReport.TextKey, String> errors = new HashMap<>();
 
         public TextParser(Function<PvReport.TextKey, byte[]> texts, DecodeLimits limits) {
+            this(texts, ParsedTexts.of(limits));
+        }
+
+        /** Parsing through {@code shared}, under its limits. */
+        public TextParser(Function<PvReport.TextKey, byte[]> texts, ParsedTexts shared) {
             this.texts = texts;
-            this.limits = limits;
+            this.shared = shared;
+            this.limits = shared.limits();
         }
 
         /** With the built-in defaults (those of reference.conf); prefer passing {@code CodecSettings.limits(config)}. */
@@ -81,7 +91,7 @@ public final class PvReports {
                             + limits.maxTextBytes());
                 } else {
                     try {
-                        vg = MetadataImporter.importVg(ConfigParser.parse(t, t.length, limits.text()), limits.text());
+                        vg = shared.parse(key.checksum(), key.size(), t).vg();
                     } catch (ConfigParser.SyntaxError | MetadataImporter.ImportError e) {
                         errors.put(key, "stored metadata text " + key + " no longer parses: " + e.getMessage());
                     }
