@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Two limits, as lvm's own scanning design asked: I/Os in flight and bytes in flight. Beyond
  * them requests wait in one FIFO queue, holding no memory: a read's aligned buffer is taken
  * (from a small pool, or allocated) only when it is issued. Each issued I/O gets a deadline.
+ *
+ * <p>Buffer memory: a buffer comes back when its reader releases it (a scan releases its
+ * buffers when it ends). Up to {@code poolBytes} of returned buffers are kept for the next
+ * reads; any other is freed at once, not left to the garbage collector. So the I/O memory a
+ * node holds is at most the bytes in flight plus the bytes its readers still hold plus the
+ * pool, whatever the number of devices it has read: never a buffer per device.
  * When it passes, the caller is failed with TIMED_OUT at once and the engine is asked to cancel;
  * the request keeps its slot, its bytes and its buffer until the engine reports the kernel is
  * done with them, so a late completion can never write into memory that was reused. An open
@@ -42,20 +48,34 @@ public final class IoScheduler implements AutoCloseable {
      * @param maxIosInFlight   I/Os issued to the engine at once
      * @param maxBytesInFlight bytes of read buffers issued at once (one larger read may run alone)
      * @param deadline         per-I/O time limit, from issue to completion
+     * @param poolBytes        bytes of returned buffers kept for reuse (capped at {@code maxBytesInFlight}); 0 keeps none
      */
-    public record Limits(int maxIosInFlight, long maxBytesInFlight, Duration deadline) {
+    public record Limits(int maxIosInFlight, long maxBytesInFlight, Duration deadline, long poolBytes) {
         public Limits {
-            if (maxIosInFlight < 1 || maxBytesInFlight < AlignedBuffer.ALIGNMENT || deadline.isNegative() || deadline.isZero()) {
+            if (maxIosInFlight < 1 || maxBytesInFlight < AlignedBuffer.ALIGNMENT || deadline.isNegative() || deadline.isZero()
+                    || poolBytes < 0) {
                 throw new IllegalArgumentException("invalid I/O limits: " + maxIosInFlight + " I/Os, " + maxBytesInFlight
-                        + " bytes, deadline " + deadline);
+                        + " bytes, deadline " + deadline + ", pool " + poolBytes + " bytes");
             }
+        }
+
+        /** The pool's real bound: never more than may be in flight, as the pool only ever refills reads. */
+        public long poolBound() {
+            return Math.min(poolBytes, maxBytesInFlight);
         }
     }
 
-    /** A snapshot of the scheduler's counters. */
+    /**
+     * A snapshot of the scheduler's counters.
+     *
+     * @param pooledBytes  buffer bytes kept in the pool for the next reads
+     * @param bufferBytes  direct memory held by this scheduler's buffers now: in flight, held by
+     *                     readers, and pooled (alignment slack included); freed buffers not counted
+     * @param buffersFreed buffers whose memory was returned because the pool was full
+     */
     public record Stats(String engine, long inFlightIos, long inFlightBytes, long maxObservedIos, long maxObservedBytes,
                         long queued, long reads, long bytesRead, long timeouts, long errors, long abandonedInFlight,
-                        long buffersOutstanding, long syscalls) {
+                        long buffersOutstanding, long syscalls, long pooledBytes, long bufferBytes, long buffersFreed) {
     }
 
     private final IoEngine engine;
@@ -71,6 +91,9 @@ public final class IoScheduler implements AutoCloseable {
     private final Map<String, IoCounters> counters = new ConcurrentHashMap<>();
     private final AtomicLong directSyscalls = new AtomicLong();
     private long pooledBytes;
+    private long bufferBytes;
+    private long buffersFreed;
+    private boolean closed;
     private int inFlightIos;
     private long inFlightBytes;
     private long maxObservedIos;
@@ -174,7 +197,8 @@ public final class IoScheduler implements AutoCloseable {
     public Stats stats() {
         synchronized (lock) {
             return new Stats(engine.name(), inFlightIos, inFlightBytes, maxObservedIos, maxObservedBytes, queue.size(), reads,
-                    bytesRead, timeouts, errors, abandonedInFlight, buffersOutstanding, engine.syscalls() + directSyscalls.get());
+                    bytesRead, timeouts, errors, abandonedInFlight, buffersOutstanding, engine.syscalls() + directSyscalls.get(),
+                    pooledBytes, bufferBytes, buffersFreed);
         }
     }
 
@@ -261,14 +285,21 @@ public final class IoScheduler implements AutoCloseable {
             pooledBytes -= size;
             return free.poll();
         }
-        return AlignedBuffer.allocate(size);
+        AlignedBuffer b = AlignedBuffer.allocate(size);
+        bufferBytes += b.footprint();
+        return b;
     }
 
+    /** Under the lock: keeps the buffer for the next reads if the pool has room, else frees its memory now. */
     private void returnBuffer(AlignedBuffer b) {
         buffersOutstanding--;
-        if (pooledBytes + b.capacity() <= limits.maxBytesInFlight()) {
+        if (!closed && pooledBytes + b.capacity() <= limits.poolBound()) {
             pool.computeIfAbsent(b.capacity(), k -> new ArrayDeque<>()).add(b);
             pooledBytes += b.capacity();
+        } else {
+            bufferBytes -= b.footprint();
+            buffersFreed++;
+            b.free();
         }
     }
 
@@ -393,5 +424,15 @@ public final class IoScheduler implements AutoCloseable {
     public void close() {
         sweeper.cancel(false);
         engine.close();
+        // Pooled buffers are in no I/O; buffers still in flight or held by readers are freed as they come back.
+        synchronized (lock) {
+            closed = true;
+            pool.values().forEach(free -> free.forEach(b -> {
+                bufferBytes -= b.footprint();
+                b.free();
+            }));
+            pool.clear();
+            pooledBytes = 0;
+        }
     }
 }

@@ -31,7 +31,7 @@ class IoSchedulerTest {
     }
 
     private IoScheduler scheduler(int maxIos, long maxBytes, Duration deadline) {
-        return new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(maxIos, maxBytes, deadline), timer);
+        return new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(maxIos, maxBytes, deadline, maxBytes), timer);
     }
 
     private static IoFailure failureOf(CompletableFuture<?> f) {
@@ -58,6 +58,50 @@ class IoSchedulerTest {
         }
         assertEquals(0, s.stats().buffersOutstanding());
         assertEquals(2, s.stats().maxObservedIos());
+    }
+
+    @Test
+    void returnedBuffersBeyondThePoolAreFreedAndThePoolKeepsAtMostItsBound() throws Exception {
+        IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(),
+                new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 2 * 8192), timer);
+        List<CompletableFuture<ReadBuffer>> reads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            reads.add(s.read(3, i * 8192L, 8192, "dev" + i));
+        }
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        List<ReadBuffer> held = new ArrayList<>();
+        for (CompletableFuture<ReadBuffer> f : reads) {
+            held.add(f.get(5, TimeUnit.SECONDS));
+        }
+        IoScheduler.Stats whileHeld = s.stats();
+        assertEquals(8, whileHeld.buffersOutstanding());
+        assertEquals(8L * (8192 + 4096), whileHeld.bufferBytes(), "eight 8 KiB buffers, each with its alignment slack");
+        held.forEach(ReadBuffer::release);
+        IoScheduler.Stats after = s.stats();
+        assertEquals(0, after.buffersOutstanding());
+        assertEquals(2 * 8192, after.pooledBytes(), "the pool keeps two 8 KiB buffers");
+        assertEquals(2L * (8192 + 4096), after.bufferBytes(), "the other six were freed, not left to the collector");
+        assertEquals(6, after.buffersFreed());
+        // The pooled ones serve the next reads: nothing new is allocated for two of them.
+        CompletableFuture<byte[]> again = s.readBytes(3, 0, 8192, "dev0");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        assertArrayEquals(FakeEngine.pattern(0, 8192), again.get(5, TimeUnit.SECONDS));
+        assertEquals(2L * (8192 + 4096), s.stats().bufferBytes());
+        s.close();
+        assertEquals(0, s.stats().bufferBytes(), "closing frees the pool");
+    }
+
+    @Test
+    void aBufferUsedAfterItsReleaseIsRefusedNotRead() throws Exception {
+        IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 0), timer);
+        CompletableFuture<ReadBuffer> f = s.read(3, 0, 8192, "dev");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        ReadBuffer b = f.get(5, TimeUnit.SECONDS);
+        b.release();
+        assertEquals(0, s.stats().bufferBytes(), "with no pool the memory goes back on release");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> b.copy(0, new byte[16], 0, 16));
+        assertEquals("read buffer used after release", e.getMessage());
     }
 
     @Test
