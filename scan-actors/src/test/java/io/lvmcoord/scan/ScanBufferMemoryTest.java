@@ -17,12 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * After scanning many devices, the I/O memory still held is the pool's bound, not a 128 KiB
- * head buffer per device: by the scheduler's own count and by the JVM's direct-memory pool.
+ * While many devices are scanned, the read buffers held stay within max-bytes-in-flight; after
+ * the scan, the I/O memory still held is the pool's bound, not a 128 KiB head buffer per device:
+ * by the scheduler's own count and by the JVM's direct-memory pool.
  */
 class ScanBufferMemoryTest {
     private static final int DEVICES = 200;
-    private static final long POOL = 1 << 20;
+    private static final long POOL = 512 << 10;
+    private static final long MAX_BYTES = 4 << 20;
     private static final int HEAD = 128 * 1024;
 
     @TempDir
@@ -38,16 +40,20 @@ class ScanBufferMemoryTest {
             ScanTestSupport.writeHead(head, img, 4L << 20);
             targets.add(DeviceTarget.of(img.toString()));
         }
-        // The shipped in-flight limits (256 I/Os, 64 MiB), so most heads are read at once; a 1 MiB pool.
-        String overrides = "lvmcoord.scan { head-read = " + HEAD + ", buffer-pool-bytes = " + POOL + " }";
+        String overrides = "lvmcoord.scan { head-read = " + HEAD + ", max-bytes-in-flight = " + MAX_BYTES
+                + ", buffer-pool-bytes = " + POOL + " }";
         try (LocalScanner scanner = LocalScanner.start(ScanTestSupport.config(engine, overrides))) {
             long directBefore = directMemoryUsed();
             for (int round = 0; round < 3; round++) {
                 ScanFleet.FleetResult r = scanner.scan(targets, null, Duration.ofMinutes(2));
                 assertEquals(DEVICES, r.outcomes().stream().filter(s -> s instanceof DeviceScan.PvScan).count(), "round " + round);
                 IoScheduler.Stats st = scanner.scheduler().awaitQuiet(Duration.ofSeconds(5));
-                assertTrue(st.maxObservedBytes() >= 8L * POOL,
-                        "the scan had " + st.maxObservedBytes() + " bytes in flight at once, far above the pool, so the bound is tested");
+                assertEquals((round + 1L) * DEVICES, st.reads(), "one head read per device, no follow-ups");
+                assertTrue(st.maxObservedHeldBytes() <= MAX_BYTES, "at most " + st.maxObservedHeldBytes()
+                        + " bytes of buffers were held at once during the scan; limit " + MAX_BYTES
+                        + " (one head per device would be " + (long) DEVICES * HEAD + ")");
+                assertTrue(st.maxObservedHeldBytes() >= 4 * POOL,
+                        "the scan held " + st.maxObservedHeldBytes() + " bytes at once, well above the pool, so the bound is tested");
                 assertEquals(0, st.buffersOutstanding(), "every scan released its buffers, round " + round);
                 assertTrue(st.pooledBytes() <= POOL, "pooled " + st.pooledBytes());
                 // Each pooled buffer costs its capacity plus at most one alignment block of slack.

@@ -92,6 +92,53 @@ class IoSchedulerTest {
     }
 
     @Test
+    void aBufferHeldByItsReaderCountsAgainstTheByteLimitUntilReleased() throws Exception {
+        IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
+        CompletableFuture<ReadBuffer> a = s.read(3, 0, 64 * 1024, "sda");
+        CompletableFuture<ReadBuffer> b = s.read(4, 0, 64 * 1024, "sdb");
+        CompletableFuture<ReadBuffer> c = s.read(5, 0, 64 * 1024, "sdc");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        ReadBuffer heldA = a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        assertEquals(0, s.stats().inFlightBytes());
+        assertEquals(128 * 1024, s.stats().heldBytes());
+        assertTrue(engine.pending.isEmpty(), "sdc's head waits: the two completed heads are still held by their readers");
+        assertFalse(c.isDone());
+        heldA.release();
+        assertEquals(1, engine.pending.size(), "releasing one lets the queued head go");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        assertArrayEquals(FakeEngine.pattern(0, 1024), copyOf(c.get(5, TimeUnit.SECONDS), 1024));
+        assertEquals(128 * 1024, s.stats().maxObservedHeldBytes());
+    }
+
+    @Test
+    void aFollowUpReadOfADeviceHoldingABufferGoesAheadOfQueuedHeads() throws Exception {
+        IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
+        CompletableFuture<ReadBuffer> a = s.read(3, 0, 64 * 1024, "sda");
+        CompletableFuture<ReadBuffer> b = s.read(4, 0, 64 * 1024, "sdb");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        CompletableFuture<ReadBuffer> headC = s.read(5, 0, 64 * 1024, "sdc");
+        // sda's scan needs the rest of its text: it must not wait for room that only finished scans free.
+        CompletableFuture<ReadBuffer> restOfA = s.read(3, 64 * 1024, 8192, "sda");
+        List<IoRequest> issued = engine.take();
+        assertEquals(1, issued.size());
+        assertEquals(64 * 1024, ((IoRequest.Read) issued.get(0)).offset(), "the follow-up of sda, not sdc's head");
+        issued.forEach(r -> FakeEngine.completeRead(r, 8192));
+        assertArrayEquals(FakeEngine.pattern(64 * 1024, 8192), copyOf(restOfA.get(5, TimeUnit.SECONDS), 8192));
+        assertFalse(headC.isDone());
+        assertEquals(1, s.stats().queued());
+        assertEquals(128 * 1024 + 8192, s.stats().heldBytes(), "a follow-up may take the held bytes past the limit");
+    }
+
+    private static byte[] copyOf(ReadBuffer b, int n) {
+        byte[] out = new byte[n];
+        b.copy(0, out, 0, n);
+        return out;
+    }
+
+    @Test
     void aBufferUsedAfterItsReleaseIsRefusedNotRead() throws Exception {
         IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 0), timer);
         CompletableFuture<ReadBuffer> f = s.read(3, 0, 8192, "dev");
