@@ -68,6 +68,21 @@ public final class IoScheduler implements AutoCloseable {
             }
         }
 
+        /**
+         * Fails fast, naming the settings, when the buffers these limits allow may not fit in the
+         * JVM's direct memory: an allocation refused mid-scan would fail I/O on the engine's
+         * thread. Twice max-bytes-in-flight (room for the follow-up reads of started scans and
+         * the alignment slack) plus the pool must fit.
+         */
+        public void requireFitsIn(long maxDirectMemory) {
+            long needed = 2 * maxBytesInFlight + poolBound();
+            if (needed > maxDirectMemory) {
+                throw new IllegalArgumentException("lvmcoord.scan.max-bytes-in-flight (" + maxBytesInFlight + " bytes) and buffer-pool-bytes ("
+                        + poolBytes + ") need up to " + needed + " bytes of direct memory, but this JVM allows " + maxDirectMemory
+                        + " (-XX:MaxDirectMemorySize): lower the first or raise the second (LVMCOORD_JAVA_OPTS)");
+            }
+        }
+
         /** The pool's real bound: never more than may be in flight, as the pool only ever refills reads. */
         public long poolBound() {
             return Math.min(poolBytes, maxBytesInFlight);
@@ -123,7 +138,9 @@ public final class IoScheduler implements AutoCloseable {
     private long timeouts;
     private long errors;
 
+    /** @throws IllegalArgumentException when the limits' buffers may not fit in this JVM's direct memory */
     public IoScheduler(IoEngine engine, NativeIo io, Limits limits, ScheduledExecutorService timer) {
+        limits.requireFitsIn(AlignedBuffer.maxDirectMemory());
         this.engine = engine;
         this.io = io;
         this.limits = limits;

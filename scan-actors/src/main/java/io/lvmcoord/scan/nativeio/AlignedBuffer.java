@@ -44,6 +44,21 @@ public final class AlignedBuffer {
         return new AlignedBuffer(raw, raw.alignedSlice(ALIGNMENT).limit(rounded).slice());
     }
 
+    /**
+     * Direct memory this JVM may allocate: {@code -XX:MaxDirectMemorySize}, or when unset the
+     * JVM's default for it, the maximum heap.
+     */
+    public static long maxDirectMemory() {
+        try {
+            String v = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("MaxDirectMemorySize").getValue();
+            long set = Long.parseLong(v);
+            return set > 0 ? set : java.lang.Runtime.getRuntime().maxMemory();
+        } catch (RuntimeException notHotSpot) {
+            return java.lang.Runtime.getRuntime().maxMemory();
+        }
+    }
+
     public static int roundUp(int n) {
         return (n + ALIGNMENT - 1) & -ALIGNMENT;
     }

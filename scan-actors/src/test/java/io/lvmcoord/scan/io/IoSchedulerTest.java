@@ -139,6 +139,17 @@ class IoSchedulerTest {
     }
 
     @Test
+    void limitsWhoseBuffersMayNotFitInDirectMemoryAreRefusedNamingTheSettings() {
+        IoScheduler.Limits limits = new IoScheduler.Limits(256, 64L << 20, Duration.ofSeconds(10), 4L << 20);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> limits.requireFitsIn(128L << 20));
+        assertEquals("lvmcoord.scan.max-bytes-in-flight (67108864 bytes) and buffer-pool-bytes (4194304) need up to 138412032 bytes "
+                + "of direct memory, but this JVM allows 134217728 (-XX:MaxDirectMemorySize): lower the first or raise the second "
+                + "(LVMCOORD_JAVA_OPTS)", e.getMessage());
+        limits.requireFitsIn(132L << 20);
+    }
+
+    @Test
     void aBufferUsedAfterItsReleaseIsRefusedNotRead() throws Exception {
         IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 0), timer);
         CompletableFuture<ReadBuffer> f = s.read(3, 0, 8192, "dev");
