@@ -338,13 +338,8 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         if (o.attempt() != attempt) {
             return this;
         }
-        // The decode thread cannot be stopped; the step keeps its buffers and memo until it returns.
-        CompletableFuture<PvDecoder.Step> abandoned = stepping;
-        List<ReadBuffer> itsBuffers = held;
-        held = new ArrayList<>();
+        // The decode thread cannot be stopped; the step keeps its memo, and (see answer()) its buffers, until it returns.
         parsed = new ParsedMetadata();
-        stepping = null;
-        abandoned.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
         long budget = settings.decodeDeadline().toMillis();
         getContext().getLog().error("{}: decoding did not finish within its {} ms budget; the scan is abandoned and the device "
                 + "reported TIMED_OUT (a decode thread stays busy until the step returns)", target.name(), budget);
@@ -373,6 +368,14 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
             fd = -1;
         }
         cache = null;
+        if (stepping != null) {
+            // A decode step still reads these buffers (a stop or restart while it runs): they go back
+            // when it returns, never while it may copy from them (returned memory may be freed).
+            List<ReadBuffer> itsBuffers = held;
+            held = new ArrayList<>();
+            stepping.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
+            stepping = null;
+        }
         held.forEach(ReadBuffer::release);
         held.clear();
         waiters.forEach(w -> w.tell(result));
@@ -407,13 +410,6 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         ScannerFailure failure = new ScannerFailure(target.name(), reason, cause);
         getContext().getLog().error("{}: {}; {} waiting request(s) answered with a device fault; restarting the scanner",
                 target.name(), reason, answered, cause);
-        if (stepping != null) {
-            // Another handler failed while a step runs (none can today); the step keeps its buffers until it returns.
-            List<ReadBuffer> itsBuffers = held;
-            held = new ArrayList<>();
-            stepping.whenComplete((s, e) -> itsBuffers.forEach(ReadBuffer::release));
-            stepping = null;
-        }
         answer(new ScanResult(target.name(), new DeviceScan.DeviceFault(target.name(),
                 new DecodeError(target.name(), 0, DecodeError.Kind.SCANNER_FAILED, reason)), reads, false));
         return failure;

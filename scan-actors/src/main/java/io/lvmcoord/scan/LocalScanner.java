@@ -5,6 +5,7 @@ import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.io.IoEngine;
 import io.lvmcoord.scan.io.IoEngines;
 import io.lvmcoord.scan.io.IoScheduler;
+import io.lvmcoord.scan.nativeio.AlignedBuffer;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import io.lvmcoord.scan.nativeio.NativeIo;
 import io.lvmcoord.scan.nativeio.NativeIoException;
@@ -71,6 +72,8 @@ public final class LocalScanner implements AutoCloseable {
     }
 
     private static IoScheduler scheduler(ScanSettings settings, NativeIo io, ScheduledExecutorService timer) throws NativeIoException {
+        // Before the engine exists, so a refusal leaves no ring or threads behind.
+        settings.limits().requireFitsIn(AlignedBuffer.maxDirectMemory());
         IoEngine engine = IoEngines.create(settings.engine(), io, settings.ringEntries(), settings.preadThreads());
         return new IoScheduler(engine, io, settings.limits(), timer);
     }

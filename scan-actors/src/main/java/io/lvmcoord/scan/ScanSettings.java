@@ -36,7 +36,8 @@ public record ScanSettings(String engine, IoScheduler.Limits limits, int headRea
         Config c = config.getConfig("lvmcoord.scan");
         Duration deadline = c.getDuration("io-deadline");
         return new ScanSettings(c.getString("engine"),
-                new IoScheduler.Limits(c.getInt("max-ios-in-flight"), c.getBytes("max-bytes-in-flight"), deadline),
+                new IoScheduler.Limits(c.getInt("max-ios-in-flight"), c.getBytes("max-bytes-in-flight"), deadline,
+                        c.getBytes("buffer-pool-bytes")),
                 (int) (long) c.getBytes("head-read"), (int) (long) c.getBytes("min-read"), c.getBoolean("direct-io"),
                 c.getInt("pread-threads"), c.getInt("ring-entries"), DECODE_DISPATCHER, c.getDuration("decode-deadline"));
     }

@@ -21,9 +21,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Bounds and times every device I/O of a node, in front of an {@link IoEngine}.
  *
- * <p>Two limits, as lvm's own scanning design asked: I/Os in flight and bytes in flight. Beyond
- * them requests wait in one FIFO queue, holding no memory: a read's aligned buffer is taken
+ * <p>Two limits, as lvm's own scanning design asked: I/Os in flight and bytes of read buffers.
+ * Beyond them requests wait in a FIFO queue, holding no memory: a read's aligned buffer is taken
  * (from a small pool, or allocated) only when it is issued. Each issued I/O gets a deadline.
+ *
+ * <p>The byte limit counts a buffer from issue until its reader releases it, not only until the
+ * read completes: a scan keeps its reads until its decode steps are done, and those wait for a
+ * few decode threads, so counting only reads in flight let every device of a large scan hold
+ * its 128 KiB head at once. Counting held buffers could deadlock, though, if scans holding a
+ * head waited for room to read the rest of their text while new heads held all the room. So a
+ * read for a device that already holds a buffer (a follow-up of a started scan) goes to its own
+ * queue, served first and bounded only by the bytes actually in flight, which always drain: a
+ * started scan can always finish, and new scans start as finished ones release their buffers.
+ *
+ * <p>Buffer memory: a buffer comes back when its reader releases it (a scan releases its
+ * buffers when it ends). Up to {@code poolBytes} of returned buffers are kept for the next
+ * reads; any other is freed at once, not left to the garbage collector. So the I/O memory a
+ * node holds is at most the bytes in flight plus the bytes its readers still hold plus the
+ * pool, whatever the number of devices it has read: never a buffer per device.
  * When it passes, the caller is failed with TIMED_OUT at once and the engine is asked to cancel;
  * the request keeps its slot, its bytes and its buffer until the engine reports the kernel is
  * done with them, so a late completion can never write into memory that was reused. An open
@@ -42,20 +57,52 @@ public final class IoScheduler implements AutoCloseable {
      * @param maxIosInFlight   I/Os issued to the engine at once
      * @param maxBytesInFlight bytes of read buffers issued at once (one larger read may run alone)
      * @param deadline         per-I/O time limit, from issue to completion
+     * @param poolBytes        bytes of returned buffers kept for reuse (capped at {@code maxBytesInFlight}); 0 keeps none
      */
-    public record Limits(int maxIosInFlight, long maxBytesInFlight, Duration deadline) {
+    public record Limits(int maxIosInFlight, long maxBytesInFlight, Duration deadline, long poolBytes) {
         public Limits {
-            if (maxIosInFlight < 1 || maxBytesInFlight < AlignedBuffer.ALIGNMENT || deadline.isNegative() || deadline.isZero()) {
+            if (maxIosInFlight < 1 || maxBytesInFlight < AlignedBuffer.ALIGNMENT || deadline.isNegative() || deadline.isZero()
+                    || poolBytes < 0) {
                 throw new IllegalArgumentException("invalid I/O limits: " + maxIosInFlight + " I/Os, " + maxBytesInFlight
-                        + " bytes, deadline " + deadline);
+                        + " bytes, deadline " + deadline + ", pool " + poolBytes + " bytes");
             }
+        }
+
+        /**
+         * Fails fast, naming the settings, when the buffers these limits allow may not fit in the
+         * JVM's direct memory: an allocation refused mid-scan would fail I/O on the engine's
+         * thread. Twice max-bytes-in-flight (room for the follow-up reads of started scans and
+         * the alignment slack) plus the pool must fit.
+         */
+        public void requireFitsIn(long maxDirectMemory) {
+            long needed = 2 * maxBytesInFlight + poolBound();
+            if (needed > maxDirectMemory) {
+                throw new IllegalArgumentException("lvmcoord.scan.max-bytes-in-flight (" + maxBytesInFlight + " bytes) and buffer-pool-bytes ("
+                        + poolBytes + ") need up to " + needed + " bytes of direct memory, but this JVM allows " + maxDirectMemory
+                        + " (-XX:MaxDirectMemorySize): lower the first or raise the second (LVMCOORD_JAVA_OPTS)");
+            }
+        }
+
+        /** The pool's real bound: never more than may be in flight, as the pool only ever refills reads. */
+        public long poolBound() {
+            return Math.min(poolBytes, maxBytesInFlight);
         }
     }
 
-    /** A snapshot of the scheduler's counters. */
+    /**
+     * A snapshot of the scheduler's counters.
+     *
+     * @param pooledBytes  buffer bytes kept in the pool for the next reads
+     * @param bufferBytes  direct memory held by this scheduler's buffers now: in flight, held by
+     *                     readers, and pooled (alignment slack included); freed buffers not counted
+     * @param buffersFreed buffers whose memory was returned because the pool was full
+     * @param heldBytes    bytes of read buffers issued and not yet returned (in flight or held by readers)
+     * @param maxObservedHeldBytes the most {@code heldBytes} seen
+     */
     public record Stats(String engine, long inFlightIos, long inFlightBytes, long maxObservedIos, long maxObservedBytes,
                         long queued, long reads, long bytesRead, long timeouts, long errors, long abandonedInFlight,
-                        long buffersOutstanding, long syscalls) {
+                        long buffersOutstanding, long syscalls, long pooledBytes, long bufferBytes, long buffersFreed,
+                        long heldBytes, long maxObservedHeldBytes) {
     }
 
     private final IoEngine engine;
@@ -64,6 +111,12 @@ public final class IoScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
     private final ArrayDeque<Op> queue = new ArrayDeque<>();
+    /** Reads for devices that already hold a buffer: they finish started scans, so they go first. */
+    private final ArrayDeque<Op> followUps = new ArrayDeque<>();
+    /** Buffers held per target (issued and not yet returned): tells a follow-up from a first read. */
+    private final Map<String, Integer> heldByTarget = new HashMap<>();
+    private long heldBytes;
+    private long maxObservedHeldBytes;
     /** Issued ops in issue order; with one deadline for all, the oldest expires first. */
     private final ArrayDeque<Op> issuedOrder = new ArrayDeque<>();
     private final ScheduledFuture<?> sweeper;
@@ -71,6 +124,9 @@ public final class IoScheduler implements AutoCloseable {
     private final Map<String, IoCounters> counters = new ConcurrentHashMap<>();
     private final AtomicLong directSyscalls = new AtomicLong();
     private long pooledBytes;
+    private long bufferBytes;
+    private long buffersFreed;
+    private boolean closed;
     private int inFlightIos;
     private long inFlightBytes;
     private long maxObservedIos;
@@ -82,7 +138,9 @@ public final class IoScheduler implements AutoCloseable {
     private long timeouts;
     private long errors;
 
+    /** @throws IllegalArgumentException when the limits' buffers may not fit in this JVM's direct memory */
     public IoScheduler(IoEngine engine, NativeIo io, Limits limits, ScheduledExecutorService timer) {
+        limits.requireFitsIn(AlignedBuffer.maxDirectMemory());
         this.engine = engine;
         this.io = io;
         this.limits = limits;
@@ -136,11 +194,14 @@ public final class IoScheduler implements AutoCloseable {
         });
     }
 
-    /** Called by {@link ReadBuffer#release()}. */
-    void releaseBuffer(AlignedBuffer buffer) {
+    /** Called by {@link ReadBuffer#release()}: the room it frees may let queued reads go. */
+    void releaseBuffer(AlignedBuffer buffer, String target) {
+        List<Op> issue;
         synchronized (lock) {
-            returnBuffer(buffer);
+            returnBuffer(buffer, target);
+            issue = takeIssuable();
         }
+        issue.forEach(this::issue);
     }
 
     /** Closes in the background; failures are counted, not reported (the fd is gone either way). */
@@ -173,8 +234,9 @@ public final class IoScheduler implements AutoCloseable {
 
     public Stats stats() {
         synchronized (lock) {
-            return new Stats(engine.name(), inFlightIos, inFlightBytes, maxObservedIos, maxObservedBytes, queue.size(), reads,
-                    bytesRead, timeouts, errors, abandonedInFlight, buffersOutstanding, engine.syscalls() + directSyscalls.get());
+            return new Stats(engine.name(), inFlightIos, inFlightBytes, maxObservedIos, maxObservedBytes, queue.size() + followUps.size(), reads,
+                    bytesRead, timeouts, errors, abandonedInFlight, buffersOutstanding, engine.syscalls() + directSyscalls.get(),
+                    pooledBytes, bufferBytes, buffersFreed, heldBytes, maxObservedHeldBytes);
         }
     }
 
@@ -226,49 +288,76 @@ public final class IoScheduler implements AutoCloseable {
     private void enqueue(Op op) {
         List<Op> issue;
         synchronized (lock) {
-            queue.add(op);
+            (op.kind == Kind.READ && heldByTarget.containsKey(op.target) ? followUps : queue).add(op);
             issue = takeIssuable();
         }
         issue.forEach(this::issue);
     }
 
-    /** Under the lock: moves ops from the queue into flight while the limits allow. */
+    /**
+     * Under the lock: moves ops into flight while the limits allow, follow-ups first. A follow-up
+     * waits only for bytes in flight; anything else also for the bytes held (see the class comment).
+     * A read larger than the limit runs when nothing else is counted.
+     */
     private List<Op> takeIssuable() {
         List<Op> out = new ArrayList<>();
-        while (!queue.isEmpty() && inFlightIos < limits.maxIosInFlight()) {
-            Op next = queue.peek();
-            if (next.bytes > 0 && inFlightBytes > 0 && inFlightBytes + next.bytes > limits.maxBytesInFlight()) {
+        while (!followUps.isEmpty() && inFlightIos < limits.maxIosInFlight()) {
+            Op next = followUps.peek();
+            if (inFlightBytes > 0 && inFlightBytes + next.bytes > limits.maxBytesInFlight()) {
                 break;
             }
-            queue.poll();
-            if (next.kind == Kind.READ) {
-                next.buffer = takeBuffer(next.bytes);
+            out.add(start(followUps.poll()));
+        }
+        while (!queue.isEmpty() && inFlightIos < limits.maxIosInFlight()) {
+            Op next = queue.peek();
+            if (next.bytes > 0 && heldBytes > 0 && heldBytes + next.bytes > limits.maxBytesInFlight()) {
+                break;
             }
-            inFlightIos++;
-            inFlightBytes += next.bytes;
-            maxObservedIos = Math.max(maxObservedIos, inFlightIos);
-            maxObservedBytes = Math.max(maxObservedBytes, inFlightBytes);
-            next.inFlight = true;
-            out.add(next);
+            out.add(start(queue.poll()));
         }
         return out;
     }
 
-    private AlignedBuffer takeBuffer(int size) {
+    /** Under the lock: counts the op as in flight, with its buffer if it reads. */
+    private Op start(Op next) {
+        if (next.kind == Kind.READ) {
+            next.buffer = takeBuffer(next.bytes, next.target);
+        }
+        inFlightIos++;
+        inFlightBytes += next.bytes;
+        maxObservedIos = Math.max(maxObservedIos, inFlightIos);
+        maxObservedBytes = Math.max(maxObservedBytes, inFlightBytes);
+        next.inFlight = true;
+        return next;
+    }
+
+    private AlignedBuffer takeBuffer(int size, String target) {
         buffersOutstanding++;
+        heldBytes += size;
+        maxObservedHeldBytes = Math.max(maxObservedHeldBytes, heldBytes);
+        heldByTarget.merge(target, 1, Integer::sum);
         ArrayDeque<AlignedBuffer> free = pool.get(size);
         if (free != null && !free.isEmpty()) {
             pooledBytes -= size;
             return free.poll();
         }
-        return AlignedBuffer.allocate(size);
+        AlignedBuffer b = AlignedBuffer.allocate(size);
+        bufferBytes += b.footprint();
+        return b;
     }
 
-    private void returnBuffer(AlignedBuffer b) {
+    /** Under the lock: keeps the buffer for the next reads if the pool has room, else frees its memory now. */
+    private void returnBuffer(AlignedBuffer b, String target) {
         buffersOutstanding--;
-        if (pooledBytes + b.capacity() <= limits.maxBytesInFlight()) {
+        heldBytes -= b.capacity();
+        heldByTarget.computeIfPresent(target, (t, n) -> n == 1 ? null : n - 1);
+        if (!closed && pooledBytes + b.capacity() <= limits.poolBound()) {
             pool.computeIfAbsent(b.capacity(), k -> new ArrayDeque<>()).add(b);
             pooledBytes += b.capacity();
+        } else {
+            bufferBytes -= b.footprint();
+            buffersFreed++;
+            b.free();
         }
     }
 
@@ -349,11 +438,11 @@ public final class IoScheduler implements AutoCloseable {
                     reads++;
                     bytesRead += result;
                     // Ownership passes to the caller, who releases it; until then it stays outstanding.
-                    op.data = new ReadBuffer(this, op.buffer, op.done + result);
+                    op.data = new ReadBuffer(this, op.buffer, op.done + result, op.target);
                     op.buffer = null;
                 }
                 if (op.buffer != null) {
-                    returnBuffer(op.buffer);
+                    returnBuffer(op.buffer, op.target);
                     op.buffer = null;
                 }
                 issue = takeIssuable();
@@ -393,5 +482,15 @@ public final class IoScheduler implements AutoCloseable {
     public void close() {
         sweeper.cancel(false);
         engine.close();
+        // Pooled buffers are in no I/O; buffers still in flight or held by readers are freed as they come back.
+        synchronized (lock) {
+            closed = true;
+            pool.values().forEach(free -> free.forEach(b -> {
+                bufferBytes -= b.footprint();
+                b.free();
+            }));
+            pool.clear();
+            pooledBytes = 0;
+        }
     }
 }

@@ -12,12 +12,14 @@ public final class ReadBuffer implements BlockCache.Bytes {
     private final IoScheduler owner;
     private final AlignedBuffer buffer;
     private final int length;
+    private final String target;
     private boolean released;
 
-    ReadBuffer(IoScheduler owner, AlignedBuffer buffer, int length) {
+    ReadBuffer(IoScheduler owner, AlignedBuffer buffer, int length, String target) {
         this.owner = owner;
         this.buffer = buffer;
         this.length = length;
+        this.target = target;
     }
 
     @Override
@@ -40,7 +42,7 @@ public final class ReadBuffer implements BlockCache.Bytes {
     public void release() {
         if (!released) {
             released = true;
-            owner.releaseBuffer(buffer);
+            owner.releaseBuffer(buffer, target);
         }
     }
 }

@@ -31,7 +31,7 @@ class IoSchedulerTest {
     }
 
     private IoScheduler scheduler(int maxIos, long maxBytes, Duration deadline) {
-        return new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(maxIos, maxBytes, deadline), timer);
+        return new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(maxIos, maxBytes, deadline, maxBytes), timer);
     }
 
     private static IoFailure failureOf(CompletableFuture<?> f) {
@@ -58,6 +58,108 @@ class IoSchedulerTest {
         }
         assertEquals(0, s.stats().buffersOutstanding());
         assertEquals(2, s.stats().maxObservedIos());
+    }
+
+    @Test
+    void returnedBuffersBeyondThePoolAreFreedAndThePoolKeepsAtMostItsBound() throws Exception {
+        IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(),
+                new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 2 * 8192), timer);
+        List<CompletableFuture<ReadBuffer>> reads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            reads.add(s.read(3, i * 8192L, 8192, "dev" + i));
+        }
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        List<ReadBuffer> held = new ArrayList<>();
+        for (CompletableFuture<ReadBuffer> f : reads) {
+            held.add(f.get(5, TimeUnit.SECONDS));
+        }
+        IoScheduler.Stats whileHeld = s.stats();
+        assertEquals(8, whileHeld.buffersOutstanding());
+        assertEquals(8L * (8192 + 4096), whileHeld.bufferBytes(), "eight 8 KiB buffers, each with its alignment slack");
+        held.forEach(ReadBuffer::release);
+        IoScheduler.Stats after = s.stats();
+        assertEquals(0, after.buffersOutstanding());
+        assertEquals(2 * 8192, after.pooledBytes(), "the pool keeps two 8 KiB buffers");
+        assertEquals(2L * (8192 + 4096), after.bufferBytes(), "the other six were freed, not left to the collector");
+        assertEquals(6, after.buffersFreed());
+        // The pooled ones serve the next reads: nothing new is allocated for two of them.
+        CompletableFuture<byte[]> again = s.readBytes(3, 0, 8192, "dev0");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        assertArrayEquals(FakeEngine.pattern(0, 8192), again.get(5, TimeUnit.SECONDS));
+        assertEquals(2L * (8192 + 4096), s.stats().bufferBytes());
+        s.close();
+        assertEquals(0, s.stats().bufferBytes(), "closing frees the pool");
+    }
+
+    @Test
+    void aBufferHeldByItsReaderCountsAgainstTheByteLimitUntilReleased() throws Exception {
+        IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
+        CompletableFuture<ReadBuffer> a = s.read(3, 0, 64 * 1024, "sda");
+        CompletableFuture<ReadBuffer> b = s.read(4, 0, 64 * 1024, "sdb");
+        CompletableFuture<ReadBuffer> c = s.read(5, 0, 64 * 1024, "sdc");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        ReadBuffer heldA = a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        assertEquals(0, s.stats().inFlightBytes());
+        assertEquals(128 * 1024, s.stats().heldBytes());
+        assertTrue(engine.pending.isEmpty(), "sdc's head waits: the two completed heads are still held by their readers");
+        assertFalse(c.isDone());
+        heldA.release();
+        assertEquals(1, engine.pending.size(), "releasing one lets the queued head go");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        assertArrayEquals(FakeEngine.pattern(0, 1024), copyOf(c.get(5, TimeUnit.SECONDS), 1024));
+        assertEquals(128 * 1024, s.stats().maxObservedHeldBytes());
+    }
+
+    @Test
+    void aFollowUpReadOfADeviceHoldingABufferGoesAheadOfQueuedHeads() throws Exception {
+        IoScheduler s = scheduler(100, 128 * 1024, Duration.ofSeconds(30));
+        CompletableFuture<ReadBuffer> a = s.read(3, 0, 64 * 1024, "sda");
+        CompletableFuture<ReadBuffer> b = s.read(4, 0, 64 * 1024, "sdb");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 64 * 1024));
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        CompletableFuture<ReadBuffer> headC = s.read(5, 0, 64 * 1024, "sdc");
+        // sda's scan needs the rest of its text: it must not wait for room that only finished scans free.
+        CompletableFuture<ReadBuffer> restOfA = s.read(3, 64 * 1024, 8192, "sda");
+        List<IoRequest> issued = engine.take();
+        assertEquals(1, issued.size());
+        assertEquals(64 * 1024, ((IoRequest.Read) issued.get(0)).offset(), "the follow-up of sda, not sdc's head");
+        issued.forEach(r -> FakeEngine.completeRead(r, 8192));
+        assertArrayEquals(FakeEngine.pattern(64 * 1024, 8192), copyOf(restOfA.get(5, TimeUnit.SECONDS), 8192));
+        assertFalse(headC.isDone());
+        assertEquals(1, s.stats().queued());
+        assertEquals(128 * 1024 + 8192, s.stats().heldBytes(), "a follow-up may take the held bytes past the limit");
+    }
+
+    private static byte[] copyOf(ReadBuffer b, int n) {
+        byte[] out = new byte[n];
+        b.copy(0, out, 0, n);
+        return out;
+    }
+
+    @Test
+    void limitsWhoseBuffersMayNotFitInDirectMemoryAreRefusedNamingTheSettings() {
+        IoScheduler.Limits limits = new IoScheduler.Limits(256, 64L << 20, Duration.ofSeconds(10), 4L << 20);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> limits.requireFitsIn(128L << 20));
+        assertEquals("lvmcoord.scan.max-bytes-in-flight (67108864 bytes) and buffer-pool-bytes (4194304) need up to 138412032 bytes "
+                + "of direct memory, but this JVM allows 134217728 (-XX:MaxDirectMemorySize): lower the first or raise the second "
+                + "(LVMCOORD_JAVA_OPTS)", e.getMessage());
+        limits.requireFitsIn(132L << 20);
+    }
+
+    @Test
+    void aBufferUsedAfterItsReleaseIsRefusedNotRead() throws Exception {
+        IoScheduler s = new IoScheduler(engine, new LinuxNativeIo(), new IoScheduler.Limits(8, 1 << 20, Duration.ofSeconds(30), 0), timer);
+        CompletableFuture<ReadBuffer> f = s.read(3, 0, 8192, "dev");
+        engine.take().forEach(r -> FakeEngine.completeRead(r, 8192));
+        ReadBuffer b = f.get(5, TimeUnit.SECONDS);
+        b.release();
+        assertEquals(0, s.stats().bufferBytes(), "with no pool the memory goes back on release");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> b.copy(0, new byte[16], 0, 16));
+        assertEquals("read buffer used after release", e.getMessage());
     }
 
     @Test
