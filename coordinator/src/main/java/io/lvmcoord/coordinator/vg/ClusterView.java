@@ -2,6 +2,7 @@ package io.lvmcoord.coordinator.vg;
 
 import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
+import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.report.PvReport;
 import io.lvmcoord.scan.report.PvReports;
@@ -35,11 +36,24 @@ public final class ClusterView {
     }
 
     private final VgAssembler assembler;
+    private final DecodeLimits limits;
     private final Map<String, NodeScans> scanMemo = new ConcurrentHashMap<>();
     private volatile Assembled last;
 
+    /** With the built-in decode limits (those of reference.conf). */
     public ClusterView(VgAssembler assembler) {
+        this(assembler, DecodeLimits.DEFAULT);
+    }
+
+    /** @param limits the node's {@code lvmcoord.codec} caps, under which stored texts are parsed as the scanner parsed them */
+    public ClusterView(VgAssembler assembler, DecodeLimits limits) {
         this.assembler = assembler;
+        this.limits = limits;
+    }
+
+    /** The caps stored texts are parsed under. */
+    public DecodeLimits limits() {
+        return limits;
     }
 
     /** How {@code node} sees the cluster, from the aggregates given (announced-only ones are skipped). */
@@ -61,7 +75,7 @@ public final class ClusterView {
             String memoKey = node + "\u0000" + v.aggregateKey();
             NodeScans memo = scanMemo.get(memoKey);
             if (memo == null || memo.version() != v.version()) {
-                memo = new NodeScans(v.version(), scansOf(node, v.state()));
+                memo = new NodeScans(v.version(), scansOf(node, v.state(), limits));
                 scanMemo.put(memoKey, memo);
             }
             scans.addAll(memo.scans());
@@ -72,16 +86,16 @@ public final class ClusterView {
     }
 
     /** A one-off view (nothing remembered), for callers holding states rather than a cache. */
-    public static Assembly forNode(String node, Collection<VgState> aggregates, VgAssembler assembler) {
+    public static Assembly forNode(String node, Collection<VgState> aggregates, VgAssembler assembler, DecodeLimits limits) {
         List<DeviceScan> scans = new ArrayList<>();
         for (VgState s : aggregates) {
-            scans.addAll(scansOf(node, s));
+            scans.addAll(scansOf(node, s, limits));
         }
         return assembleInDeviceOrder(scans, assembler);
     }
 
-    private static List<DeviceScan> scansOf(String node, VgState s) {
-        PvReports.TextParser parser = new PvReports.TextParser(s::text);
+    private static List<DeviceScan> scansOf(String node, VgState s, DecodeLimits limits) {
+        PvReports.TextParser parser = new PvReports.TextParser(s::text, limits);
         List<DeviceScan> scans = new ArrayList<>();
         for (PvReport r : s.reports().getOrDefault(node, Map.of()).values()) {
             scans.add(PvReports.toScan(r, parser));

@@ -235,6 +235,11 @@ public final class NodeReporter {
                 states.add(v.state());
             }
         }
-        return ClusterView.forNode(node, states, assembler);
+        return ClusterView.forNode(node, states, assembler, views.limits());
+    }
+
+    /** The caps this node parses stored metadata texts under (its {@code lvmcoord.codec} settings). */
+    public io.lvmcoord.scan.codec.DecodeLimits decodeLimits() {
+        return views.limits();
     }
 }

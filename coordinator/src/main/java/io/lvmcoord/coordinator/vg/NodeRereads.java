@@ -1,5 +1,8 @@
 package io.lvmcoord.coordinator.vg;
 
+import io.lvmcoord.scan.codec.DecodeLimits;
+import io.lvmcoord.scan.report.PvReports;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,13 +44,20 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     private final Map<String, Pending> inFlight = new HashMap<>();
     /** Convergence per aggregate version, so a state taken twice (push, then a query's refresh) is parsed once. */
     private final Map<String, Map.Entry<Long, Convergence>> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DecodeLimits limits;
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong devices = new AtomicLong();
 
     public NodeRereads(String node, Rereader rereader) {
+        this(node, rereader, DecodeLimits.DEFAULT);
+    }
+
+    /** @param limits the node's {@code lvmcoord.codec} caps, under which stored texts are parsed as the scanner parsed them */
+    public NodeRereads(String node, Rereader rereader, DecodeLimits limits) {
         this.node = node;
         this.rereader = rereader;
+        this.limits = limits;
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
         if (m != null && m.getKey() == state.version()) {
             return m.getValue();
         }
-        Convergence c = Convergence.of(state);
+        Convergence c = Convergence.of(state, new PvReports.TextParser(state::text, limits));
         memo.put(aggregateKey, Map.entry(state.version(), c));
         return c;
     }

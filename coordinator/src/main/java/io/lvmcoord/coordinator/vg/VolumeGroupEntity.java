@@ -131,8 +131,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private long newestSeqno;
     /** Parses the held texts once each (names, convergence); reads whatever state was handed to it last. */
     private VgState parsedFrom = VgState.EMPTY;
-    private final io.lvmcoord.scan.report.PvReports.TextParser parser =
-            new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k));
+    private final io.lvmcoord.scan.report.PvReports.TextParser parser;
 
     private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets, Lifecycle lifecycle,
                               ActorSystem<?> system) {
@@ -140,6 +139,9 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         this.vgUuid = vgUuid;
         this.lifecycle = lifecycle;
         this.system = system;
+        // Under the node's lvmcoord.codec caps, as its scanner parsed the texts: one shared model per text.
+        this.parser = new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k),
+                io.lvmcoord.scan.codec.CodecSettings.limits(system.settings().config()));
         this.snapshotEvery = snapshotEvery;
         this.keepSnapshots = keepSnapshots;
         this.outlets = outlets;

@@ -121,7 +121,7 @@ public class OrderIndependenceTest {
             VgState held = owners.getOrDefault(target, VgState.EMPTY);
             owners.put(target, held.onReport(d.report(), d.texts()).map(held::apply).orElse(held));
         }
-        Assembly split = ClusterView.forNode(NODE, owners.values(), new VgAssembler());
+        Assembly split = ClusterView.forNode(NODE, owners.values(), new VgAssembler(), io.lvmcoord.scan.codec.DecodeLimits.DEFAULT);
         for (String report : List.of("pvs", "vgs", "lvs", "segs")) {
             compare(scenario, report, split);
         }

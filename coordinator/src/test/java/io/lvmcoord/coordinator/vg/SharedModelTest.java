@@ -8,6 +8,7 @@ import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.metadata.TextLimits;
 import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.report.PvReports;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,33 @@ class SharedModelTest {
         // What the entity and the query paths parse through (names, convergence): the same model.
         assertSame(model, new PvReports.TextParser(state::text).parse(state.reports().get("node0").get("/dev/sda").mdas().get(0).text()));
         assertEquals(model.seqno(), Convergence.of(state).seqnoByHost().get("node0"));
+    }
+
+    @Test
+    void viewsParseStoredTextsUnderTheNodesConfiguredCapsNotTheDefaults() throws Exception {
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        VgState state = VgState.EMPTY;
+        for (String image : List.of("pv1.img", "pv2.img")) {
+            DeviceScan scan = decoder.decode(new ByteArrayBlockSource("/dev/" + image, OrderIndependenceTest.load(SCENARIO, image)));
+            PvReports.Extracted e = PvReports.of("node0", scan);
+            List<StoredText> texts = new ArrayList<>();
+            e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
+            VgState before = state;
+            state = before.onReport(e.report(), texts).map(before::apply).orElse(before);
+        }
+        NodeReadCache cache = new NodeReadCache();
+        cache.push("VOLUME_GROUP:x", state);
+        assertEquals(1, new ClusterView(new VgAssembler()).forNode("node0", cache.snapshot()).assembly().vgs().size());
+
+        // An operator's lvmcoord.codec.max-text-nodes of 20: the stored text is too big for it, as it would be for the scanner.
+        TextLimits d = TextLimits.DEFAULT;
+        DecodeLimits tight = new DecodeLimits(64 << 20, new TextLimits(d.maxParseDepth(), 20, d.maxPvs(), d.maxLvs(), d.maxSegments(),
+                d.maxAreasPerSegment()));
+        ClusterView capped = new ClusterView(new VgAssembler(), tight);
+        assertSame(tight, capped.limits());
+        assertEquals(List.of(), capped.forNode("node0", cache.snapshot()).assembly().vgs(), "no VG from a text over the caps");
+        PvReports.TextParser parser = new PvReports.TextParser(state::text, tight);
+        VgState held = state;
+        assertEquals(null, parser.parse(held.reports().get("node0").get("/dev/pv1.img").mdas().get(0).text()));
     }
 }

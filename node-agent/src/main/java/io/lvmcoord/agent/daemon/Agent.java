@@ -35,6 +35,7 @@ import io.lvmcoord.persistence.JournalGuard;
 import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.scan.DiscoverySettings;
+import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
@@ -144,11 +145,12 @@ public final class Agent implements AutoCloseable {
             ScanLoop[] loopRef = new ScanLoop[1];
             // Re-reads go through the scan loop like pvscan notifications (loop created below; requests
             // arriving before it starts are kept as dirty devices and covered by the start-up scan).
-            NodeRereads rereads = new NodeRereads(settings.nodeName(), 
-                    devices -> loopRef[0] == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : loopRef[0].notify(devices, false));
+            NodeRereads rereads = new NodeRereads(settings.nodeName(),
+                    devices -> loopRef[0] == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : loopRef[0].notify(devices, false),
+                    CodecSettings.limits(config));
             var subscriber = CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
-            ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)));
+            ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)), CodecSettings.limits(config));
             NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout(), views);
             reporter.updatesTo(subscriber);
             QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());

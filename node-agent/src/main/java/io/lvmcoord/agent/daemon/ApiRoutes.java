@@ -271,7 +271,8 @@ public final class ApiRoutes {
     }
 
     private String line(NodeReadCache.Versioned v) {
-        Assembly a = io.lvmcoord.coordinator.vg.ClusterView.forNode(node, List.of(v.state()), new io.lvmcoord.coordinator.assembly.VgAssembler());
+        Assembly a = io.lvmcoord.coordinator.vg.ClusterView.forNode(node, List.of(v.state()), new io.lvmcoord.coordinator.assembly.VgAssembler(),
+                reporter.decodeLimits());
         StringBuilder vgs = new StringBuilder("[");
         a.vgs().forEach(g -> vgs.append(vgs.length() > 1 ? ", " : "").append("{\"name\": ").append(JsonText.quote(g.name()))
                 .append(", \"uuid\": ").append(JsonText.quote(g.metadata().id())).append(", \"seqno\": ").append(g.metadata().seqno())

@@ -149,7 +149,7 @@ final class ClusterStatus {
         for (NodeReadCache.Versioned v : vgs) {
             String uuid = CacheUpdates.target(v.aggregateKey()).id();
             Convergence c = rereads.convergence(v.aggregateKey(), v.state());
-            List<String> names = new ArrayList<>(v.state().names(new PvReports.TextParser(v.state()::text)));
+            List<String> names = new ArrayList<>(v.state().names(new PvReports.TextParser(v.state()::text, views.limits())));
             StringBuilder hosts = new StringBuilder("{");
             for (Map.Entry<String, Map<String, io.lvmcoord.scan.report.PvReport>> h : v.state().reports().entrySet()) {
                 Completeness complete = Completeness.of(views.forNode(h.getKey(), snapshot).assembly(), uuid);
