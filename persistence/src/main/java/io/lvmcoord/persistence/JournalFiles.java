@@ -63,15 +63,7 @@ public record JournalFiles(Path stateDir, String baseName) {
         if (!Files.exists(database()) || Files.exists(marker())) {
             return;
         }
-        Path part = stateDir.resolve(baseName + ".created.part");
-        Files.deleteIfExists(part);
-        Files.writeString(part, now + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
-            Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the state directory's own permissions are all there is.
-        }
-        Files.move(part, marker(), StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.write(marker(), (now + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -97,7 +89,7 @@ public record JournalFiles(Path stateDir, String baseName) {
         Path aside = stateDir.resolve(baseName + "-set-aside-" + STAMP.format(now));
         for (int n = 2; ; n++) {
             try {
-                Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(aside, PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
                 break;
             } catch (FileAlreadyExistsException e) {
                 aside = stateDir.resolve(baseName + "-set-aside-" + STAMP.format(now) + "-" + n);

@@ -1,5 +1,6 @@
 package io.lvmcoord.agent.transport;
 
+import io.lvmcoord.persistence.PrivateFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;

@@ -1,5 +1,6 @@
 package io.lvmcoord.agent.transport;
 
+import io.lvmcoord.persistence.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

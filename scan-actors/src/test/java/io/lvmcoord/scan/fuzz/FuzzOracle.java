@@ -188,8 +188,11 @@ public final class FuzzOracle implements AutoCloseable {
         try {
             t.stop();
             t.join(Duration.ofSeconds(2).toMillis());
-        } catch (UnsupportedOperationException | InterruptedException e) {
+        } catch (UnsupportedOperationException e) {
             // Newer JDKs refuse Thread.stop: the runaway thread is left to spin and a fresh worker takes over.
+        } catch (InterruptedException e) {
+            // Whoever interrupted the fuzzer wants it to stop; a fresh worker is still made so the oracle stays usable.
+            Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
         executor = newWorker();

@@ -1,4 +1,4 @@
-package io.lvmcoord.agent.transport;
+package io.lvmcoord.persistence;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
