@@ -32,7 +32,11 @@ public record JournalSettings(Profile profile, Path stateDir, String h2File, Str
     }
 
     public String jdbcUrl() {
-        return profile == Profile.H2 ? "jdbc:h2:file:" + stateDir.resolve(h2File).toAbsolutePath() : pgUrl;
+        // H2 closes a database from a JVM shutdown hook of its own by default, which races Pekko's
+        // coordinated shutdown: on SIGTERM the last persists failed with "Database is already
+        // closed". Pekko closes the shared pool when the actor system terminates, and that close is
+        // what flushes the file.
+        return profile == Profile.H2 ? "jdbc:h2:file:" + stateDir.resolve(h2File).toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE" : pgUrl;
     }
 
     /** The plugin configuration to lay over the application's (journal, snapshots, shared database). */

@@ -51,6 +51,22 @@ class ClusterCaTest {
     }
 
     @Test
+    void storesAreWrittenWith2048Pbkdf2RoundsAndOpenWithTheJdkLeavingNoPropertyBehind() throws Exception {
+        Path ca = tmp.resolve("ca");
+        ClusterCa.create(ca, "test CA", Duration.ofDays(30), RANDOM).issue(tmp.resolve("n1"), "n1", List.of("10.0.0.1"), Duration.ofDays(30));
+        for (Path store : List.of(ca.resolve("ca.p12"), tmp.resolve("n1/node.p12"), tmp.resolve("n1/trust.p12"))) {
+            org.bouncycastle.asn1.pkcs.Pfx pfx = org.bouncycastle.asn1.pkcs.Pfx.getInstance(Files.readAllBytes(store));
+            assertEquals(2048, pfx.getMacData().getIterationCount().intValueExact(), store + " MAC rounds");
+            String password = ClusterCa.readPassword(store.getParent());
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(Files.newInputStream(store), password.toCharArray());
+            assertEquals(1, ks.size(), store.toString());
+        }
+        assertEquals(null, System.getProperty("keystore.pkcs12.macIterationCount"));
+        assertEquals(null, System.getProperty("keystore.pkcs12.keyPbeIterationCount"));
+    }
+
+    @Test
     void initCaRefusesToReplaceAnExistingCa() throws Exception {
         Path dir = tmp.resolve("ca");
         ClusterCa.create(dir, "first", Duration.ofDays(30), RANDOM);
