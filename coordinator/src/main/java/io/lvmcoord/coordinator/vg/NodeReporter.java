@@ -80,13 +80,27 @@ public final class NodeReporter {
         return List.copyOf(new java.util.LinkedHashSet<>(lastTarget.values()));
     }
 
+    /**
+     * Most reports in one batch message; a target's further reports go in further messages.
+     * Reports are a few hundred bytes serialized, so a batch stays well within an Artery frame
+     * (256 KiB) where the shard lives on another node, plus the texts it carries (each once).
+     */
+    static final int MAX_BATCH_REPORTS = 256;
+
+    /**
+     * Reports a scan batch: one message per aggregate (split by {@link #MAX_BATCH_REPORTS}), carrying
+     * each metadata text it needs once, which the aggregate persists as one event. A scan that
+     * finds 1000 PVs of one VG is one journal write and one new version of that VG, not a
+     * thousand, and ships its text once, not once per PV.
+     */
     public CompletionStage<Void> report(List<DeviceScan> scans) {
         List<CompletableFuture<?>> pending = new ArrayList<>();
+        Map<ReportRouting.Target, List<PvReport>> byTarget = new java.util.LinkedHashMap<>();
+        Map<PvReport.TextKey, StoredText> texts = new HashMap<>();
         for (DeviceScan scan : scans) {
             PvReports.Extracted e = PvReports.of(node, scan);
             ReportRouting.Target target = ReportRouting.route(e.report(), scan);
-            List<StoredText> texts = new ArrayList<>();
-            e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
+            e.texts().forEach((k, v) -> texts.putIfAbsent(k, new StoredText(k, v)));
             ReportRouting.Target previous;
             synchronized (this) {
                 previous = lastTarget.put(scan.device(), target);
@@ -94,11 +108,38 @@ public final class NodeReporter {
             if (previous != null && !previous.equals(target)) {
                 pending.add(ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
             }
-            PvReport report = e.report();
-            ActorRef<CacheUpdates.Update> to = updatesTo;
-            pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevice(report, texts, r, to)));
+            byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
         }
+        ActorRef<CacheUpdates.Update> to = updatesTo;
+        byTarget.forEach((target, reports) -> {
+            for (Batch b : batches(reports, texts)) {
+                pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to)));
+            }
+        });
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(this::checkWaiters);
+    }
+
+    /** Reports of one aggregate and the texts they refer to, each once. */
+    record Batch(List<PvReport> reports, List<StoredText> texts) {
+    }
+
+    /** {@code reports} in order, {@link #MAX_BATCH_REPORTS} at most per batch, each with the texts its reports refer to. */
+    static List<Batch> batches(List<PvReport> reports, Map<PvReport.TextKey, StoredText> texts) {
+        List<Batch> out = new ArrayList<>();
+        for (int from = 0; from < reports.size(); from += MAX_BATCH_REPORTS) {
+            List<PvReport> part = reports.subList(from, Math.min(reports.size(), from + MAX_BATCH_REPORTS));
+            Map<PvReport.TextKey, StoredText> carried = new java.util.LinkedHashMap<>();
+            for (PvReport r : part) {
+                for (var m : r.mdas()) {
+                    StoredText t = m.text() == null ? null : texts.get(m.text());
+                    if (t != null) {
+                        carried.putIfAbsent(t.key(), t);
+                    }
+                }
+            }
+            out.add(new Batch(List.copyOf(part), List.copyOf(carried.values())));
+        }
+        return out;
     }
 
     /**

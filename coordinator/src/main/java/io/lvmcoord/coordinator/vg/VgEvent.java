@@ -6,7 +6,8 @@ import io.lvmcoord.scan.report.PvReport;
 import java.util.List;
 
 /** What happened to a VG aggregate; the journal holds these. */
-public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceReported, VgEvent.DeviceForgotten, VgEvent.VgRetired {
+public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceReported, VgEvent.DevicesReported, VgEvent.DeviceForgotten,
+        VgEvent.VgRetired {
 
     /**
      * A node reported a device differently from before.
@@ -15,6 +16,21 @@ public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceR
      */
     record DeviceReported(PvReport report, List<StoredText> newTexts) implements VgEvent {
         public DeviceReported {
+            newTexts = List.copyOf(newTexts);
+        }
+    }
+
+    /**
+     * Several devices of one node reported differently from before, in one scan batch: one event,
+     * one journal write and one published version for all of them (a 1000-PV VG found at start-up
+     * is one write, not a thousand, and its state is copied once, not once per PV).
+     *
+     * @param reports  the changed reports, at most one per device
+     * @param newTexts texts these reports refer to that the aggregate did not hold yet, each once
+     */
+    record DevicesReported(List<PvReport> reports, List<StoredText> newTexts) implements VgEvent {
+        public DevicesReported {
+            reports = List.copyOf(reports);
             newTexts = List.copyOf(newTexts);
         }
     }

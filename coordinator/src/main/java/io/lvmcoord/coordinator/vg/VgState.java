@@ -80,6 +80,44 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
         return Optional.of(new VgEvent.DeviceReported(report, fresh));
     }
 
+    /**
+     * The one event a batch of reports causes (those that differ from what is held, the last per
+     * device), or none when every report repeats what is held.
+     *
+     * @throws IllegalArgumentException when a report refers to a text neither held nor offered
+     */
+    public Optional<VgEvent> onReports(List<PvReport> batch, List<StoredText> offeredTexts) {
+        Map<List<String>, PvReport> lastPerDevice = new java.util.LinkedHashMap<>();
+        for (PvReport r : batch) {
+            lastPerDevice.put(List.of(r.node(), r.device()), r);
+        }
+        Set<PvReport.TextKey> have = new HashSet<>();
+        texts.forEach(t -> have.add(t.key()));
+        Map<PvReport.TextKey, StoredText> offered = new java.util.LinkedHashMap<>();
+        offeredTexts.forEach(t -> offered.putIfAbsent(t.key(), t));
+        List<PvReport> changed = new ArrayList<>();
+        Map<PvReport.TextKey, StoredText> fresh = new java.util.LinkedHashMap<>();
+        for (PvReport report : lastPerDevice.values()) {
+            if (report.equals(reports.getOrDefault(report.node(), Map.of()).get(report.device()))) {
+                continue;
+            }
+            for (var m : report.mdas()) {
+                PvReport.TextKey k = m.text();
+                if (k == null || have.contains(k) || fresh.containsKey(k)) {
+                    continue;
+                }
+                StoredText t = offered.get(k);
+                if (t == null) {
+                    throw new IllegalArgumentException("report of " + report.device() + " from " + report.node()
+                            + " refers to metadata text " + k + " that was neither held nor sent");
+                }
+                fresh.put(k, t);
+            }
+            changed.add(report);
+        }
+        return changed.isEmpty() ? Optional.empty() : Optional.of(new VgEvent.DevicesReported(changed, List.copyOf(fresh.values())));
+    }
+
     public Optional<VgEvent> onForget(String node, String device, long nowMillis) {
         return reports.getOrDefault(node, Map.of()).containsKey(device) ? Optional.of(new VgEvent.DeviceForgotten(node, device, nowMillis))
                 : Optional.empty();
@@ -115,6 +153,10 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
             return new VgState(version + 1, Map.of(), List.of(), emptySinceMillis, true);
         } else if (event instanceof VgEvent.DeviceReported r) {
             next.computeIfAbsent(r.report().node(), k -> new HashMap<>()).put(r.report().device(), r.report());
+            nextTexts.addAll(r.newTexts());
+            nextRetired = false;
+        } else if (event instanceof VgEvent.DevicesReported r) {
+            r.reports().forEach(report -> next.computeIfAbsent(report.node(), k -> new HashMap<>()).put(report.device(), report));
             nextTexts.addAll(r.newTexts());
             nextRetired = false;
         } else {

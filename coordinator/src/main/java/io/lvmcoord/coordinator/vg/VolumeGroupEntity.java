@@ -66,6 +66,19 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         }
     }
 
+    /**
+     * A node's reports of several devices of this aggregate, from one scan batch: persisted as one
+     * event (one journal write, one new version) however many devices changed. {@code texts} holds
+     * each metadata text the reports refer to once. See {@link ReportDevice} for {@code updatesTo}.
+     */
+    public record ReportDevices(List<PvReport> reports, List<StoredText> texts, ActorRef<StatusReply<Ack>> replyTo,
+                                ActorRef<CacheUpdates.Update> updatesTo) implements Command {
+        public ReportDevices {
+            reports = List.copyOf(reports);
+            texts = List.copyOf(texts);
+        }
+    }
+
     /** A node no longer sees a device. */
     public record ForgetDevice(String node, String device, ActorRef<StatusReply<Ack>> replyTo) implements Command {
     }
@@ -175,6 +188,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public CommandHandlerWithReply<Command, VgEvent, VgState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(ReportDevice.class, this::onReport)
+                .onCommand(ReportDevices.class, this::onReports)
                 .onCommand(ForgetDevice.class, this::onForget)
                 .onCommand(Retire.class, this::onRetire)
                 .onCommand(GetState.class, (state, get) -> Effect().reply(get.replyTo(), state))
@@ -197,6 +211,23 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
         Optional<VgEvent> event;
         try {
             event = state.onReport(cmd.report(), cmd.texts());
+        } catch (IllegalArgumentException e) {
+            return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
+        }
+        return persistOrAck(state, event, cmd.replyTo());
+    }
+
+    private ReplyEffect<VgEvent, VgState> onReports(VgState state, ReportDevices cmd) {
+        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(cmd.replyTo());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (cmd.updatesTo() != null) {
+            cmd.reports().forEach(r -> direct.put(r.node(), cmd.updatesTo()));
+        }
+        Optional<VgEvent> event;
+        try {
+            event = state.onReports(cmd.reports(), cmd.texts());
         } catch (IllegalArgumentException e) {
             return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
         }
@@ -324,6 +355,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     public EventHandler<VgState, VgEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(VgEvent.DeviceReported.class, VgState::apply)
+                .onEvent(VgEvent.DevicesReported.class, VgState::apply)
                 .onEvent(VgEvent.DeviceForgotten.class, VgState::apply)
                 .onEvent(VgEvent.VgRetired.class, VgState::apply)
                 .build();

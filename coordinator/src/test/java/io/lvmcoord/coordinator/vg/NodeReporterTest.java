@@ -10,6 +10,7 @@ import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -120,5 +121,30 @@ class NodeReporterTest {
                         "pv:otp0VagDt1XtJh4mvzHqaxfKHeQ5ARUj"))
                 .<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(directory.reports().getOrDefault("node-moves", java.util.Map.of()).isEmpty(), directory.reports().toString());
+    }
+
+    @Test
+    void sixHundredDevicesOfOneVgInOneScanAreThreeJournalWritesAndOneStoredText() throws Exception {
+        NodeReporter reporter = new NodeReporter(system, "node-wide", new NodeReadCache(), T);
+        byte[] pv1 = OrderIndependenceTest.load("s02-striped-two-pv", "pv1.img");
+        byte[] pv2 = OrderIndependenceTest.load("s02-striped-two-pv", "pv2.img");
+        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
+        List<DeviceScan> wide = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            wide.add(decoder.decode(new ByteArrayBlockSource("d" + i + ".img", i % 2 == 0 ? pv1 : pv2)));
+        }
+        ReportRouting.Target vg = ReportRouting.route(PvReports.of("node-wide", wide.get(0)).report(), wide.get(0));
+        // Other tests of this class report the same VG from other nodes: count from its version now.
+        long before = VgSharding.entity(system, vg).<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS).version();
+        reporter.report(wide).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertEquals(List.of(vg), reporter.targets(), "every device is held by the one VG");
+        VgState state = VgSharding.entity(system, vg).<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        // 600 reports in batches of MAX_BATCH_REPORTS (256): 256 + 256 + 88, one event and one version each.
+        assertEquals(before + 3, state.version());
+        assertEquals(600, state.reports().get("node-wide").size());
+        assertEquals(1, state.texts().size());
+        assertEquals(3, NodeReporter.batches(wide.stream().map(d -> PvReports.of("node-wide", d).report()).toList(), java.util.Map.of()).size());
     }
 }

@@ -6,6 +6,7 @@ import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.PvDecoder;
+import io.lvmcoord.scan.report.PvReport;
 import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
@@ -94,6 +95,52 @@ class VolumeGroupEntityTest {
         s = send(kit, reports("node-b", "s02-striped-two-pv", "pv1.img", "pv2.img"));
         assertEquals(1, s.texts().size(), "and so does another node");
         assertEquals(2, s.reports().size());
+    }
+
+    @Test
+    void aBatchOfDevicesIsOneEventOneVersionAndCarriesTheirTextOnce() throws Exception {
+        var kit = entity();
+        var rs = reports("node-a", "s02-striped-two-pv", "pv1.img", "pv2.img");
+        List<PvReport> batch = rs.stream().map(VolumeGroupEntity.ReportDevice::report).toList();
+        List<StoredText> texts = new ArrayList<>(rs.get(0).texts());
+        texts.addAll(rs.get(1).texts());
+        var result = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(reply -> new VolumeGroupEntity.ReportDevices(batch, texts, reply, null));
+        assertEquals(new VolumeGroupEntity.Ack(1, true), result.reply().getValue());
+        VgEvent.DevicesReported e = assertInstanceOf(VgEvent.DevicesReported.class, result.event());
+        assertEquals(List.of("pv1.img", "pv2.img"), e.reports().stream().map(PvReport::device).toList());
+        assertEquals(1, e.newTexts().size(), "both PVs carry one text, stored once");
+        VgState recovered = kit.restart().state();
+        assertEquals(1, recovered.version());
+        assertEquals(java.util.Set.of("pv1.img", "pv2.img"), recovered.reports().get("node-a").keySet());
+
+        var again = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(reply -> new VolumeGroupEntity.ReportDevices(batch, texts, reply, null));
+        assertEquals(new VolumeGroupEntity.Ack(1, false), again.reply().getValue(), "a repeated batch writes nothing");
+        assertTrue(again.events().isEmpty());
+    }
+
+    @Test
+    void aBatchKeepsOnlyTheDevicesThatChanged() throws Exception {
+        var kit = entity();
+        var rs = reports("node-a", "s02-striped-two-pv", "pv1.img", "pv2.img");
+        send(kit, rs.subList(0, 1));
+        List<PvReport> batch = rs.stream().map(VolumeGroupEntity.ReportDevice::report).toList();
+        var result = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(reply -> new VolumeGroupEntity.ReportDevices(batch, rs.get(1).texts(), reply, null));
+        assertEquals(new VolumeGroupEntity.Ack(2, true), result.reply().getValue());
+        VgEvent.DevicesReported e = assertInstanceOf(VgEvent.DevicesReported.class, result.event());
+        assertEquals(List.of("pv2.img"), e.reports().stream().map(PvReport::device).toList());
+        assertEquals(List.of(), e.newTexts(), "the text is held already");
+    }
+
+    @Test
+    void aBatchWithAReportWhoseTextIsMissingIsRefusedWhole() throws Exception {
+        var kit = entity();
+        var rs = reports("node-a", "s02-striped-two-pv", "pv1.img", "pv2.img");
+        List<PvReport> batch = rs.stream().map(VolumeGroupEntity.ReportDevice::report).toList();
+        var result = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(reply -> new VolumeGroupEntity.ReportDevices(batch, List.of(), reply, null));
+        assertTrue(result.reply().isError());
+        assertTrue(result.reply().getError().getMessage().contains("report of pv1.img from node-a refers to metadata text"),
+                result.reply().getError().getMessage());
+        assertTrue(result.events().isEmpty());
     }
 
     @Test

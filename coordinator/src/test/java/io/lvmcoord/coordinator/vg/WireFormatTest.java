@@ -50,6 +50,8 @@ class WireFormatTest {
                 KIT.<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>>createTestProbe().getRef();
         roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef, cacheRef));
         roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef));
+        roundTrip(new VolumeGroupEntity.ReportDevices(List.of(e.report()), texts, ackRef, cacheRef));
+        roundTrip(new VgEvent.DevicesReported(List.of(e.report()), texts));
         roundTrip(new VolumeGroupEntity.Ack(3, true));
         roundTrip(new VgNameIndex.Claim("uuid-1"));
         roundTrip(new VgNameIndex.Release("uuid-1"));
