@@ -94,7 +94,7 @@ public final class NodeReporter {
      * thousand, and ships its text once, not once per PV.
      */
     public CompletionStage<Void> report(List<DeviceScan> scans) {
-        List<CompletableFuture<?>> pending = new ArrayList<>();
+        List<java.util.function.Supplier<CompletableFuture<Void>>> pending = new ArrayList<>();
         Map<ReportRouting.Target, List<PvReport>> byTarget = new java.util.LinkedHashMap<>();
         Map<PvReport.TextKey, StoredText> texts = new HashMap<>();
         for (DeviceScan scan : scans) {
@@ -106,17 +106,74 @@ public final class NodeReporter {
                 previous = lastTarget.put(scan.device(), target);
             }
             if (previous != null && !previous.equals(target)) {
-                pending.add(ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
+                pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
             }
             byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
         }
         ActorRef<CacheUpdates.Update> to = updatesTo;
         byTarget.forEach((target, reports) -> {
             for (Batch b : batches(reports, texts)) {
-                pending.add(ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to)));
+                pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to)));
             }
         });
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(this::checkWaiters);
+        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system.executionContext()).thenRun(this::checkWaiters);
+    }
+
+    /**
+     * Most asks to aggregates one report call has in flight. A start-up scan of 10,000 devices
+     * reaches thousands of aggregates, each recovering from the journal before it can answer; asked
+     * all at once, the later ones waited past their attempt timeout behind the earlier ones and
+     * were asked again, adding load exactly when the journal was busiest.
+     */
+    static final int MAX_ASKS_IN_FLIGHT = 64;
+
+    /**
+     * Runs {@code tasks}, at most {@code window} at a time, each started when one before it
+     * completes; completes when all have, exceptionally with the first failure (after the rest ran).
+     * The next task starts on {@code executor}: tasks that complete at once do not nest on the stack.
+     */
+    static CompletableFuture<Void> inWindow(List<java.util.function.Supplier<CompletableFuture<Void>>> tasks, int window,
+                                            java.util.concurrent.Executor executor) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        if (tasks.isEmpty()) {
+            all.complete(null);
+            return all;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable[] startNext = new Runnable[1];
+        startNext[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= tasks.size()) {
+                return;
+            }
+            CompletableFuture<Void> f;
+            try {
+                f = tasks.get(i).get();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenCompleteAsync((ok, failure) -> {
+                if (failure != null) {
+                    firstFailure.compareAndSet(null, failure);
+                }
+                if (done.incrementAndGet() == tasks.size()) {
+                    Throwable t = firstFailure.get();
+                    if (t == null) {
+                        all.complete(null);
+                    } else {
+                        all.completeExceptionally(t);
+                    }
+                } else {
+                    startNext[0].run();
+                }
+            }, executor);
+        };
+        for (int k = 0; k < Math.min(window, tasks.size()); k++) {
+            startNext[0].run();
+        }
+        return all;
     }
 
     /** Reports of one aggregate and the texts they refer to, each once. */

@@ -79,13 +79,15 @@ public final class DeviceOpener implements AutoCloseable {
         return out;
     }
 
+    private static final byte[] ZEROS = new byte[BLOCK];
+
+    /**
+     * Whether the first {@code n} bytes are zero. Arrays.mismatch compares a word at a time (a
+     * vector at a time once compiled); the byte loop it replaced was most of the demo's first
+     * scan (7 images, ~200 MiB inflated, in a JVM that had not compiled it yet).
+     */
     private static boolean allZero(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.mismatch(b, 0, n, ZEROS, 0, n) < 0;
     }
 
     /**
