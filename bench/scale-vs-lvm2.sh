@@ -406,8 +406,9 @@ memory() {
   local label=$1
   M_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$AGENT_PID/status")
   M_HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$AGENT_PID/status")
-  jcmd "$AGENT_PID" GC.run >/dev/null
-  jcmd "$AGENT_PID" GC.heap_info >"$WORK/heap.$label.txt"
+  jcmd "$AGENT_PID" GC.run >"$WORK/gc.$label.txt" 2>&1 \
+    && jcmd "$AGENT_PID" GC.heap_info >"$WORK/heap.$label.txt" 2>&1 \
+    || { echo "bench: jcmd on agent $label (pid $AGENT_PID) failed:" >&2; cat "$WORK/gc.$label.txt" "$WORK/heap.$label.txt" >&2 2>/dev/null; exit 1; }
   M_HEAP=$(awk '/(def new|tenured) generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); s += v } }
                 END { print s + 0 }' "$WORK/heap.$label.txt")
   M_HEAPCAP=$(awk '/(def new|tenured) generation/ { for (i = 1; i <= NF; i++) if ($i == "total") { v = $(i + 1); sub(/K.*/, "", v); s += v } }
