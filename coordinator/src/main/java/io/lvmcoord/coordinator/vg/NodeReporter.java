@@ -32,8 +32,15 @@ public final class NodeReporter {
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
     private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
+    /**
+     * Aggregates this reporter has reported to since it started: they know this node's cache
+     * subscriber (the direct path of updates while the topic's gossip catches up after a start),
+     * so unchanged reports need not be sent to them again. See {@link #heldUnchanged}.
+     */
+    private final java.util.Set<ReportRouting.Target> introduced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Waiter> waiters = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
 
     private record Waiter(String vg, CompletableFuture<Completeness> done) {
     }
@@ -107,13 +114,16 @@ public final class NodeReporter {
             }
             if (previous != null && !previous.equals(target)) {
                 pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
+            } else if (previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
+                continue;
             }
             byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
         }
         ActorRef<CacheUpdates.Update> to = updatesTo;
         byTarget.forEach((target, reports) -> {
             for (Batch b : batches(reports, texts)) {
-                pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to)));
+                pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to))
+                        .thenRun(() -> introduced.add(target)));
             }
         });
         return inWindow(pending, MAX_ASKS_IN_FLIGHT, system.executionContext()).thenRun(this::checkWaiters);
@@ -174,6 +184,19 @@ public final class NodeReporter {
             startNext[0].run();
         }
         return all;
+    }
+
+    /**
+     * Whether the aggregate's state in this node's cache holds exactly {@code report} for its
+     * device, and is not known to be behind a newer version. The aggregate holds what this node
+     * last reported for its own devices (no other node writes them), so asking it again would
+     * write nothing: a warm rescan of unchanged disks sends nothing at all.
+     */
+    private boolean heldUnchanged(ReportRouting.Target target, PvReport report) {
+        return cache.get(CacheUpdates.key(target))
+                .filter(v -> !v.mayBeStale())
+                .map(v -> report.equals(v.state().reports().getOrDefault(node, Map.of()).get(report.device())))
+                .orElse(false);
     }
 
     /** Reports of one aggregate and the texts they refer to, each once. */
@@ -247,6 +270,11 @@ public final class NodeReporter {
         checkWaiters();
     }
 
+    /** Reports and forgets sent to aggregates since this reporter started (batches count once). */
+    public long asks() {
+        return asks.get();
+    }
+
     /** Reports that changed an aggregate (persisted something) since this reporter started. */
     public long changes() {
         return changes.get();
@@ -273,6 +301,7 @@ public final class NodeReporter {
 
     private CompletableFuture<Void> ask(ReportRouting.Target target,
                                         org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<VolumeGroupEntity.Ack>>, VolumeGroupEntity.Command> msg) {
+        asks.incrementAndGet();
         var entity = VgSharding.entity(system, target);
         long deadline = System.nanoTime() + askTimeout.toNanos();
         return retrying(entity, msg, deadline)

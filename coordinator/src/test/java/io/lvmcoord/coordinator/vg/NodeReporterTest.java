@@ -147,4 +147,21 @@ class NodeReporterTest {
         assertEquals(1, state.texts().size());
         assertEquals(3, NodeReporter.batches(wide.stream().map(d -> PvReports.of("node-wide", d).report()).toList(), java.util.Map.of()).size());
     }
+
+    @Test
+    void aRescanOfUnchangedDevicesAsksNoAggregateAndAChangedOneIsSent() throws Exception {
+        NodeReporter reporter = new NodeReporter(system, "node-rescans", new NodeReadCache(), T);
+        reporter.report(scans("s11-multi-vg", List.of("a.img", "b.img", "c.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long first = reporter.asks();
+        assertTrue(first >= 1, "the first scan is reported");
+        reporter.report(scans("s11-multi-vg", List.of("a.img", "b.img", "c.img"))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(first, reporter.asks(), "nothing changed: no aggregate is asked");
+        // The same device name now carries another VG's PV: its report moves (a forget and a report).
+        DeviceScan moved = new PvDecoder(DecodeLimits.DEFAULT).decode(new ByteArrayBlockSource("a.img",
+                OrderIndependenceTest.load("s01-single-linear", "pv1.img")));
+        reporter.report(List.of(moved)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(first + 2, reporter.asks());
+        assertEquals(1, reporter.view(new VgAssembler()).vgs().stream().filter(v -> v.name().equals("vg01")).count(),
+                reporter.view(new VgAssembler()).vgs().toString());
+    }
 }
