@@ -368,7 +368,9 @@ start_agent() {
   done
   line=$(grep -m1 'start-up scan persisted' "$logf")
   A_DEVS=$(sed 's/.*persisted (\([0-9]*\) devices.*/\1/' <<<"$line")
-  A_BATCH_MS=$(sed 's/.* devices, \([0-9]*\) ms).*/\1/' <<<"$line")
+  A_BATCH_MS=$(sed 's/.* devices, \([0-9]*\) ms[):].*/\1/' <<<"$line")
+  # "list L ms, read+decode S ms, report R ms": where the start-up batch went (ScanLoop.Phases)
+  A_PHASES=$(sed -n 's/.* ms: \(list .*\))$/\1/p' <<<"$line")
   A_LOADED=$(grep -m1 'lvmcoord agent ready on' "$logf" | sed -n 's/.*, \([0-9]*\) aggregates from the journal.*/\1/p')
   local cmd
   cmd=$(tr '\0' ' ' < "/proc/$AGENT_PID/cmdline" 2>/dev/null || true)
@@ -378,7 +380,7 @@ start_agent() {
     *) A_CDS="none" ;;
   esac
   [ "$A_DEVS" = "$N" ] || echo "bench: warning: agent $label scanned $A_DEVS devices, expected $N" >&2
-  log "agent $label (pid $AGENT_PID, class data: $A_CDS): ready $A_READY_MS ms, persisted $A_PERSIST_MS ms (batch $A_BATCH_MS ms, $A_DEVS devices, $A_LOADED aggregates loaded)"
+  log "agent $label (pid $AGENT_PID, class data: $A_CDS): ready $A_READY_MS ms, persisted $A_PERSIST_MS ms (batch $A_BATCH_MS ms, $A_DEVS devices, $A_LOADED aggregates loaded; ${A_PHASES:-no phases})"
 }
 
 # stop_agent: SIGTERM, wait for the exit (an agent that ran without an archive writes it now);
@@ -427,12 +429,12 @@ for f in "$AGENT_CDS" "$AGENT_CDS".*; do
 done
 
 start_agent 1 "$WORK/state1"
-S1_READY=$A_READY_MS; S1_PERSIST=$A_PERSIST_MS; S1_BATCH=$A_BATCH_MS; S1_CDS=$A_CDS
+S1_READY=$A_READY_MS; S1_PERSIST=$A_PERSIST_MS; S1_BATCH=$A_BATCH_MS; S1_CDS=$A_CDS; S1_PHASES=$A_PHASES
 stop_agent; S1_STOP=$A_STOP_MS
 log "agent 1 stopped in $S1_STOP ms (archive written at exit: $(ls "$AGENT_CDS".* 2>/dev/null | wc -l) file(s))"
 
 start_agent 2 "$WORK/state2"
-S2_READY=$A_READY_MS; S2_PERSIST=$A_PERSIST_MS; S2_BATCH=$A_BATCH_MS; S2_CDS=$A_CDS
+S2_READY=$A_READY_MS; S2_PERSIST=$A_PERSIST_MS; S2_BATCH=$A_BATCH_MS; S2_CDS=$A_CDS; S2_PHASES=$A_PHASES
 # The persisted line comes when the batch's reports are durable; queries read the view that the
 # node cache then assembles: wait until it holds the last VGs made.
 "$LVMCOORD" wait "$LASTVG" --timeout "${READY_TIMEOUT}s" --socket "$SOCK" >/dev/null \
@@ -499,7 +501,7 @@ log "warm rescan: last_batch_ms/pvscan wall ms ${RS_ALL[*]} (median of the last 
 stop_agent
 
 start_agent 3 "$WORK/state2"
-S3_READY=$A_READY_MS; S3_PERSIST=$A_PERSIST_MS; S3_BATCH=$A_BATCH_MS; S3_CDS=$A_CDS; S3_LOADED=$A_LOADED
+S3_READY=$A_READY_MS; S3_PERSIST=$A_PERSIST_MS; S3_BATCH=$A_BATCH_MS; S3_CDS=$A_CDS; S3_LOADED=$A_LOADED; S3_PHASES=$A_PHASES
 memory 3
 S3_HEAP=$M_HEAP; S3_RSS=$M_RSS; S3_HWM=$M_HWM; S3_RSS_GC=$M_RSS_GC
 stop_agent
@@ -577,6 +579,7 @@ row "  wall ms (JVM start included)" "$SC_WALL_MED" "$LVM_PVS_MED"
 row "  max RSS MB" "$(kb2mb "$SC_RSS_MED")" - "$T_SCAN_RSS" MB
 echo
 echo "class data: start #1 $S1_CDS; start #2 $S2_CDS; restart #3 $S3_CDS"
+echo "start-up batch phases: #1 ${S1_PHASES:-?}; #2 ${S2_PHASES:-?}; #3 ${S3_PHASES:-?}"
 echo "restart #3 loaded $S3_LOADED aggregates from the journal; start-up scans saw $A_DEVS devices"
 echo "warm rescans, last_batch_ms/pvscan wall ms, warm-ups first: ${RS_ALL[*]}"
 echo "one-shot scan, last run: $SCAN_LINE"

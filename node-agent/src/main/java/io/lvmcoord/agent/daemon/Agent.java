@@ -202,7 +202,7 @@ public final class Agent implements AutoCloseable {
                     agent.ready = true;
                     ScanLoop.Stats st = loop.stats();
                     System.err.println("lvmcoord agent: start-up scan persisted (" + st.devicesScanned() + " devices, "
-                            + st.lastBatchMillis() + " ms)");
+                            + st.lastBatchMillis() + " ms: " + st.lastBatchPhases() + ")");
                 }
             });
             return agent;
@@ -257,7 +257,9 @@ public final class Agent implements AutoCloseable {
                 + (view != null && view.mayBeStale()) + ", \"vgs\": " + (view == null ? -1 : view.assembly().vgs().size())
                 + ", \"pvs\": " + pvs + ", \"aggregates_cached\": " + cache.size() + "}"
                 + ", \"scan\": {\"batches\": " + s.batches() + ", \"devices_scanned\": " + s.devicesScanned() + ", \"full_rescans\": "
-                + s.fullRescans() + ", \"last_batch_ms\": " + s.lastBatchMillis() + ", \"reconcile_interval_ms\": "
+                + s.fullRescans() + ", \"last_batch_ms\": " + s.lastBatchMillis() + ", \"last_batch_phases_ms\": {\"list\": "
+                + s.lastBatchPhases().listMillis() + ", \"read_decode\": " + s.lastBatchPhases().scanMillis() + ", \"report\": "
+                + s.lastBatchPhases().reportMillis() + "}, \"reconcile_interval_ms\": "
                 + s.reconcileIntervalMillis() + ", \"reads\": " + io.reads() + ", \"bytes_read\": " + io.bytesRead() + ", \"timeouts\": "
                 + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
                 + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "

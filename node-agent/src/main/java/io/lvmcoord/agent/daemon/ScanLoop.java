@@ -42,7 +42,21 @@ public final class ScanLoop implements AutoCloseable {
 
     /** Figures for status and metrics. */
     public record Stats(long batches, long devicesScanned, long fullRescans, long events, long coalesced, int pendingDevices,
-                        long lastBatchMillis, long reconcileIntervalMillis, long watchedPvNodes, long faults) {
+                        long lastBatchMillis, long reconcileIntervalMillis, long watchedPvNodes, long faults, Phases lastBatchPhases) {
+    }
+
+    /**
+     * Where a batch's time went: listing the devices (a full rescan's enumeration), reading and
+     * decoding them, and reporting to the aggregates until persisted (forgets included). Said in
+     * the start-up line and in {@code status}, so a slow batch names its slow part.
+     */
+    public record Phases(long listMillis, long scanMillis, long reportMillis) {
+        static final Phases NONE = new Phases(0, 0, 0);
+
+        @Override
+        public String toString() {
+            return "list " + listMillis + " ms, read+decode " + scanMillis + " ms, report " + reportMillis + " ms";
+        }
     }
 
     private final DeviceSource source;
@@ -73,6 +87,7 @@ public final class ScanLoop implements AutoCloseable {
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
     private volatile long lastBatchMillis;
+    private volatile Phases lastBatchPhases = Phases.NONE;
 
     public ScanLoop(DeviceSource source, LocalScanner scanner, NodeReporter reporter, PvNodeWatcher watcher, AgentSettings settings,
                     Duration ioDeadline, LatencyHistogram batchLatency) {
@@ -171,7 +186,7 @@ public final class ScanLoop implements AutoCloseable {
             pending = dirty.size() + gone.size();
         }
         return new Stats(batches.get(), scanned.get(), fullRescans.get(), events.get(), coalesced.get(), pending, lastBatchMillis,
-                reconcileInterval.toMillis(), watcher == null ? 0 : watcher.watched(), faults.get());
+                reconcileInterval.toMillis(), watcher == null ? 0 : watcher.watched(), faults.get(), lastBatchPhases);
     }
 
     private void run() {
@@ -259,6 +274,9 @@ public final class ScanLoop implements AutoCloseable {
     }
 
     private void batch(Set<String> changed, Set<String> removed, boolean doFull) throws Exception {
+        long t0 = System.nanoTime();
+        long listed = t0;
+        long scannedAt = t0;
         List<DeviceTarget> targets = new ArrayList<>();
         Set<String> toForget = new LinkedHashSet<>(removed);
         if (doFull) {
@@ -283,9 +301,12 @@ public final class ScanLoop implements AutoCloseable {
             }
         }
         targets.forEach(t -> toForget.remove(t.name()));
+        listed = System.nanoTime();
+        scannedAt = listed;
         if (!targets.isEmpty()) {
             Duration budget = scanBudgetBase.plusSeconds(targets.size() / 50);
             ScanFleet.FleetResult result = scanner.scan(targets, null, budget);
+            scannedAt = System.nanoTime();
             scanned.addAndGet(targets.size());
             for (int i = 0; i < targets.size(); i++) {
                 DeviceScan outcome = result.outcomes().get(i);
@@ -308,6 +329,9 @@ public final class ScanLoop implements AutoCloseable {
             }
             reporter.forget(name).toCompletableFuture().get(settings.askTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
+        long end = System.nanoTime();
+        lastBatchPhases = new Phases(TimeUnit.NANOSECONDS.toMillis(listed - t0), TimeUnit.NANOSECONDS.toMillis(scannedAt - listed),
+                TimeUnit.NANOSECONDS.toMillis(end - scannedAt));
     }
 
     private static void sleepQuietly(long millis) {

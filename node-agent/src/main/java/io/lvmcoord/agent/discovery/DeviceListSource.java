@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -17,11 +16,12 @@ import java.util.function.Consumer;
  * inflated once per change. Writes to the devices are seen by the agent's close-write watches.
  */
 public final class DeviceListSource implements DeviceSource {
-    private final List<String> names;
+    /** In name order, as enumerated; a set, since every rescan asks it once per device (a list made that O(n^2)). */
+    private final java.util.SortedSet<String> names;
     private final DeviceOpener opener = new DeviceOpener();
 
     public DeviceListSource(List<String> names) {
-        this.names = List.copyOf(new LinkedHashSet<>(names));
+        this.names = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(names));
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class DeviceListSource implements DeviceSource {
     @Override
     public List<DeviceTarget> enumerate() throws IOException {
         List<DeviceTarget> out = new ArrayList<>();
-        for (String n : names.stream().sorted().toList()) {
+        for (String n : names) {
             target(n).ifPresent(out::add);
         }
         return out;
