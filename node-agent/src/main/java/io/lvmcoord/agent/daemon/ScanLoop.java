@@ -47,7 +47,8 @@ public final class ScanLoop implements AutoCloseable {
 
     /**
      * Where a batch's time went: listing the devices (a full rescan's enumeration), reading and
-     * decoding them, and reporting to the aggregates until persisted (forgets included). Said in
+     * decoding them (reports of devices already read are sent meanwhile, see PIPELINE_CHUNK), and
+     * what reporting took after the last device was read, until persisted (forgets included). Said in
      * the start-up line and in {@code status}, so a slow batch names its slow part.
      */
     public record Phases(long listMillis, long scanMillis, long reportMillis) {
@@ -304,24 +305,32 @@ public final class ScanLoop implements AutoCloseable {
         listed = System.nanoTime();
         scannedAt = listed;
         if (!targets.isEmpty()) {
-            Duration budget = scanBudgetBase.plusSeconds(targets.size() / 50);
-            ScanFleet.FleetResult result = scanner.scan(targets, null, budget);
-            scannedAt = System.nanoTime();
-            scanned.addAndGet(targets.size());
-            for (int i = 0; i < targets.size(); i++) {
-                DeviceScan outcome = result.outcomes().get(i);
-                if (watcher != null) {
-                    if (outcome instanceof DeviceScan.PvScan) {
-                        watcher.watch(targets.get(i).name(), targets.get(i).path());
-                    } else {
-                        watcher.unwatch(targets.get(i).name());
+            // Reports of one chunk go to the aggregates while the next chunk is read: the journal's
+            // work overlaps the scan's instead of waiting for the last of 10,000 devices.
+            List<CompletableFuture<Void>> reports = new ArrayList<>();
+            for (int from = 0; from < targets.size(); from += PIPELINE_CHUNK) {
+                List<DeviceTarget> part = targets.subList(from, Math.min(targets.size(), from + PIPELINE_CHUNK));
+                Duration budget = scanBudgetBase.plusSeconds(part.size() / 50);
+                ScanFleet.FleetResult result = scanner.scan(part, null, budget);
+                scanned.addAndGet(part.size());
+                for (int i = 0; i < part.size(); i++) {
+                    DeviceScan outcome = result.outcomes().get(i);
+                    if (watcher != null) {
+                        if (outcome instanceof DeviceScan.PvScan) {
+                            watcher.watch(part.get(i).name(), part.get(i).path());
+                        } else {
+                            watcher.unwatch(part.get(i).name());
+                        }
+                    }
+                    if (outcome instanceof DeviceScan.DeviceFault) {
+                        faults.incrementAndGet();
                     }
                 }
-                if (outcome instanceof DeviceScan.DeviceFault) {
-                    faults.incrementAndGet();
-                }
+                reports.add(reporter.report(result.outcomes()).toCompletableFuture());
             }
-            reporter.report(result.outcomes()).toCompletableFuture().get(settings.askTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            scannedAt = System.nanoTime();
+            CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new))
+                    .get(settings.askTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         }
         for (String name : toForget) {
             if (watcher != null) {
@@ -333,6 +342,13 @@ public final class ScanLoop implements AutoCloseable {
         lastBatchPhases = new Phases(TimeUnit.NANOSECONDS.toMillis(listed - t0), TimeUnit.NANOSECONDS.toMillis(scannedAt - listed),
                 TimeUnit.NANOSECONDS.toMillis(end - scannedAt));
     }
+
+    /**
+     * Devices read per step of a batch; each step's reports are sent while the next is read. Big
+     * enough that a VG's PVs mostly share a step (one report message), small enough that a
+     * 10,000-device start-up keeps the journal busy from its first second.
+     */
+    static final int PIPELINE_CHUNK = 1000;
 
     private static void sleepQuietly(long millis) {
         try {
