@@ -171,8 +171,45 @@ public final class QueryService {
         return view(node).thenApply(view -> answer(req, view, vgNames));
     }
 
+    /** A rendered answer and what it was rendered from: the request and the very assembly (identity). */
+    private record Rendered(Assembly assembly, Answer answer) {
+    }
+
+    /** Most distinct requests whose last answer is kept. */
+    private static final int RENDERED_KEPT = 16;
+
+    /**
+     * The last answer to each of the latest requests. The shared ClusterView hands out the same
+     * assembly object while no aggregate's version changed, and rendering is a pure function of
+     * request and assembly, so a repeated query over an unchanged view is answered with the text
+     * already made: rendering 1600 VGs took ~40 ms, most of a `vgs` at 10,000 devices.
+     */
+    private final Map<List<Object>, Rendered> rendered = new java.util.LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, Rendered> eldest) {
+            return size() > RENDERED_KEPT;
+        }
+    };
+
     /** Renders {@code req} over an already assembled view (pure; exposed for callers holding a view). */
     public Answer answer(ReportRequest req, View view, List<String> vgNames) {
+        List<Object> key = List.of(req, List.copyOf(vgNames));
+        Rendered kept;
+        synchronized (rendered) {
+            kept = rendered.get(key);
+        }
+        if (kept != null && kept.assembly() == view.assembly()) {
+            Answer a = kept.answer();
+            return new Answer(a.text(), a.report(), a.warnings(), view, a.failed());
+        }
+        Answer fresh = render(req, view, vgNames);
+        synchronized (rendered) {
+            rendered.put(key, new Rendered(view.assembly(), fresh));
+        }
+        return fresh;
+    }
+
+    private Answer render(ReportRequest req, View view, List<String> vgNames) {
         Assembly a = view.assembly();
         List<String> warnings = new ArrayList<>(a.warnings());
         boolean failed = false;

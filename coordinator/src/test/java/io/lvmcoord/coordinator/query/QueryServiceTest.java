@@ -8,6 +8,7 @@ import io.lvmcoord.coordinator.assembly.VgPv;
 import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.coordinator.report.CraftedMetadata;
 import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.report.Units;
@@ -252,6 +253,24 @@ class QueryServiceTest {
         QueryService.View second = query.view("node-reuse").toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(first.assembly() == second.assembly(), "same versions, same assembly object");
         assertEquals(first.version(), second.version());
+    }
+
+    @Test
+    void aRepeatedQueryOfAnUnchangedViewIsAnsweredWithTheTextAlreadyRenderedAndAChangedViewIsRenderedAnew() throws Exception {
+        Assembly s11 = new VgAssembler().assemble(scans("s11-multi-vg", "a.img", "b.img", "c.img", "d.img", "e.img"));
+        QueryService query = service(new NodeReadCache());
+        QueryService.View view = new QueryService.View("node-memo", s11, Map.of("VOLUME_GROUP:x", 3L), false);
+        QueryService.Answer first = query.answer(vgsJson(), view, List.of());
+        QueryService.Answer again = query.answer(vgsJson(), new QueryService.View("node-memo", s11, Map.of("VOLUME_GROUP:x", 3L), true), List.of());
+        assertTrue(first.text() == again.text(), "same request over the same assembly: the rendered text is reused");
+        assertTrue(again.view().mayBeStale(), "the answer carries the view it was asked over");
+        assertFalse(query.answer(vgsJson(), view, List.of("vgdata")).text() == first.text(), "another request is rendered");
+
+        Assembly fewer = new VgAssembler().assemble(scans("s11-multi-vg", "a.img", "b.img"));
+        QueryService.Answer changed = query.answer(vgsJson(), new QueryService.View("node-memo", fewer, Map.of("VOLUME_GROUP:x", 4L), false),
+                List.of());
+        assertFalse(changed.text().equals(first.text()), "another assembly is rendered anew: " + changed.text());
+        assertEquals(new ReportBuilder(new Fields(ZoneId.of("UTC"))).build(fewer, vgsJson()).rows(), changed.report().rows());
     }
 
     @Test
