@@ -41,6 +41,9 @@
 #   STOP_TIMEOUT=300    seconds an agent may take to exit after SIGTERM (writing its archive)
 #   KEEP=1              leave loops and temp dir in place (prints how to clean up by hand)
 #   LVMCOORD=...        the lvmcoord launcher (default bin/lvmcoord of this checkout)
+#   AGENT_JAVA_OPTS=... JVM options for the agent only (LVMCOORD_JAVA_OPTS of its launch), e.g. the
+#                       README's huge-host setting at 10,000 devices: "-Xms128m -Xmn48m -Xmx512m".
+#                       Default empty: the launcher's shipped defaults. Printed with the table.
 #
 # Cleanup (on exit, error, Ctrl-C or TERM, unless KEEP=1) touches only what this run made: the
 # agent and setup lanes it started (by PID), the loop devices it attached (by name, plus any loop
@@ -346,7 +349,7 @@ start_agent() {
   mkdir -p "$state"
   log "agent $label: starting (state dir $state)"
   t0=$(now_us)
-  "$LVMCOORD" agent "${AGENT_DEVARGS[@]}" --socket "$SOCK" --state-dir "$state" --node-name bench \
+  LVMCOORD_JAVA_OPTS="${AGENT_JAVA_OPTS:-}" "$LVMCOORD" agent "${AGENT_DEVARGS[@]}" --socket "$SOCK" --state-dir "$state" --node-name bench \
     >"$WORK/agent.$label.out" 2>"$logf" &
   AGENT_PID=$!
   deadline=$(( SECONDS + READY_TIMEOUT ))
@@ -578,6 +581,7 @@ row "one-shot scan: elapsed_ms (scan-stats)" "$SC_EL_MED" "$LVM_PVS_MED" "$T_SCA
 row "  wall ms (JVM start included)" "$SC_WALL_MED" "$LVM_PVS_MED"
 row "  max RSS MB" "$(kb2mb "$SC_RSS_MED")" - "$T_SCAN_RSS" MB
 echo
+echo "agent JVM options beyond the launcher's defaults: ${AGENT_JAVA_OPTS:-none}"
 echo "class data: start #1 $S1_CDS; start #2 $S2_CDS; restart #3 $S3_CDS"
 echo "start-up batch phases: #1 ${S1_PHASES:-?}; #2 ${S2_PHASES:-?}; #3 ${S3_PHASES:-?}"
 echo "restart #3 loaded $S3_LOADED aggregates from the journal; start-up scans saw $A_DEVS devices"
