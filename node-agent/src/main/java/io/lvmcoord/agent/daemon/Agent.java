@@ -67,6 +67,12 @@ public final class Agent implements AutoCloseable {
     public static final String SYSTEM_NAME = "lvmcoord";
     /** Cluster role carrying a member's node name. */
     public static final String NODE_ROLE_PREFIX = "node:";
+    /**
+     * Aggregates woken at once to fill the cache at start (each recovers from the journal). More
+     * than the journal's connections, so that one recovery's queries overlap another's
+     * deserialization and sharding hops.
+     */
+    static final int CACHE_LOAD_PARALLELISM = 64;
 
     private final ActorSystem<Void> system;
     private final AgentSettings settings;
@@ -133,7 +139,9 @@ public final class Agent implements AutoCloseable {
             LOG.warn("state directory {} was open to other users: narrowed to 0700", journal.stateDir());
         }
         // Before Pekko opens it: a damaged or lost journal is said plainly, in seconds (see JournalCheck).
+        long checkStarted = System.nanoTime();
         JournalCheck.requireUsable(journal);
+        long checkMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkStarted);
         ActorSystem<Void> system = ClusterMember.start(config);
         try {
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
@@ -156,8 +164,10 @@ public final class Agent implements AutoCloseable {
             QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
             query.waitForRereads(settings.nodeName(), rereads);
 
-            int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), 16).toCompletableFuture()
+            long loadStarted = System.nanoTime();
+            int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), CACHE_LOAD_PARALLELISM).toCompletableFuture()
                     .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+            long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             reporter.adoptFromCache();
             Retirement.start(system, cache);
             cache.addListener(v -> reporter.recheckWaiters());
@@ -192,7 +202,8 @@ public final class Agent implements AutoCloseable {
             Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query, views, rereads);
             self[0] = agent;
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
-                    + loaded + " aggregates from the journal, devices: " + source.describe() + ")");
+                    + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
+                    + source.describe() + ")");
             System.err.flush();
 
             source.start(loop::offer);
