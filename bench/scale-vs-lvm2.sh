@@ -106,21 +106,14 @@ now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }   # no fork: a date(1) fork
 ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
 
 WORK=$(mktemp -d /var/tmp/lvmcoord-scale-bench.XXXXXX)
-LOOPS=()          # every loop device this run attached, recorded right after attaching
-MADE_NODES=()     # /dev/loopN nodes this run created with mknod
-declare -A PRE_LOOPS=()   # loop devices that existed before this run: never removed
+# shellcheck source=bench/lib-bench.sh
+. "$ROOT/bench/lib-bench.sh"   # LOOPS, LANES, attach, stop_lanes, stop_pid, loops_release
 AGENT_PID=""
-LANES=()          # background vgcreate lanes still running
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  local p
-  for p in "${LANES[@]}"; do
-    # the lane and the lvm2 command it is running (its child), by PID
-    kill -TERM $(pgrep -P "$p" 2>/dev/null) "$p" 2>/dev/null || true
-  done
-  for p in "${LANES[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_lanes
   if [ "$KEEP" = 1 ]; then
     {
       echo "== KEEP=1: left in place:"
@@ -131,43 +124,9 @@ cleanup() {
     } >&2
     exit "$rc"
   fi
-  if [ -n "$AGENT_PID" ] && kill -0 "$AGENT_PID" 2>/dev/null; then
-    kill -TERM "$AGENT_PID" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$AGENT_PID" 2>/dev/null || true
-    wait "$AGENT_PID" 2>/dev/null || true
-  fi
+  stop_pid "$AGENT_PID" 300
   log "cleanup: ${#LOOPS[@]} loop devices, $WORK"
-  local l
-  for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null || true; done
-  # A loop attached but not yet recorded (signal between losetup and LOOPS+=): find it by its
-  # backing file, which can only be one of this run's images.
-  while read -r l back; do
-    case "$back" in "$WORK"/*) losetup -d "$l" 2>/dev/null || true ;; esac
-  done < <(losetup -l -n --raw -O NAME,BACK-FILE 2>/dev/null || true)
-  # Loop devices that did not exist before this run (losetup -f had /dev/loop-control add them)
-  # are removed again with LOOP_CTL_REMOVE, so the host's device count (which every lvm2 command
-  # pays for) is what it was. The kernel refuses (EBUSY) for a device someone else has bound.
-  local nums=()
-  for l in "${LOOPS[@]}"; do
-    [ -n "${PRE_LOOPS[${l#/dev/}]:-}" ] || nums+=("${l#/dev/loop}")
-  done
-  # Each removal waits ~45 ms in the kernel (disk teardown): 32 removers in parallel.
-  if [ "${#nums[@]}" -gt 0 ]; then
-    log "cleanup: removing ${#nums[@]} loop devices this run added"
-    local j k sl
-    for ((j = 0; j < 32; j++)); do
-      sl=()
-      for ((k = j; k < ${#nums[@]}; k += 32)); do sl+=("${nums[k]}"); done
-      [ "${#sl[@]}" -gt 0 ] || continue
-      perl -e 'open(my $c, "<", "/dev/loop-control") or exit 0; ioctl($c, 0x4C81, $_ + 0) for @ARGV' "${sl[@]}" &
-    done
-    wait
-  fi
-  for l in "${MADE_NODES[@]}"; do
-    # only if still unattached (losetup -d is synchronous, so it is unless someone else took it)
-    losetup "$l" >/dev/null 2>&1 || rm -f "$l"
-  done
+  loops_release
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -175,28 +134,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# attach IMG: attach a free loop device to IMG, set ATTACHED to its name and record it.
-# losetup -f asks /dev/loop-control for a free (or new) device, so max_loop does not cap the
-# count; the kernel then creates /dev/loopN through devtmpfs. Where /dev is not devtmpfs (some
-# containers) the node may be missing: create it with mknod from the major:minor in sysfs.
-ATTACHED=""
-attach() {
-  local img=$1 dev num mm try
-  for try in 1 2 3 4 5; do
-    if dev=$(losetup -f --show "$img" 2>"$WORK/losetup.err"); then
-      LOOPS+=("$dev"); ATTACHED=$dev; return 0
-    fi
-    dev=$(losetup -f 2>/dev/null) || break
-    num=${dev#/dev/loop}
-    if [ ! -b "$dev" ] && [ -r "/sys/block/loop$num/dev" ]; then
-      mm=$(cat "/sys/block/loop$num/dev")
-      mknod -m 0660 "$dev" b "${mm%%:*}" "${mm##*:}" && MADE_NODES+=("$dev")
-    fi
-  done
-  echo "bench: could not attach a loop device for $img: $(cat "$WORK/losetup.err")" >&2
-  echo "bench: attached ${#LOOPS[@]} so far; see bench/AGENT-BENCH.md (loop limits)" >&2
-  return 1
-}
 
 # devargs FIRST COUNT: prints the --devices arguments (one per line) naming LOOPS[FIRST..+COUNT),
 # DEV_CHUNK names per argument.
@@ -214,7 +151,7 @@ devargs() {
 log "checking the lvmcoord launcher ($LVMCOORD)"
 "$LVMCOORD" status --socket "$WORK/none.sock" >/dev/null 2>&1 || true
 
-for l in /sys/block/loop*; do [ -e "$l" ] && PRE_LOOPS[${l##*/}]=1; done
+loops_record_existing
 
 # ---------------------------------------------------------------------------------------- setup
 T_SETUP0=$(now_us)
