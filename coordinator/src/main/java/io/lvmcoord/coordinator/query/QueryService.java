@@ -175,8 +175,11 @@ public final class QueryService {
     private record Rendered(Assembly assembly, Answer answer) {
     }
 
-    /** Most distinct requests whose last answer is kept. */
-    private static final int RENDERED_KEPT = 16;
+    /**
+     * Most distinct requests whose last answer is kept: the few a host's tools repeat (a pvs -a
+     * in JSON at 10,000 devices is megabytes, and a kept answer also keeps its assembly).
+     */
+    private static final int RENDERED_KEPT = 4;
 
     /**
      * The last answer to each of the latest requests. The shared ClusterView hands out the same
