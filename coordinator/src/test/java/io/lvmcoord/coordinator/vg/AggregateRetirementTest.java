@@ -197,6 +197,11 @@ class AggregateRetirementTest {
         try {
             NodeReadCache cache = new NodeReadCache();
             CacheUpdates.subscribe(first, cache, "test");
+            // The tombstone reaches the cache through the topic alone: wait until this subscriber's
+            // topic actor is listed by the receptionist (a topic actor registers once it has a local
+            // subscriber; the entities' publisher learns of it from the same listing), which under
+            // load took longer than the seconds until the retirement, and the tombstone was dropped.
+            awaitTopicInstances(first, 1);
             for (var r : goneReports) {
                 ack(first, gone, reply -> new VolumeGroupEntity.ReportDevice(r.report(), r.texts(), reply));
             }
@@ -255,6 +260,24 @@ class AggregateRetirementTest {
         } finally {
             stop(second);
         }
+    }
+
+    /** Waits until a fresh topic actor of the cache topic knows {@code others} instances of it with subscribers. */
+    private static void awaitTopicInstances(ActorSystem<?> sys, int others) throws Exception {
+        var probe = CacheUpdates.topic(sys, "aggregate-updates-probe");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int known = 0;
+        while (System.nanoTime() < until) {
+            known = org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.actor.typed.pubsub.Topic.Command<CacheUpdates.Update>,
+                            org.apache.pekko.actor.typed.pubsub.Topic.TopicStats>ask(probe,
+                            org.apache.pekko.actor.typed.pubsub.Topic::getTopicStats, T, sys.scheduler())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS).topicInstanceCount();
+            if (known >= others) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the cache topic's actors did not find each other within 30 s (" + known + " known)");
     }
 
     private static long count(Connection c, String sql, String pid) throws Exception {
