@@ -190,9 +190,14 @@ public final class NodeReporter {
      * Whether the aggregate's state in this node's cache holds exactly {@code report} for its
      * device, and is not known to be behind a newer version. The aggregate holds what this node
      * last reported for its own devices (no other node writes them), so asking it again would
-     * write nothing: a warm rescan of unchanged disks sends nothing at all.
+     * write nothing: a warm rescan of unchanged disks sends nothing at all. Not while this node's
+     * journal is known lost (JournalGuard): what it held was durable is not any more, and the
+     * aggregate's refusal must reach whoever waits for an acknowledgement (pvscan --cache).
      */
     private boolean heldUnchanged(ReportRouting.Target target, PvReport report) {
+        if (io.lvmcoord.persistence.JournalGuard.get(system).fault().isPresent()) {
+            return false;
+        }
         return cache.get(CacheUpdates.key(target))
                 .filter(v -> !v.mayBeStale())
                 .map(v -> report.equals(v.state().reports().getOrDefault(node, Map.of()).get(report.device())))
