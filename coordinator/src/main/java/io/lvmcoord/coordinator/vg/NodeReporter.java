@@ -104,6 +104,9 @@ public final class NodeReporter {
         List<java.util.function.Supplier<CompletableFuture<Void>>> pending = new ArrayList<>();
         Map<ReportRouting.Target, List<PvReport>> byTarget = new java.util.LinkedHashMap<>();
         Map<PvReport.TextKey, StoredText> texts = new HashMap<>();
+        // While this node's journal is known lost, what it held is not durable any more: every report
+        // goes to its aggregate, whose refusal reaches whoever waits for an acknowledgement (pvscan --cache).
+        boolean skipUnchanged = io.lvmcoord.persistence.JournalGuard.get(system).fault().isEmpty();
         for (DeviceScan scan : scans) {
             PvReports.Extracted e = PvReports.of(node, scan);
             ReportRouting.Target target = ReportRouting.route(e.report(), scan);
@@ -114,7 +117,7 @@ public final class NodeReporter {
             }
             if (previous != null && !previous.equals(target)) {
                 pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
-            } else if (previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
+            } else if (skipUnchanged && previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
                 continue;
             }
             byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
@@ -190,14 +193,9 @@ public final class NodeReporter {
      * Whether the aggregate's state in this node's cache holds exactly {@code report} for its
      * device, and is not known to be behind a newer version. The aggregate holds what this node
      * last reported for its own devices (no other node writes them), so asking it again would
-     * write nothing: a warm rescan of unchanged disks sends nothing at all. Not while this node's
-     * journal is known lost (JournalGuard): what it held was durable is not any more, and the
-     * aggregate's refusal must reach whoever waits for an acknowledgement (pvscan --cache).
+     * write nothing: a warm rescan of unchanged disks sends nothing at all.
      */
     private boolean heldUnchanged(ReportRouting.Target target, PvReport report) {
-        if (io.lvmcoord.persistence.JournalGuard.get(system).fault().isPresent()) {
-            return false;
-        }
         return cache.get(CacheUpdates.key(target))
                 .filter(v -> !v.mayBeStale())
                 .map(v -> report.equals(v.state().reports().getOrDefault(node, Map.of()).get(report.device())))

@@ -53,36 +53,14 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
 
     /** The event a report causes, or none when it repeats what is held. */
     public Optional<VgEvent> onReport(PvReport report, List<StoredText> offeredTexts) {
-        PvReport held = reports.getOrDefault(report.node(), Map.of()).get(report.device());
-        if (report.equals(held)) {
-            return Optional.empty();
-        }
-        Set<PvReport.TextKey> have = new HashSet<>();
-        texts.forEach(t -> have.add(t.key()));
-        Set<PvReport.TextKey> needed = new HashSet<>();
-        report.mdas().forEach(m -> {
-            if (m.text() != null) {
-                needed.add(m.text());
-            }
-        });
-        List<StoredText> fresh = new ArrayList<>();
-        for (StoredText t : offeredTexts) {
-            if (needed.contains(t.key()) && !have.contains(t.key()) && fresh.stream().noneMatch(f -> f.key().equals(t.key()))) {
-                fresh.add(t);
-            }
-        }
-        for (PvReport.TextKey k : needed) {
-            if (!have.contains(k) && fresh.stream().noneMatch(f -> f.key().equals(k))) {
-                throw new IllegalArgumentException("report of " + report.device() + " from " + report.node()
-                        + " refers to metadata text " + k + " that was neither held nor sent");
-            }
-        }
-        return Optional.of(new VgEvent.DeviceReported(report, fresh));
+        return onReports(List.of(report), offeredTexts)
+                .map(e -> new VgEvent.DeviceReported(report, ((VgEvent.DevicesReported) e).newTexts()));
     }
 
     /**
      * The one event a batch of reports causes (those that differ from what is held, the last per
-     * device), or none when every report repeats what is held.
+     * device), or none when every report repeats what is held. Its new texts are the offered ones
+     * the changed reports refer to and the aggregate does not hold, in the order offered, each once.
      *
      * @throws IllegalArgumentException when a report refers to a text neither held nor offered
      */
@@ -93,29 +71,37 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
         }
         Set<PvReport.TextKey> have = new HashSet<>();
         texts.forEach(t -> have.add(t.key()));
-        Map<PvReport.TextKey, StoredText> offered = new java.util.LinkedHashMap<>();
-        offeredTexts.forEach(t -> offered.putIfAbsent(t.key(), t));
+        Set<PvReport.TextKey> offered = new HashSet<>();
+        offeredTexts.forEach(t -> offered.add(t.key()));
         List<PvReport> changed = new ArrayList<>();
-        Map<PvReport.TextKey, StoredText> fresh = new java.util.LinkedHashMap<>();
+        Set<PvReport.TextKey> missing = new HashSet<>();
         for (PvReport report : lastPerDevice.values()) {
             if (report.equals(reports.getOrDefault(report.node(), Map.of()).get(report.device()))) {
                 continue;
             }
             for (var m : report.mdas()) {
                 PvReport.TextKey k = m.text();
-                if (k == null || have.contains(k) || fresh.containsKey(k)) {
+                if (k == null || have.contains(k)) {
                     continue;
                 }
-                StoredText t = offered.get(k);
-                if (t == null) {
+                if (!offered.contains(k)) {
                     throw new IllegalArgumentException("report of " + report.device() + " from " + report.node()
                             + " refers to metadata text " + k + " that was neither held nor sent");
                 }
-                fresh.put(k, t);
+                missing.add(k);
             }
             changed.add(report);
         }
-        return changed.isEmpty() ? Optional.empty() : Optional.of(new VgEvent.DevicesReported(changed, List.copyOf(fresh.values())));
+        if (changed.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StoredText> fresh = new ArrayList<>();
+        for (StoredText t : offeredTexts) {
+            if (missing.remove(t.key())) {
+                fresh.add(t);
+            }
+        }
+        return Optional.of(new VgEvent.DevicesReported(changed, fresh));
     }
 
     public Optional<VgEvent> onForget(String node, String device, long nowMillis) {

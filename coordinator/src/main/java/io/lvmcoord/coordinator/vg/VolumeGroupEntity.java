@@ -201,37 +201,30 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     private ReplyEffect<VgEvent, VgState> onReport(VgState state, ReportDevice cmd) {
-        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(cmd.replyTo());
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        if (cmd.updatesTo() != null) {
-            direct.put(cmd.report().node(), cmd.updatesTo());
-        }
-        Optional<VgEvent> event;
-        try {
-            event = state.onReport(cmd.report(), cmd.texts());
-        } catch (IllegalArgumentException e) {
-            return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
-        }
-        return persistOrAck(state, event, cmd.replyTo());
+        return reported(state, List.of(cmd.report()), cmd.updatesTo(), cmd.replyTo(), () -> state.onReport(cmd.report(), cmd.texts()));
     }
 
     private ReplyEffect<VgEvent, VgState> onReports(VgState state, ReportDevices cmd) {
-        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(cmd.replyTo());
+        return reported(state, cmd.reports(), cmd.updatesTo(), cmd.replyTo(), () -> state.onReports(cmd.reports(), cmd.texts()));
+    }
+
+    /** A report or batch: refused while the journal is lost, else its event (or a refusal naming the missing text) persisted. */
+    private ReplyEffect<VgEvent, VgState> reported(VgState state, List<PvReport> reports, ActorRef<CacheUpdates.Update> updatesTo,
+                                                   ActorRef<StatusReply<Ack>> replyTo, Supplier<Optional<VgEvent>> event) {
+        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(replyTo);
         if (refused.isPresent()) {
             return refused.get();
         }
-        if (cmd.updatesTo() != null) {
-            cmd.reports().forEach(r -> direct.put(r.node(), cmd.updatesTo()));
+        if (updatesTo != null) {
+            reports.forEach(r -> direct.put(r.node(), updatesTo));
         }
-        Optional<VgEvent> event;
+        Optional<VgEvent> e;
         try {
-            event = state.onReports(cmd.reports(), cmd.texts());
-        } catch (IllegalArgumentException e) {
-            return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
+            e = event.get();
+        } catch (IllegalArgumentException bad) {
+            return Effect().reply(replyTo, StatusReply.error(bad.getMessage()));
         }
-        return persistOrAck(state, event, cmd.replyTo());
+        return persistOrAck(state, e, replyTo);
     }
 
     private ReplyEffect<VgEvent, VgState> onForget(VgState state, ForgetDevice cmd) {
