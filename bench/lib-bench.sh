@@ -2,9 +2,32 @@
 # images to loop devices, and at the end stop what the run started and give back exactly what it
 # took, nothing else.
 #
-# The sourcing script sets WORK (its temp dir, where its images live) and defines log(); it calls
-# loops_record_existing before attaching anything, attach IMG for each image, and from its cleanup
+# The sourcing script calls bench_preflight first, then sets WORK (its temp dir, where its images
+# live); it calls loops_record_existing before attaching anything, attach IMG for each image, and from its cleanup
 # stop_lanes, stop_pid and loops_release.
+
+export LVM_SUPPRESS_FD_WARNINGS=1
+# No hints file, no /etc/lvm/backup or archive writes: every lvm2 command reads the devices and
+# leaves the host's lvm2 state alone.
+LVMCONF='devices { hints="none" } backup { backup=0 archive=0 }'
+
+log() { echo "[$(date +%T)] $*" >&2; }
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }   # no fork: a date(1) fork costs ~1 ms
+
+# bench_preflight TOOL...: root, the tools named, lvm2 (installed with apt-get when vgs is
+# missing) and bash >= 5 (EPOCHREALTIME), or exit saying which is missing.
+bench_preflight() {
+  [ "$(id -u)" = 0 ] || { echo "bench: must run as root (loop devices, lvm2)" >&2; exit 1; }
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null || { echo "bench: $c is required" >&2; exit 1; }
+  done
+  if ! command -v vgs >/dev/null; then
+    echo "== installing lvm2" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q lvm2 >/dev/null
+  fi
+  [ -n "${EPOCHREALTIME:-}" ] || { echo "bench: needs bash >= 5 (EPOCHREALTIME)" >&2; exit 1; }
+}
 
 LANES=()          # background setup lanes (bash subshells running lvm2 commands) still running
 

@@ -82,32 +82,16 @@ REST=$(( N - ORPHANS - WIDE ))
 NSMALL=$(( (REST + PER_VG - 1) / PER_VG ))
 NVG=$(( NSMALL + 1 ))
 
-[ "$(id -u)" = 0 ] || { echo "bench: must run as root (loop devices, lvm2)" >&2; exit 1; }
-for c in losetup truncate mknod perl jcmd; do
-  command -v "$c" >/dev/null || { echo "bench: $c is required" >&2; exit 1; }
-done
-if ! command -v vgs >/dev/null; then
-  echo "== installing lvm2" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q lvm2 >/dev/null
-fi
+# shellcheck source=bench/lib-bench.sh
+. "$ROOT/bench/lib-bench.sh"   # LVMCONF, log, now_us, LOOPS, LANES, attach, stop_lanes, stop_pid, loops_release
+bench_preflight losetup truncate mknod perl jcmd
 if [ ! -x /usr/bin/time ]; then
   echo "== installing GNU time (max RSS of the one-shot scan)" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >/dev/null
 fi
-[ -n "${EPOCHREALTIME:-}" ] || { echo "bench: needs bash >= 5 (EPOCHREALTIME)" >&2; exit 1; }
-
-export LVM_SUPPRESS_FD_WARNINGS=1
-# No hints file, no /etc/lvm/backup or archive writes: every lvm2 command reads the devices and
-# leaves the host's lvm2 state alone.
-LVMCONF='devices { hints="none" } backup { backup=0 archive=0 }'
-
-log() { echo "[$(date +%T)] $*" >&2; }
-now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }   # no fork: a date(1) fork costs ~1 ms
 ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
 
 WORK=$(mktemp -d /var/tmp/lvmcoord-scale-bench.XXXXXX)
-# shellcheck source=bench/lib-bench.sh
-. "$ROOT/bench/lib-bench.sh"   # LOOPS, LANES, attach, stop_lanes, stop_pid, loops_release
 AGENT_PID=""
 
 cleanup() {
