@@ -49,7 +49,7 @@ IMG_SIZE=8M
 [[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] || { echo "bench: N must be a positive integer" >&2; exit 2; }
 [[ $ROUNDS =~ ^[0-9]+$ ]] && [ "$ROUNDS" -ge 1 ] || { echo "bench: ROUNDS must be a positive integer" >&2; exit 2; }
 # shellcheck source=bench/lib-bench.sh
-. "$ROOT/bench/lib-bench.sh"   # LVMCONF, log, now_us, LOOPS, LANES, attach, stop_lanes, stop_pid, loops_release
+. "$ROOT/bench/lib-bench.sh"   # LVMCONF, log, now_us, LOOPS, LANES, attach, wait_lanes, stop_lanes, stop_pid, loops_release
 bench_preflight losetup truncate mknod
 
 WORK=$(mktemp -d /var/tmp/lvmcoord-agent-bench.XXXXXX)
@@ -140,10 +140,7 @@ for ((j = 0; j < JOBS; j++)); do
   ) &
   LANES+=($!)
 done
-lane_fail=0
-for pid in "${LANES[@]}"; do wait "$pid" || lane_fail=1; done
-LANES=()
-if [ "$lane_fail" = 1 ]; then tail -n 20 "$WORK"/vgcreate.*.log >&2; exit 1; fi
+wait_lanes
 LASTVG="benchvg$((NVG - 1))"
 T_SETUP1=$(now_us)
 log "setup done in $(( (T_SETUP1 - T_SETUP0) / 1000 )) ms: loops $(( (T_LOOPS - T_SETUP0) / 1000 )) ms, pvcreate $(( (T_PVS - T_LOOPS) / 1000 )) ms, vgcreate+lvcreate $(( (T_SETUP1 - T_PVS) / 1000 )) ms"

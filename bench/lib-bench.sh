@@ -40,6 +40,15 @@ stop_lanes() {
   for p in "${LANES[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 
+# Waits for every setup lane; when one failed, shows the end of the lanes' logs
+# ($WORK/vgcreate.*.log) and exits.
+wait_lanes() {
+  local pid fail=0
+  for pid in "${LANES[@]}"; do wait "$pid" || fail=1; done
+  LANES=()
+  if [ "$fail" = 1 ]; then tail -n 20 "$WORK"/vgcreate.*.log >&2; exit 1; fi
+}
+
 # stop_pid PID TENTHS: SIGTERM, up to TENTHS tenths of a second to exit, then SIGKILL.
 stop_pid() {
   local pid=$1 tenths=$2

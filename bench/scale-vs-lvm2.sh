@@ -83,7 +83,7 @@ NSMALL=$(( (REST + PER_VG - 1) / PER_VG ))
 NVG=$(( NSMALL + 1 ))
 
 # shellcheck source=bench/lib-bench.sh
-. "$ROOT/bench/lib-bench.sh"   # LVMCONF, log, now_us, LOOPS, LANES, attach, stop_lanes, stop_pid, loops_release
+. "$ROOT/bench/lib-bench.sh"   # LVMCONF, log, now_us, LOOPS, LANES, attach, wait_lanes, stop_lanes, stop_pid, loops_release
 bench_preflight losetup truncate mknod perl jcmd
 if [ ! -x /usr/bin/time ]; then
   echo "== installing GNU time (max RSS of the one-shot scan)" >&2
@@ -195,10 +195,7 @@ for ((j = 0; j < JOBS; j++)); do
   ) &
   LANES+=($!)
 done
-lane_fail=0
-for pid in "${LANES[@]}"; do wait "$pid" || lane_fail=1; done
-LANES=()
-if [ "$lane_fail" = 1 ]; then tail -n 20 "$WORK"/vgcreate.*.log >&2; exit 1; fi
+wait_lanes
 LASTVG=$([ "$NSMALL" -gt 0 ] && echo "benchvg$((NSMALL - 1))" || echo benchwide)
 T_SETUP1=$(now_us)
 SETUP_LINE="setup $(( (T_SETUP1 - T_SETUP0) / 1000 )) ms: loops $(( (T_LOOPS - T_SETUP0) / 1000 )), pvcreate $(( (T_PVS - T_LOOPS) / 1000 )), vgcreate+lvcreate $(( (T_SETUP1 - T_PVS) / 1000 )) ($JOBS+1 lanes)"
