@@ -3,17 +3,9 @@ package io.lvmcoord.coordinator.vg;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.lvmcoord.coordinator.query.CacheLoader;
-import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
-import io.lvmcoord.scan.codec.ByteArrayBlockSource;
-import io.lvmcoord.scan.codec.DecodeLimits;
-import io.lvmcoord.scan.codec.PvDecoder;
-import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
@@ -29,16 +21,17 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.lvmcoord.coordinator.vg.VgTestNodes.reports;
+import static io.lvmcoord.coordinator.vg.VgTestNodes.start;
+import static io.lvmcoord.coordinator.vg.VgTestNodes.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AggregateRetirementTest {
     private static final ActorTestKit KIT = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
-    private static final Duration T = Duration.ofSeconds(30);
+    private static final Duration T = VgTestNodes.T;
 
     @TempDir
     Path tmp;
@@ -56,18 +49,6 @@ class AggregateRetirementTest {
     @AfterAll
     static void stop() {
         KIT.shutdownTestKit();
-    }
-
-    private static List<VolumeGroupEntity.ReportDevice> reports(String node, String scenario, String... images) throws Exception {
-        List<VolumeGroupEntity.ReportDevice> out = new ArrayList<>();
-        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
-        for (String img : images) {
-            PvReports.Extracted e = PvReports.of(node, decoder.decode(new ByteArrayBlockSource(img, OrderIndependenceTest.load(scenario, img))));
-            List<StoredText> texts = new ArrayList<>();
-            e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
-            out.add(new VolumeGroupEntity.ReportDevice(e.report(), texts, null));
-        }
-        return out;
     }
 
     private static StatusReply<VolumeGroupEntity.Ack> report(EventSourcedBehaviorTestKit<VolumeGroupEntity.Command, VgEvent, VgState> kit,
@@ -236,7 +217,7 @@ class AggregateRetirementTest {
             assertTrue(cached.state().retired() && cached.state().texts().isEmpty(), "caches hold only the tombstone");
             assertFalse(state(first, live).retired());
         } finally {
-            stop(first);
+            VgTestNodes.stop(first);
         }
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + tmp.resolve("state/journal"), "sa", "")) {
             assertEquals(0, count(c, "SELECT COUNT(*) FROM \"event_journal\" WHERE \"persistence_id\" = ? AND NOT \"deleted\"", "VolumeGroup|gone-vg"));
@@ -258,7 +239,7 @@ class AggregateRetirementTest {
             StatusReply<VolumeGroupEntity.Ack> back = ack(second, gone, reply -> new VolumeGroupEntity.ReportDevice(r.report(), r.texts(), reply));
             assertEquals(goneVersion + 1, back.getValue().version());
         } finally {
-            stop(second);
+            VgTestNodes.stop(second);
         }
     }
 
@@ -302,24 +283,5 @@ class AggregateRetirementTest {
         StatusReply<VolumeGroupEntity.Ack> a = VgSharding.entity(sys, vg).ask(msg, T).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(a.isSuccess(), a.toString());
         return a;
-    }
-
-    private static ActorSystem<Void> start(Config config, String name) throws Exception {
-        ActorSystem<Void> sys = ActorSystem.create(Behaviors.empty(), name, config);
-        JournalSchema.ensureNow(sys, JournalSettings.from(config), T);
-        Cluster cluster = Cluster.get(sys);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        VgSharding.init(sys);
-        return sys;
-    }
-
-    private static void stop(ActorSystem<Void> sys) throws Exception {
-        sys.terminate();
-        sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static VgState state(ActorSystem<Void> sys, String vg) throws Exception {
-        return VgSharding.entity(sys, vg).<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture()
-                .get(T.toSeconds(), TimeUnit.SECONDS);
     }
 }

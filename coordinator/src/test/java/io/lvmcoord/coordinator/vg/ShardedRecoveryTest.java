@@ -3,7 +3,6 @@ package io.lvmcoord.coordinator.vg;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.scan.codec.ByteArrayBlockSource;
 import io.lvmcoord.scan.codec.DecodeLimits;
@@ -13,9 +12,6 @@ import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.report.PvReports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static io.lvmcoord.coordinator.vg.VgTestNodes.start;
+import static io.lvmcoord.coordinator.vg.VgTestNodes.stop;
+import static io.lvmcoord.coordinator.vg.VgTestNodes.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * had. Run on the embedded H2 file and on a real PostgreSQL 16 server started by the test.
  */
 class ShardedRecoveryTest {
-    private static final Duration T = Duration.ofSeconds(30);
+    private static final Duration T = VgTestNodes.T;
     private static final String NODE = "node-a";
 
     @TempDir
@@ -121,24 +120,6 @@ class ShardedRecoveryTest {
         }
     }
 
-    private static ActorSystem<Void> start(Config config, String name) throws Exception {
-        ActorSystem<Void> sys = ActorSystem.create(Behaviors.empty(), name, config);
-        JournalSchema.ensureNow(sys, JournalSettings.from(config), T);
-        Cluster cluster = Cluster.get(sys);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        VgSharding.init(sys);
-        return sys;
-    }
-
-    private static void stop(ActorSystem<Void> sys) throws Exception {
-        sys.terminate();
-        sys.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static VgState state(ActorSystem<Void> sys, String vg) throws Exception {
-        return VgSharding.entity(sys, vg).<VgState>ask(VolumeGroupEntity.GetState::new, T).toCompletableFuture()
-                .get(T.toSeconds(), TimeUnit.SECONDS);
-    }
 
     /** Every fixture device that carries VG metadata, grouped by VG UUID (the entity it belongs to). */
     private static Map<String, List<VolumeGroupEntity.ReportDevice>> reportsByVg() throws Exception {

@@ -3,11 +3,7 @@ package io.lvmcoord.coordinator.vg;
 import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
 import io.lvmcoord.coordinator.assembly.VgView;
-import io.lvmcoord.scan.codec.ByteArrayBlockSource;
-import io.lvmcoord.scan.codec.DecodeLimits;
-import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.report.PvReport;
-import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -17,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.lvmcoord.coordinator.vg.VgTestNodes.reports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,18 +34,6 @@ class VolumeGroupEntityTest {
 
     private static EventSourcedBehaviorTestKit<VolumeGroupEntity.Command, VgEvent, VgState> entity() {
         return EventSourcedBehaviorTestKit.create(KIT.system(), VolumeGroupEntity.create("vg-under-test", 100, 2));
-    }
-
-    private static List<VolumeGroupEntity.ReportDevice> reports(String node, String scenario, String... images) throws Exception {
-        List<VolumeGroupEntity.ReportDevice> out = new ArrayList<>();
-        PvDecoder decoder = new PvDecoder(DecodeLimits.DEFAULT);
-        for (String img : images) {
-            PvReports.Extracted e = PvReports.of(node, decoder.decode(new ByteArrayBlockSource(img, OrderIndependenceTest.load(scenario, img))));
-            List<StoredText> texts = new ArrayList<>();
-            e.texts().forEach((k, v) -> texts.add(new StoredText(k, v)));
-            out.add(new VolumeGroupEntity.ReportDevice(e.report(), texts, null));
-        }
-        return out;
     }
 
     private static VgState send(EventSourcedBehaviorTestKit<VolumeGroupEntity.Command, VgEvent, VgState> kit,
