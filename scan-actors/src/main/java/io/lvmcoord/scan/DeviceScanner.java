@@ -4,6 +4,8 @@ import io.lvmcoord.scan.codec.BlockCache;
 import io.lvmcoord.scan.codec.DecodeError;
 import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.codec.DiskArea;
+import io.lvmcoord.scan.codec.MdaHeader;
 import io.lvmcoord.scan.codec.ParsedMetadata;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoFailure;
@@ -41,6 +43,8 @@ import java.util.concurrent.Executor;
  * the device end). Ignored mdas need no text. Parsed metadata is remembered per area and
  * committed slot, so a rescan whose fresh header shows the same slot reads nothing more; the
  * model itself is the one every device carrying that text shares (the fleet's {@code ParsedTexts}).
+ * A rescan's head read is only as long as the last decode needed (label and area headers, see
+ * {@link #firstRead()}): an unchanged device costs one small read.
  * Requests arriving while a scan runs join it. Opens try O_DIRECT|O_NOATIME and drop what the
  * device or filesystem refuses, saying so once.
  *
@@ -95,7 +99,18 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private static final class Attempt {
     }
 
-    private record Opened(Attempt attempt, int fd, int flags) implements Command {
+    /**
+     * The device is open, sized and (when it has a size) its head read: the three happen on the
+     * I/O completion path one after the other, so a scan costs the actor one message for them, not
+     * three (on 1000 devices those hand-offs were a third of a warm rescan).
+     *
+     * @param size         the device size, or -1 (no size: the actor reads the head), or -2 (sizing failed)
+     * @param sizeFailure  why sizing failed, when it did
+     * @param head         the head bytes from offset 0, when read; the actor releases them
+     * @param readFailure  why the head read failed, when it did
+     */
+    private record Opened(Attempt attempt, int fd, int flags, long size, NativeIoException sizeFailure, ReadBuffer head,
+                          Throwable readFailure) implements Command {
     }
 
     private record OpenFailed(Attempt attempt, Throwable failure, int flags) implements Command {
@@ -142,6 +157,8 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private int reads;
     private long parsedBefore;
     private long decodeNanosLeft;
+    /** See {@link #firstRead()}; 0 until a scan of this device decoded. */
+    private int warmHead;
     private boolean warnedAboutDirect;
 
     private DeviceScanner(ActorContext<Command> context, TimerScheduler<Command> timers, DeviceTarget target, IoScheduler scheduler,
@@ -187,6 +204,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private Behavior<Command> onScan(Scan scan) {
         if (scan.forgetParsed() && waiters.isEmpty()) {
             parsed.clear();
+            warmHead = 0;
         }
         waiters.add(scan.replyTo());
         if (waiters.size() == 1) {
@@ -202,9 +220,27 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     private void open() {
         int flags = openFlags | (target.followLinks() ? 0 : NativeIo.O_NOFOLLOW);
         Attempt a = attempt;
+        int first = firstRead();
         phase = "opening";
-        getContext().pipeToSelf(scheduler.open(target.path(), flags, target.name()),
-                (fdValue, err) -> err == null ? new Opened(a, fdValue, flags) : new OpenFailed(a, err, flags));
+        // Sizing and the head read follow the open where it completes (the I/O thread): they touch
+        // no actor state, only what is captured here.
+        CompletableFuture<Opened> opened = scheduler.open(target.path(), flags, target.name())
+                .thenCompose(fdValue -> sizeAndHead(scheduler, target.name(), a, fdValue, flags, first));
+        getContext().pipeToSelf(opened, (o, err) -> err == null ? o : new OpenFailed(a, err, flags));
+    }
+
+    private static CompletableFuture<Opened> sizeAndHead(IoScheduler scheduler, String device, Attempt a, int fd, int flags, int first) {
+        long size;
+        try {
+            size = scheduler.size(fd, device);
+        } catch (NativeIoException e) {
+            return CompletableFuture.completedFuture(new Opened(a, fd, flags, -2, e, null, null));
+        }
+        if (size <= 0) {
+            return CompletableFuture.completedFuture(new Opened(a, fd, flags, size, null, null, null));
+        }
+        return scheduler.read(fd, 0, AlignedBuffer.roundUp((int) Math.min(first, size)), device)
+                .handle((head, err) -> new Opened(a, fd, flags, size, null, head, err));
     }
 
     private Behavior<Command> onOpenFailed(OpenFailed f) {
@@ -231,25 +267,65 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
 
     private Behavior<Command> onOpened(Opened o) {
         if (o.attempt() != attempt) {
-            // The scan this open was for is over (failed, or from before a restart): the fd is ours to close.
+            // The scan this open was for is over (failed, or from before a restart): the fd and the head are ours to give back.
+            if (o.head() != null) {
+                o.head().release();
+            }
             scheduler.close(o.fd(), target.name());
             return this;
         }
         fd = o.fd();
         phase = "sizing";
-        try {
-            size = scheduler.size(fd, target.name());
-        } catch (NativeIoException e) {
+        if (o.sizeFailure() != null) {
             return finish(new DeviceScan.DeviceFault(target.name(),
-                    new DecodeError(target.name(), 0, DecodeError.Kind.IO_ERROR, e.getMessage())));
+                    new DecodeError(target.name(), 0, DecodeError.Kind.IO_ERROR, o.sizeFailure().getMessage())));
         }
+        size = o.size();
         cache = new BlockCache();
         if (size < 0) {
             // No size to ask for (FIFO, character device): read the head and let its length tell.
             read(0, AlignedBuffer.roundUp(settings.headRead()));
             return this;
         }
-        return decodeStep();
+        if (size == 0) {
+            return decodeStep();
+        }
+        // Every decode starts with the head, read with the open.
+        reads++;
+        if (o.readFailure() != null) {
+            return finish(fault(ioFailure(o.readFailure()), 0));
+        }
+        return onBytesRead(new BytesRead(attempt, 0, o.head()));
+    }
+
+    /**
+     * The first read of a scan. A device seen before as a PV (or as no PV) needs only the sectors
+     * its decode needed then, when nothing changed: the label and the metadata area headers near
+     * the start. If the header shows a new committed slot, the decoder asks for the text and one
+     * more read follows. A device not seen before, or one whose last scan failed, gets the whole
+     * head (usually label, header and text in one read). On 1000 loop devices the warm rescan read
+     * 8 instead of 131 MB, which was half of its kernel time.
+     */
+    private int firstRead() {
+        return warmHead > 0 ? Math.min(warmHead, settings.headRead()) : settings.headRead();
+    }
+
+    /** What an unchanged device's next scan needs to read first, from this scan's outcome; 0: the whole head. */
+    private static int warmHead(DeviceScan outcome, int headRead) {
+        if (outcome instanceof DeviceScan.NotAPv) {
+            return AlignedBuffer.roundUp(PvDecoder.LABEL_BYTES);
+        }
+        if (!(outcome instanceof DeviceScan.PvScan pv)) {
+            return 0;
+        }
+        long end = PvDecoder.LABEL_BYTES;
+        for (DiskArea area : pv.label().metadataAreas()) {
+            long headerEnd = area.offset() + MdaHeader.HEADER_SIZE;
+            if (area.offset() >= 0 && headerEnd <= headRead) {
+                end = Math.max(end, headerEnd);
+            }
+        }
+        return AlignedBuffer.roundUp((int) end);
     }
 
     /** Runs one decoder step on the decode dispatcher, on what has been read; the result comes back as a message. */
@@ -353,6 +429,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
     }
 
     private Behavior<Command> finish(DeviceScan outcome) {
+        warmHead = warmHead(outcome, settings.headRead());
         boolean reused = parsed.parses() == parsedBefore && outcome instanceof DeviceScan.PvScan pv && pv.metadata().isPresent();
         answer(new ScanResult(target.name(), outcome, reads, reused));
         return this;

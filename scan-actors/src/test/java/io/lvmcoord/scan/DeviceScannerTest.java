@@ -78,12 +78,16 @@ class DeviceScannerTest {
         assertEquals(1, first.reads());
         assertFalse(first.reusedMetadata());
 
+        assertEquals(128 * 1024, s.scheduler().counters(dev.toString()).bytes(), "a device seen first: the whole head");
+
         scanner.tell(new DeviceScanner.Scan(probe.getRef()));
         DeviceScanner.ScanResult second = probe.receiveMessage(Duration.ofSeconds(10));
         assertEquals(1, second.reads());
         assertTrue(second.reusedMetadata(), "same committed slot: no text parse");
         assertSame(pv.metadata().orElseThrow(), ((DeviceScan.PvScan) second.outcome()).metadata().orElseThrow());
         assertEquals(2, s.scheduler().counters(dev.toString()).reads());
+        // The rescan reads only what the unchanged device needs: label and mda header (at 4096), 8 KiB.
+        assertEquals(128 * 1024 + 8192, s.scheduler().counters(dev.toString()).bytes());
         s.scheduler().close();
     }
 
@@ -102,6 +106,8 @@ class DeviceScannerTest {
         DeviceScanner.ScanResult again = probe.receiveMessage(Duration.ofSeconds(10));
         assertEquals(4, ((DeviceScan.PvScan) again.outcome()).metadata().orElseThrow().seqno());
         assertFalse(again.reusedMetadata());
+        // The rescan's short head showed a new committed slot: one more read fetched the new text.
+        assertEquals(2, again.reads());
         s.scheduler().close();
     }
 

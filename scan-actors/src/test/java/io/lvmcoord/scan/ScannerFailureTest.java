@@ -85,7 +85,7 @@ class ScannerFailureTest {
         return new Setup(scheduler, settings, new PvDecoder(CodecSettings.limits(config)));
     }
 
-    /** The real decoder, except that {@code sabotage} runs instead once the head bytes are there, while it is on. */
+    /** The real decoder, except that {@code sabotage} runs instead once the label sectors are there, while it is on. */
     private static DeviceScanner.Decoder failingWhile(AtomicBoolean on, PvDecoder real, Sabotage sabotage) {
         return (device, size, cache, parsed) -> on.get() && hasHead(cache, size) ? sabotage.step(device) : real.step(device, size, cache, parsed);
     }
@@ -95,7 +95,7 @@ class ScannerFailureTest {
     }
 
     private static boolean hasHead(BlockCache cache, long size) {
-        return cache.covers(0, (int) Math.min(PvDecoder.HEAD_BYTES, size), size);
+        return cache.covers(0, (int) Math.min(PvDecoder.LABEL_BYTES, size), size);
     }
 
     private ActorRef<DeviceScanner.Command> scanner(Setup s, Path device, DeviceScanner.Decoder decoder) {

@@ -23,7 +23,7 @@ public final class PvDecoder {
     /** One aligned 128 KiB read covers the label, mda1's header and usually its text. */
     public static final int HEAD_BYTES = 128 * 1024;
     /** The sectors searched for a label. */
-    private static final int LABEL_BYTES = Label.SCAN_SECTORS * Label.SECTOR_SIZE;
+    public static final int LABEL_BYTES = Label.SCAN_SECTORS * Label.SECTOR_SIZE;
 
     private final DecodeLimits limits;
     private final ParsedTexts texts;
@@ -69,12 +69,14 @@ public final class PvDecoder {
      * parsed here are remembered in it, so a retry never parses twice.
      */
     public Step step(String device, long size, BlockCache cache, ParsedMetadata parsed) {
-        int headLength = (int) Math.min(HEAD_BYTES, size);
-        if (!cache.covers(0, headLength, size)) {
-            return new Step.NeedBytes(0, headLength);
+        // Only the label sectors are needed up front; everything else is asked for when decoding
+        // reaches it. How much to read first (a whole head, or only what an unchanged device needs)
+        // is the reader's choice.
+        int labelLength = (int) Math.min(LABEL_BYTES, size);
+        if (!cache.covers(0, labelLength, size)) {
+            return new Step.NeedBytes(0, labelLength);
         }
-        // Only the label sectors are copied up front; everything else is copied when decoding reaches it.
-        byte[] head = cache.get(0, (int) Math.min(LABEL_BYTES, size), size);
+        byte[] head = cache.get(0, labelLength, size);
         BlockSource view = new BlockSource() {
             @Override
             public String name() {
