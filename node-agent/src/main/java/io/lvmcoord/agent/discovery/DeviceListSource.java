@@ -3,8 +3,6 @@ package io.lvmcoord.agent.discovery;
 import io.lvmcoord.scan.DeviceTarget;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +38,10 @@ public final class DeviceListSource implements DeviceSource {
 
     @Override
     public Optional<DeviceTarget> target(String name) throws IOException {
-        if (!names.contains(name) || !Files.exists(Path.of(name))) {
+        if (!names.contains(name)) {
             return Optional.empty();
         }
-        // A changed gzipped image is inflated again; the previous copy is dropped.
-        return Optional.of(new DeviceTarget(name, opener.reopen(name).toString()));
+        return opener.reopen(name).map(path -> new DeviceTarget(name, path.toString()));
     }
 
     @Override

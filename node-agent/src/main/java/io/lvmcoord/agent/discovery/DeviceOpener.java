@@ -8,9 +8,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -32,25 +39,65 @@ public final class DeviceOpener implements AutoCloseable {
     public DeviceOpener(boolean followLinks) {
         this.linkOptions = followLinks ? new LinkOption[0] : new LinkOption[]{LinkOption.NOFOLLOW_LINKS};
     }
-    /** The last path {@link #reopen} gave for each name. */
-    private final java.util.Map<String, Path> latest = new java.util.HashMap<>();
+    /** The copy {@link #reopen} made for each gzipped image, and the image's state when it did. */
+    private final Map<String, Inflated> latest = new HashMap<>();
 
-    /** The path to open for {@code name}: itself, or an inflated copy of a gzipped image. */
+    private record Inflated(Path copy, FileTime modified, long size, Object fileKey) {
+        boolean of(BasicFileAttributes image) {
+            return modified.equals(image.lastModifiedTime()) && size == image.size() && Objects.equals(fileKey, image.fileKey());
+        }
+    }
+
+    /** The path to open for {@code name}: itself, or a fresh inflated copy of a gzipped image. */
     public synchronized Path resolve(String name) throws IOException {
         Path path = Path.of(name);
-        if (!Files.exists(path, linkOptions)) {
-            throw new IOException("No such file or directory");
+        BasicFileAttributes a = attributes(path).orElseThrow(() -> new IOException("No such file or directory"));
+        return a.isRegularFile() && name.endsWith(".gz") ? inflate(path) : path.toAbsolutePath();
+    }
+
+    /**
+     * As {@link #resolve}, for every rescan of a device: empty when {@code name} does not exist
+     * (now), and a gzipped image is inflated again only when it changed since its last copy (the
+     * copy made before is then deleted). One stat per name: rescans ask this for every device.
+     */
+    public synchronized Optional<Path> reopen(String name) throws IOException {
+        Path path = Path.of(name);
+        Optional<BasicFileAttributes> found = attributes(path);
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        if (Files.isSymbolicLink(path) && linkOptions.length > 0) {
+        BasicFileAttributes a = found.get();
+        if (!a.isRegularFile() || !name.endsWith(".gz")) {
+            return Optional.of(path.toAbsolutePath());
+        }
+        Inflated before = latest.get(name);
+        if (before != null && before.of(a)) {
+            return Optional.of(before.copy());
+        }
+        Path fresh = inflate(path);
+        latest.put(name, new Inflated(fresh, a.lastModifiedTime(), a.size(), a.fileKey()));
+        if (before != null && temporaries.remove(before.copy())) {
+            Files.deleteIfExists(before.copy());
+        }
+        return Optional.of(fresh);
+    }
+
+    /** What a device name is, in one stat; refuses what is no device (a directory, a link where links are not followed). */
+    private Optional<BasicFileAttributes> attributes(Path path) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, linkOptions);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (a.isSymbolicLink()) {
+            // Only seen with links not followed.
             throw new IOException("is a symbolic link");
         }
-        if (Files.isDirectory(path)) {
+        if (a.isDirectory()) {
             throw new IOException("is a directory");
         }
-        if (name.endsWith(".gz") && Files.isRegularFile(path, linkOptions)) {
-            return inflate(path);
-        }
-        return path.toAbsolutePath();
+        return Optional.of(a);
     }
 
     private Path inflate(Path gz) throws IOException {
@@ -89,19 +136,6 @@ public final class DeviceOpener implements AutoCloseable {
      */
     private static boolean allZero(byte[] b, int n) {
         return java.util.Arrays.mismatch(b, 0, n, ZEROS, 0, n) < 0;
-    }
-
-    /**
-     * As {@link #resolve}, for an image that may have changed since it was last resolved: a
-     * gzipped image is inflated afresh and the copy made for it before is deleted.
-     */
-    public synchronized Path reopen(String name) throws IOException {
-        Path fresh = resolve(name);
-        Path old = latest.put(name, fresh);
-        if (old != null && !old.equals(fresh) && temporaries.remove(old)) {
-            Files.deleteIfExists(old);
-        }
-        return fresh;
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class DirectorySource implements DeviceSource {
             return Optional.of(new DeviceTarget(name, name, false));
         }
         try {
-            return Optional.of(new DeviceTarget(name, opener.reopen(name).toString(), false));
+            return opener.reopen(name).map(path -> new DeviceTarget(name, path.toString(), false));
         } catch (IOException e) {
             // Half-copied or corrupt archive: not a device yet; its close-write brings it back.
             return Optional.empty();
