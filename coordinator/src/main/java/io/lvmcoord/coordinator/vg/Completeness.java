@@ -21,10 +21,15 @@ public record Completeness(String vg, boolean known, List<String> missingPvUuids
     public static Completeness of(Assembly view, String vgNameOrUuid) {
         Optional<VgView> vg = view.vgs().stream()
                 .filter(v -> v.name().equals(vgNameOrUuid) || v.metadata().id().equals(vgNameOrUuid)).findFirst();
-        if (vg.isEmpty()) {
+        return of(vg.orElse(null), vgNameOrUuid);
+    }
+
+    /** Of a VG already found in a view ({@code vg} null: not in it), for callers that look many up at once. */
+    public static Completeness of(VgView vg, String vgNameOrUuid) {
+        if (vg == null) {
             return new Completeness(vgNameOrUuid, false, List.of());
         }
-        return new Completeness(vgNameOrUuid, true, vg.get().pvs().stream().filter(VgPv::missing).map(p -> p.meta().id()).toList());
+        return new Completeness(vgNameOrUuid, true, vg.pvs().stream().filter(VgPv::missing).map(p -> p.meta().id()).toList());
     }
 
     /** The failure a waiter gets when time runs out. */

@@ -1,6 +1,8 @@
 package io.lvmcoord.agent.daemon;
 
 import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.coordinator.assembly.Assembly;
+import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.Completeness;
@@ -23,6 +25,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +117,14 @@ final class ClusterStatus {
         return out;
     }
 
+    private static Map<String, VgView> byUuid(Assembly view) {
+        Map<String, VgView> out = new HashMap<>();
+        for (VgView v : view.vgs()) {
+            out.putIfAbsent(v.metadata().id(), v);
+        }
+        return out;
+    }
+
     /** The shard an entity id falls in (the default extractor's rule). */
     String shardOf(String entityId) {
         return Integer.toString(Math.abs(entityId.hashCode() % numberOfShards));
@@ -145,6 +156,9 @@ final class ClusterStatus {
             }
         }
         vgs.sort(Comparator.comparing(NodeReadCache.Versioned::aggregateKey));
+        // Each host's view once, indexed by VG UUID: asked per VG and host, 1600 VGs cost 1600
+        // views of 2600 aggregates each (3.5 s of status at 10,000 devices).
+        Map<String, Map<String, VgView>> vgsByHost = new HashMap<>();
         StringBuilder out = new StringBuilder("[");
         for (NodeReadCache.Versioned v : vgs) {
             String uuid = CacheUpdates.target(v.aggregateKey()).id();
@@ -152,7 +166,8 @@ final class ClusterStatus {
             List<String> names = new ArrayList<>(v.state().names(new PvReports.TextParser(v.state()::text, views.limits())));
             StringBuilder hosts = new StringBuilder("{");
             for (Map.Entry<String, Map<String, io.lvmcoord.scan.report.PvReport>> h : v.state().reports().entrySet()) {
-                Completeness complete = Completeness.of(views.forNode(h.getKey(), snapshot).assembly(), uuid);
+                Map<String, VgView> seen = vgsByHost.computeIfAbsent(h.getKey(), host -> byUuid(views.forNode(host, snapshot).assembly()));
+                Completeness complete = Completeness.of(seen.get(uuid), uuid);
                 hosts.append(hosts.length() > 1 ? ", " : "").append(JsonText.quote(h.getKey())).append(": {\"seqno\": ")
                         .append(c.seqnoByHost().getOrDefault(h.getKey(), -1L)).append(", \"devices\": ").append(h.getValue().size())
                         .append(", \"complete\": ").append(complete.complete()).append(", \"converged\": ")
