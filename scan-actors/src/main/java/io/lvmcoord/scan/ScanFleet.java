@@ -88,7 +88,7 @@ public final class ScanFleet extends AbstractBehavior<ScanFleet.Command> {
 
     /** A fleet whose scanners parse each distinct text once, through {@code texts}. */
     public static Behavior<Command> create(IoScheduler scheduler, ScanSettings settings, ParsedTexts texts) {
-        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, new PvDecoder(texts)::step, texts));
+        return Behaviors.setup(ctx -> new ScanFleet(ctx, scheduler, settings, DeviceScanner.Decoder.of(new PvDecoder(texts)), texts));
     }
 
     /** With a chosen decode function for every scanner (tests inject failures through it). */

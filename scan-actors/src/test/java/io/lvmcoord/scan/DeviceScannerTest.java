@@ -1,9 +1,12 @@
 package io.lvmcoord.scan;
 
 import com.typesafe.config.Config;
+import io.lvmcoord.scan.codec.BlockCache;
 import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.MdaScan;
+import io.lvmcoord.scan.codec.ParsedMetadata;
+import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.io.IoEngines;
 import io.lvmcoord.scan.io.IoScheduler;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
@@ -22,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,6 +112,44 @@ class DeviceScannerTest {
         assertFalse(again.reusedMetadata());
         // The rescan's short head showed a new committed slot: one more read fetched the new text.
         assertEquals(2, again.reads());
+        s.scheduler().close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "pread"})
+    void onlyStepsThatParseATextGoToTheDecodeDispatcherAnUnchangedDevicesRescanDecodesOnTheScanner(String engine) throws Exception {
+        Setup s = setup(engine);
+        Path dev = ScanTestSupport.unpack("s09-stale-seqno", "pv2.img", tmp.resolve("dev.img"));
+        PvDecoder real = new PvDecoder(CodecSettings.limits(s.config()));
+        AtomicInteger dispatched = new AtomicInteger();
+        DeviceScanner.Decoder counting = new DeviceScanner.Decoder() {
+            @Override
+            public PvDecoder.Step step(String device, long size, BlockCache cache, ParsedMetadata parsed) {
+                dispatched.incrementAndGet();
+                return real.step(device, size, cache, parsed);
+            }
+
+            @Override
+            public PvDecoder.Step stepWithoutParsing(String device, long size, BlockCache cache, ParsedMetadata parsed) {
+                return real.stepWithoutParsing(device, size, cache, parsed);
+            }
+        };
+        ActorRef<DeviceScanner.Command> scanner = KIT.spawn(DeviceScanner.create(DeviceTarget.of(dev.toString()), s.scheduler(),
+                s.settings(), counting));
+        TestProbe<DeviceScanner.ScanResult> probe = KIT.createTestProbe();
+
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        assertEquals(2, ((DeviceScan.PvScan) probe.receiveMessage(Duration.ofSeconds(10)).outcome()).metadata().orElseThrow().seqno());
+        assertEquals(1, dispatched.get(), "the first scan parses the text on the decode dispatcher");
+
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        assertEquals(2, ((DeviceScan.PvScan) probe.receiveMessage(Duration.ofSeconds(10)).outcome()).metadata().orElseThrow().seqno());
+        assertEquals(1, dispatched.get(), "unchanged: label, header and remembered slot settle it on the scanner");
+
+        Files.copy(ScanTestSupport.unpack("s09-stale-seqno", "pv1.img", tmp.resolve("newer.img")), dev, StandardCopyOption.REPLACE_EXISTING);
+        scanner.tell(new DeviceScanner.Scan(probe.getRef()));
+        assertEquals(4, ((DeviceScan.PvScan) probe.receiveMessage(Duration.ofSeconds(10)).outcome()).metadata().orElseThrow().seqno());
+        assertTrue(dispatched.get() >= 2, "a new text is parsed on the decode dispatcher again");
         s.scheduler().close();
     }
 

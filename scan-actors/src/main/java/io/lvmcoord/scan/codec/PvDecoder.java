@@ -49,7 +49,7 @@ public final class PvDecoder {
         } catch (IOException e) {
             return new DeviceScan.DeviceFault(dev, new DecodeError(dev, 0, DecodeError.Kind.IO_ERROR, "read failed: " + e.getMessage()));
         }
-        return decode(src, size, head, null);
+        return decode(src, size, head, null, true);
     }
 
     /** One step of an incremental decode: the result, or the bytes it needs next. */
@@ -69,6 +69,26 @@ public final class PvDecoder {
      * parsed here are remembered in it, so a retry never parses twice.
      */
     public Step step(String device, long size, BlockCache cache, ParsedMetadata parsed) {
+        return step(device, size, cache, parsed, true);
+    }
+
+    /**
+     * A step that parses no metadata text: the outcome when the label, the area headers and
+     * {@code parsed} settle it (an unchanged device: every in-use area's slot is remembered, or
+     * no label at all), the bytes it needs next, or null when a text would have to be parsed.
+     * What it does is bounded by the device's first sectors and headers (no text, no recursion,
+     * a few KiB), so a rescan may run it on its own thread and leave only parsing to a
+     * thread whose time is budgeted (see DeviceScanner).
+     */
+    public Step stepWithoutParsing(String device, long size, BlockCache cache, ParsedMetadata parsed) {
+        try {
+            return step(device, size, cache, parsed, false);
+        } catch (TextToParse needed) {
+            return null;
+        }
+    }
+
+    private Step step(String device, long size, BlockCache cache, ParsedMetadata parsed, boolean mayParse) {
         // Only the label sectors are needed up front; everything else is asked for when decoding
         // reaches it. How much to read first (a whole head, or only what an unchanged device needs)
         // is the reader's choice.
@@ -98,9 +118,19 @@ public final class PvDecoder {
             }
         };
         try {
-            return new Step.Done(decode(view, size, head, parsed));
+            return new Step.Done(decode(view, size, head, parsed, mayParse));
         } catch (MissingBytes m) {
             return new Step.NeedBytes(m.offset, m.length);
+        }
+    }
+
+    /** Control flow of {@link #stepWithoutParsing}: a text would have to be parsed; never escapes this class. */
+    private static final class TextToParse extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final TextToParse INSTANCE = new TextToParse();
+
+        private TextToParse() {
+            super(null, null, false, false);
         }
     }
 
@@ -117,7 +147,7 @@ public final class PvDecoder {
         }
     }
 
-    private DeviceScan decode(BlockSource src, long size, byte[] head, ParsedMetadata parsed) {
+    private DeviceScan decode(BlockSource src, long size, byte[] head, ParsedMetadata parsed, boolean mayParse) {
         String dev = src.name();
         Decoded<Label> label = Label.find(dev, head);
         if (!label.isOk()) {
@@ -126,13 +156,13 @@ public final class PvDecoder {
         Label l = label.value();
         List<MdaScan> mdas = new ArrayList<>();
         for (int i = 0; i < l.metadataAreas().size(); i++) {
-            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i), l.metadataAreaEntryOffset(i), parsed));
+            mdas.add(scanArea(src, size, head, i, l.metadataAreas().get(i), l.metadataAreaEntryOffset(i), parsed, mayParse));
         }
         return new DeviceScan.PvScan(dev, size, l, mdas);
     }
 
     private MdaScan scanArea(BlockSource src, long devSize, byte[] head, int index, DiskArea area, long entryAt,
-                             ParsedMetadata parsed) {
+                             ParsedMetadata parsed, boolean mayParse) {
         String dev = src.name();
         if (area.offset() < 0 || area.offset() > devSize - MdaHeader.HEADER_SIZE) {
             // The bad value is the pv_header's claim, so that is where the error points.
@@ -179,6 +209,9 @@ public final class PvDecoder {
         ParsedMetadata.Known known = parsed == null ? null : parsed.lookup(area.offset(), slot);
         if (known != null) {
             return new MdaScan(index, area, h, MdaScan.Status.IN_USE, known.vg(), null, known.text());
+        }
+        if (!mayParse) {
+            throw TextToParse.INSTANCE;
         }
         byte[] text;
         int crc;
