@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * pvs, vgs and lvs from the cluster model, as one node sees it.
@@ -66,6 +67,8 @@ public final class QueryService {
     private final int maxWarnings;
     private volatile String localNode;
     private volatile NodeRereads rereads;
+    /** Until this completes (normally), every view is marked may-be-stale: see {@link #staleUntil}. */
+    private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
 
     public QueryService(ActorSystem<?> system, NodeReadCache cache, VgAssembler assembler, Fields fields, Duration pendingWait) {
         this(system, cache, new ClusterView(assembler), fields, pendingWait);
@@ -108,23 +111,49 @@ public final class QueryService {
     }
 
     /**
+     * Marks every view may-be-stale until {@code upToDate} completes normally. A restarted agent
+     * answers from its journal at once, but what the journal holds is what was true before it
+     * stopped: devices may have changed meanwhile, and nothing says so until its start-up scan is
+     * reported. So until then, no answer claims to be current.
+     */
+    public void staleUntil(CompletionStage<?> upToDate) {
+        this.current = upToDate.toCompletableFuture();
+    }
+
+    /** True once the future given to {@link #staleUntil} completed normally. */
+    public boolean upToDate() {
+        CompletableFuture<?> c = current;
+        return c.isDone() && !c.isCompletedExceptionally();
+    }
+
+    /**
      * How {@code node} sees the cluster now. Aggregates with a persist in flight are read from
      * their entity (waiting for it); the rest come from the cache.
      */
     public CompletionStage<View> view(String node) {
+        // One budget for the whole query, not one per step: whatever the entities and re-reads
+        // have not delivered by then, the answer is assembled from the cache, marked may-be-stale.
+        long deadline = System.nanoTime() + pendingWait.toNanos();
         List<CompletableFuture<Void>> refreshes = new ArrayList<>();
         for (NodeReadCache.Versioned v : cache.snapshot()) {
             if (v.mayBeStale()) {
                 refreshes.add(refresh(v.aggregateKey(), v.announced()));
             }
         }
-        return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
-                .thenCompose(x -> rereadsSettled(node))
+        CompletableFuture<Void> refreshed = refreshes.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
+                        .completeOnTimeout(null, remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        return refreshed
+                .thenCompose(x -> rereadsSettled(node, deadline))
                 .thenApply(settled -> assemble(node, !settled));
     }
 
-    /** True when this node has no re-read in flight, or they all finished within the pending wait. */
-    private CompletableFuture<Boolean> rereadsSettled(String node) {
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    /** True when this node has no re-read in flight, or they all finished before the query's deadline. */
+    private CompletableFuture<Boolean> rereadsSettled(String node, long deadline) {
         NodeRereads r = rereads;
         if (r == null || !node.equals(localNode)) {
             return CompletableFuture.completedFuture(true);
@@ -135,7 +164,12 @@ public final class QueryService {
         }
         return CompletableFuture.allOf(open.toArray(CompletableFuture[]::new))
                 .thenApply(x -> true)
-                .completeOnTimeout(false, pendingWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                .completeOnTimeout(false, remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    }
+
+    /** The time a query may take: within it, it answers (may-be-stale if it must). */
+    public Duration budget() {
+        return pendingWait;
     }
 
     /** Asks the entity for its state (after any persist in flight) and offers it to the cache; failures leave the cache as it was. */
@@ -152,7 +186,7 @@ public final class QueryService {
 
     private View assemble(String node, boolean rereadsPending) {
         List<NodeReadCache.Versioned> snapshot = cache.snapshot();
-        boolean stale = rereadsPending || snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
+        boolean stale = rereadsPending || !upToDate() || snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
         ClusterView.Assembled a = views.forNode(node, snapshot);
         return new View(node, a.assembly(), a.versions(), stale);
     }

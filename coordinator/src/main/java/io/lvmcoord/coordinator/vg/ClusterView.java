@@ -39,6 +39,11 @@ public final class ClusterView {
     private final DecodeLimits limits;
     private final Map<String, NodeScans> scanMemo = new ConcurrentHashMap<>();
     private volatile Assembled last;
+    /** The collection {@link #last} was assembled from: given the very same one again (the cache's unchanged snapshot), it is the answer. */
+    private volatile Last lastInput;
+
+    private record Last(String node, Collection<NodeReadCache.Versioned> aggregates, Assembled assembled) {
+    }
 
     /** With the built-in decode limits (those of reference.conf). */
     public ClusterView(VgAssembler assembler) {
@@ -56,8 +61,16 @@ public final class ClusterView {
         return limits;
     }
 
-    /** How {@code node} sees the cluster, from the aggregates given (announced-only ones are skipped). */
+    /**
+     * How {@code node} sees the cluster, from the aggregates given (announced-only ones are
+     * skipped). {@code aggregates} must not change once given (the cache's snapshots do not):
+     * the same collection given again is answered with the same view.
+     */
     public Assembled forNode(String node, Collection<NodeReadCache.Versioned> aggregates) {
+        Last same = lastInput;
+        if (same != null && same.aggregates() == aggregates && same.node().equals(node)) {
+            return same.assembled();
+        }
         Map<String, Long> versions = new TreeMap<>();
         List<NodeReadCache.Versioned> held = new ArrayList<>();
         for (NodeReadCache.Versioned v : aggregates) {
@@ -68,6 +81,7 @@ public final class ClusterView {
         }
         Assembled previous = last;
         if (previous != null && previous.node().equals(node) && previous.versions().equals(versions)) {
+            lastInput = new Last(node, aggregates, previous);
             return previous;
         }
         List<DeviceScan> scans = new ArrayList<>();
@@ -82,6 +96,7 @@ public final class ClusterView {
         }
         Assembled view = new Assembled(node, assembleInDeviceOrder(scans, assembler), versions);
         last = view;
+        lastInput = new Last(node, aggregates, view);
         return view;
     }
 

@@ -35,6 +35,12 @@ public final class NodeReadCache {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Bumped after every change of {@link #entries} (after, so a snapshot taken at a generation holds every change before it). */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Snapshot lastSnapshot;
+
+    private record Snapshot(long generation, List<Versioned> entries) {
+    }
     private final List<Consumer<Versioned>> listeners = new CopyOnWriteArrayList<>();
 
     /** Offers a pushed state; returns true when it replaced an older one. */
@@ -52,6 +58,7 @@ public final class NodeReadCache {
             return e;
         });
         if (taken[0]) {
+            generation.incrementAndGet();
             Versioned v = new Versioned(aggregateId, after.state(), after.version(), after.announced());
             listeners.forEach(l -> l.accept(v));
         }
@@ -67,12 +74,14 @@ public final class NodeReadCache {
         push(aggregateId, state);
         entries.computeIfPresent(aggregateId, (k, e) -> e.announced() == announcedSeen && e.state() != null
                 && e.announced() > e.state().version() ? new Entry(e.state(), e.state().version()) : e);
+        generation.incrementAndGet();
     }
 
     /** Records that {@code version} exists (the state may follow later). */
     public void announce(String aggregateId, long version) {
         entries.merge(aggregateId, new Entry(null, version),
                 (e, n) -> new Entry(e.state(), Math.max(e.announced(), version)));
+        generation.incrementAndGet();
     }
 
     public Optional<Versioned> get(String aggregateId) {
@@ -83,11 +92,23 @@ public final class NodeReadCache {
         return Optional.of(new Versioned(aggregateId, e.state(), e.version(), e.announced()));
     }
 
-    /** Every aggregate known, announced-only ones included (their state is null). */
+    /**
+     * Every aggregate known, announced-only ones included (their state is null); unmodifiable.
+     * While nothing changed, the same list (identity) is returned again: a query of an unchanged
+     * cluster of 2600 aggregates then neither copies the cache nor, in {@link ClusterView},
+     * compares its versions.
+     */
     public List<Versioned> snapshot() {
+        long g = generation.get();
+        Snapshot s = lastSnapshot;
+        if (s != null && s.generation() == g) {
+            return s.entries();
+        }
         List<Versioned> out = new ArrayList<>(entries.size());
         entries.forEach((k, e) -> out.add(new Versioned(k, e.state(), e.version(), e.announced())));
-        return out;
+        List<Versioned> taken = java.util.Collections.unmodifiableList(out);
+        lastSnapshot = new Snapshot(g, taken);
+        return taken;
     }
 
     /** Calls {@code listener} with every state the cache takes (not for ignored or announced-only pushes). */

@@ -198,6 +198,17 @@ public final class AgentCommand implements Callable<Integer> {
             stdin.start();
         }
         agent.awaitTermination();
+        java.util.Optional<String> removed = agent.removedFromCluster();
+        if (removed.isPresent()) {
+            // Its old incarnation is gone for good (the cluster will not take it back); a new one
+            // rejoins with its journal. Non-zero, so that systemd's Restart= brings it back.
+            err.println("lvmcoord agent: this node was " + removed.get() + "; exiting with status " + EXIT_REMOVED
+                    + " so that it is restarted and rejoins");
+            return EXIT_REMOVED;
+        }
         return 0;
     }
+
+    /** Exit status of an agent the cluster downed or removed (EX_TEMPFAIL: a restart rejoins). */
+    public static final int EXIT_REMOVED = 75;
 }

@@ -39,6 +39,7 @@ import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -185,7 +186,7 @@ public final class Agent implements AutoCloseable {
             ApiSettings apiSettings = ApiSettings.from(config);
             Agent[] self = new Agent[1];
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait(),
-                    () -> self[0].nodeNames(), rereads);
+                    () -> self[0].nodeNames(), rereads, settings.maxRequestWait());
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
@@ -206,6 +207,8 @@ public final class Agent implements AutoCloseable {
                     + source.describe() + ")");
             System.err.flush();
 
+            // Answers from the journal are what was true when this agent last ran: flagged until its own scan is reported.
+            query.staleUntil(loop.firstFullRescan());
             source.start(loop::offer);
             loop.start();
             loop.firstFullRescan().whenComplete((ok, failure) -> {
@@ -328,6 +331,17 @@ public final class Agent implements AutoCloseable {
     /** Blocks until the actor system terminates (SIGTERM runs the shutdown hook, which closes the agent). */
     public void awaitTermination() throws Exception {
         system.getWhenTerminated().toCompletableFuture().get();
+    }
+
+    /**
+     * Why the node's actor system ended, when it was not this process's own stop (SIGTERM, stdin
+     * closed): the cluster downed this node (split brain resolver, a pause longer than the failure
+     * detector, an operator's down) or it was asked to leave. Empty after a stop of its own.
+     */
+    public java.util.Optional<String> removedFromCluster() {
+        return CoordinatedShutdown.get(system).getShutdownReason()
+                .filter(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$ || r instanceof CoordinatedShutdown.ClusterLeavingReason$)
+                .map(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$ ? "downed by the cluster" : "removed from the cluster");
     }
 
     @Override

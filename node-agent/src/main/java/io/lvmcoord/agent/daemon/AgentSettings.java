@@ -13,7 +13,13 @@ import java.util.List;
 public record AgentSettings(String nodeName, String clusterHost, int clusterPort, List<String> seeds, TransportSettings transport,
                             List<Path> devicesDirs, List<String> devices, boolean watchDevices, Duration pendingWait,
                             Duration askTimeout, Duration coalesceWindow, int maxPendingDevices, Duration reconcileMin,
-                            Duration reconcileMax, Duration startScanDelay) {
+                            Duration reconcileMax, Duration startScanDelay, Duration maxRequestWait) {
+
+    /**
+     * What a node may be called: host-name-like, so that it is safe wherever it is written (HTTP
+     * headers, log lines, role names, JSON) without escaping.
+     */
+    public static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
     public AgentSettings {
         seeds = List.copyOf(seeds);
@@ -22,6 +28,13 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
         if (reconcileMin.compareTo(reconcileMax) > 0) {
             throw new IllegalArgumentException("lvmcoord.agent.reconcile-min-interval (" + reconcileMin
                     + ") is longer than reconcile-max-interval (" + reconcileMax + ")");
+        }
+        if (!NODE_NAME.matcher(nodeName).matches()) {
+            throw new IllegalArgumentException("lvmcoord.agent.node-name \"" + nodeName.replaceAll("\\p{Cntrl}", "?")
+                    + "\" is not a node name: 1-253 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (maxRequestWait.isNegative() || maxRequestWait.isZero()) {
+            throw new IllegalArgumentException("lvmcoord.agent.max-request-wait must be positive, got " + maxRequestWait);
         }
         if (maxPendingDevices < 1) {
             throw new IllegalArgumentException("lvmcoord.agent.max-pending-devices must be at least 1, got " + maxPendingDevices);
@@ -42,7 +55,8 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
                 TransportSettings.from(c, node, port), dirs.stream().filter(d -> !d.isBlank()).map(Path::of).toList(),
                 c.getStringList("devices"), c.getBoolean("watch-devices"), c.getDuration("pending-wait"), c.getDuration("ask-timeout"),
                 c.getDuration("coalesce-window"), c.getInt("max-pending-devices"),
-                c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"));
+                c.getDuration("reconcile-min-interval"), c.getDuration("reconcile-max-interval"), c.getDuration("start-scan-delay"),
+                c.getDuration("max-request-wait"));
     }
 
     private static String hostName() {

@@ -54,13 +54,16 @@ public final class ApiRoutes {
     private final ScanLoop loop;
     private final Supplier<String> status;
     private final Duration maxWait;
+    /** Longest {@code timeout} a client may ask of {@code wait} (lvmcoord.agent.max-request-wait). */
+    private final Duration maxRequestWait;
     private final Supplier<List<String>> nodes;
     /** Its per-version convergence memo serves watch lines too (the cache listener already computed it). */
     private final io.lvmcoord.coordinator.vg.NodeRereads rereads;
 
     /** {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes. */
     public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
-                     Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads) {
+                     Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads, Duration maxRequestWait) {
+        this.maxRequestWait = maxRequestWait;
         this.nodes = nodes;
         this.rereads = rereads;
         this.node = node;
@@ -82,6 +85,16 @@ public final class ApiRoutes {
                 .get("/v1/status", r -> HttpResponse.json(200, status.get()))
                 .build();
     }
+
+    /**
+     * A query answers within its budget (QueryService: pending-wait, one budget for all its steps,
+     * may-be-stale past it); this is only the backstop for a bug there, with room for rendering.
+     */
+    private long answerWithinMillis() {
+        return query.budget().toMillis() + RENDER_MARGIN_MILLIS;
+    }
+
+    private static final long RENDER_MARGIN_MILLIS = 5000;
 
     private static boolean flag(HttpRequest r, String name) {
         return r.queryParam(name).map(v -> v.isEmpty() || v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"))
@@ -117,9 +130,13 @@ public final class ApiRoutes {
             return allNodes(req, all(r, "vg"));
         }
         String who = r.queryParam("node").orElse(node);
+        if (!AgentSettings.NODE_NAME.matcher(who).matches()) {
+            // Never echoed: it would go back in a header (and a CR LF in it would start headers of its own).
+            return HttpResponse.error(400, "node= takes a node name: 1-253 letters, digits, '.', '_' or '-'");
+        }
         QueryService.Answer a;
         try {
-            a = query.report(req, who, all(r, "vg")).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+            a = query.report(req, who, all(r, "vg")).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof QueryService.BadQuery bq) {
                 return HttpResponse.error(400, bq.getMessage());
@@ -151,7 +168,7 @@ public final class ApiRoutes {
         for (String host : nodes.get()) {
             QueryService.Answer a;
             try {
-                a = query.report(req, host, vgNames).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+                a = query.report(req, host, vgNames).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof QueryService.BadQuery bq) {
                     return HttpResponse.error(400, bq.getMessage());
@@ -197,6 +214,13 @@ public final class ApiRoutes {
         if (devices.isEmpty() && !remove && !flag(r, "all")) {
             return HttpResponse.error(400, "pvscan needs device=DEV (repeatable), or all=1 for a full rescan");
         }
+        for (String d : devices) {
+            // lvm2 refuses a name that is no device it may use; an acknowledgement would claim a scan that read nothing.
+            if (!loop.knows(d)) {
+                return HttpResponse.error(404, "pvscan: " + JsonText.quote(d).replaceAll("\\p{Cntrl}", "?")
+                        + " is not a device this agent scans (" + loop.describeSource() + ")");
+            }
+        }
         try {
             if (devices.isEmpty()) {
                 loop.rescanAll().get(maxWait.toMillis() * 10, TimeUnit.MILLISECONDS);
@@ -208,7 +232,7 @@ public final class ApiRoutes {
         } catch (TimeoutException e) {
             return HttpResponse.error(503, "pvscan of " + devices + " not persisted within " + maxWait.multipliedBy(10).toSeconds() + " s");
         }
-        QueryService.View v = query.view(node).toCompletableFuture().get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+        QueryService.View v = query.view(node).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
         return HttpResponse.json(200, "{\"node\": " + JsonText.quote(node) + ", \"devices\": " + jsonArray(devices)
                 + ", \"removed\": " + remove + ", \"version\": " + v.version() + "}");
     }
@@ -224,6 +248,10 @@ public final class ApiRoutes {
             timeout = io.lvmcoord.agent.client.Durations.parse(r.queryParam("timeout").orElse("30s"));
         } catch (IllegalArgumentException e) {
             return HttpResponse.error(400, e.getMessage());
+        }
+        if (timeout.compareTo(maxRequestWait) > 0) {
+            return HttpResponse.error(400, "wait timeout " + timeout.toSeconds() + " s is longer than this agent allows ("
+                    + maxRequestWait.toSeconds() + " s, lvmcoord.agent.max-request-wait)");
         }
         try {
             Completeness c = reporter.waitComplete(vg, timeout).toCompletableFuture().get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);

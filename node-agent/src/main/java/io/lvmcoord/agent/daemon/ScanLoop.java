@@ -181,6 +181,23 @@ public final class ScanLoop implements AutoCloseable {
         gone.remove(device);
     }
 
+    /**
+     * Whether {@code device} is one this node scans now, or one it holds reports of (a device that
+     * went away may still be named, to forget it).
+     */
+    public boolean knows(String device) {
+        try {
+            return source.target(device).isPresent() || reporter.devices().contains(device);
+        } catch (java.io.IOException e) {
+            return reporter.devices().contains(device);
+        }
+    }
+
+    /** The device source in words, for messages. */
+    public String describeSource() {
+        return source.describe();
+    }
+
     public Stats stats() {
         int pending;
         synchronized (lock) {

@@ -154,6 +154,20 @@ class AgentProcessTest {
             assertEquals("400", curl(agent, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://x/v1/pvscan"));
             assertEquals("413", curl(agent, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
                     "Content-Type: application/json", "--data-binary", "@" + bigFile(), "http://x/v1/pvscan"));
+            // A node= value never reaches a header: CR LF in it would start headers of its own (response splitting).
+            String split = curl(agent, "-s", "-D", "-", "-o", "/dev/null", "http://x/v1/vgs?node=p1%0D%0AX-Injected:%20yes");
+            assertTrue(split.startsWith("HTTP/1.1 400") && !split.toLowerCase(java.util.Locale.ROOT).contains("x-injected"), split);
+            // Waits are bounded and checked: not a 500 for 1e300 s, not a 504 for a negative one.
+            for (String timeout : List.of("1e300s", "-5s", "NaN", "2h")) {
+                assertEquals("400", curl(agent, "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://x/v1/wait?vg=vg01&timeout=" + timeout),
+                        "timeout=" + timeout);
+            }
+            assertEquals("200", curl(agent, "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://x/v1/wait?vg=vg01&timeout=1s"));
+            // A name that is no device of this agent is refused, not acknowledged as scanned.
+            String notADevice = curl(agent, "-s", "-w", " %{http_code}", "-X", "POST", "http://x/v1/pvscan?device=/etc/passwd");
+            assertTrue(notADevice.endsWith(" 404") && notADevice.contains("is not a device this agent scans"), notADevice);
+            String device = devices.resolve("pv1.img").toString();
+            assertEquals("200", curl(agent, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://x/v1/pvscan?device=" + device));
             if (isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
                 // The socket is 0660 root-owned; let "nobody" reach it so that the refusal seen is the peer check.
                 Files.setPosixFilePermissions(agent.socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -184,6 +198,7 @@ class AgentProcessTest {
             AgentClient.Response r = agent.client().get("/v1/vgs?format=basic");
             before = r.bodyText();
             version = r.header("x-lvmcoord-version");
+            assertEquals("false", r.header("x-lvmcoord-may-be-stale"), "scanned and persisted: current");
         }
         // The restarted agent delays its start-up scan, so what it answers first can only come from the journal.
         Path conf = tmp.resolve("slow-start.conf");
@@ -194,8 +209,11 @@ class AgentProcessTest {
             assertEquals(200, first.status());
             assertEquals(before, first.bodyText());
             assertEquals(version, first.header("x-lvmcoord-version"));
+            // What it held before it stopped, not yet checked against the devices: never served as current.
+            assertEquals("true", first.header("x-lvmcoord-may-be-stale"));
             String status = agent.client().get("/v1/status").bodyText();
             assertTrue(status.contains("\"ready\": false") && status.contains("\"devices_scanned\": 0"), status);
+            assertTrue(status.contains("\"view\": {\"version\": " + version + ", \"may_be_stale\": true"), status);
         }
     }
 
