@@ -163,4 +163,31 @@ class InvalidationTest {
         assertEquals(Map.of("B", List.of("d1")), c.behind());
         assertEquals(4, c.newest());
     }
+
+    @Test
+    void aHostThatSawTheNewSeqnoOnOneOfItsDevicesReReadsItsOthersOfThatVgInsteadOfServingAMixedView() throws Exception {
+        Host a = new Host("A");
+        Thread.sleep(1000);
+        a.write("d1", "pv2.img");
+        a.write("d2", "pv2.img"); // both PVs at seqno 2
+        a.disk.put("d2", "pv1.img"); // lvm2 commits seqno 4 to both PVs...
+        a.write("d1", "pv1.img"); // ...and only d1's report has gone in so far
+        String key = CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP,
+                ReportRouting.route(io.lvmcoord.scan.report.PvReports.of("A", scan("d1", "pv1.img")).report(), scan("d1", "pv1.img")).id()));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Convergence c = Convergence.NONE;
+        while (System.nanoTime() < until) {
+            var v = a.cache.get(key);
+            if (v.isPresent() && a.rereads.stats().batches() >= 1) {
+                c = Convergence.of(v.get().state());
+                if (c.converged()) {
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(c.converged(), "A re-read its device still showing seqno 2: " + c);
+        assertEquals(Map.of("A", 4L), c.seqnoByHost());
+        assertEquals(List.of(List.of("d2")), a.reread, "exactly the device that showed the older seqno, once");
+    }
 }
