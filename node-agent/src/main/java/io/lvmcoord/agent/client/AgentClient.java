@@ -363,7 +363,8 @@ public final class AgentClient {
         private final SocketChannel ch;
         private final Duration timeout;
         private final Selector selector;
-        private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+        /** 64 KiB: a 5 MB report (pvs of 10,000 devices) in 80 reads rather than 320. */
+        private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024).flip();
 
         ChannelInput(SocketChannel ch, Duration timeout) throws IOException {
             this.ch = ch;
