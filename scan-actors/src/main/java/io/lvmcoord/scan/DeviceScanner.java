@@ -135,7 +135,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
      * @param head         the head bytes from offset 0, when read; the actor releases them
      * @param readFailure  why the head read failed, when it did
      */
-    private record Opened(Attempt attempt, int fd, int flags, long size, NativeIoException sizeFailure, ReadBuffer head,
+    private record Opened(Attempt attempt, int fd, int flags, long size, Exception sizeFailure, ReadBuffer head,
                           Throwable readFailure) implements Command {
     }
 
@@ -259,14 +259,19 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         long size;
         try {
             size = scheduler.size(fd, device);
-        } catch (NativeIoException e) {
+        } catch (NativeIoException | RuntimeException e) {
+            // Whatever went wrong, the fd reaches the actor, which closes it.
             return CompletableFuture.completedFuture(new Opened(a, fd, flags, -2, e, null, null));
         }
         if (size <= 0) {
             return CompletableFuture.completedFuture(new Opened(a, fd, flags, size, null, null, null));
         }
-        return scheduler.read(fd, 0, AlignedBuffer.roundUp((int) Math.min(first, size)), device)
-                .handle((head, err) -> new Opened(a, fd, flags, size, null, head, err));
+        try {
+            return scheduler.read(fd, 0, AlignedBuffer.roundUp((int) Math.min(first, size)), device)
+                    .handle((head, err) -> new Opened(a, fd, flags, size, null, head, err));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(new Opened(a, fd, flags, size, null, null, e));
+        }
     }
 
     private Behavior<Command> onOpenFailed(OpenFailed f) {
@@ -304,7 +309,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
         phase = "sizing";
         if (o.sizeFailure() != null) {
             return finish(new DeviceScan.DeviceFault(target.name(),
-                    new DecodeError(target.name(), 0, DecodeError.Kind.IO_ERROR, o.sizeFailure().getMessage())));
+                    new DecodeError(target.name(), 0, DecodeError.Kind.IO_ERROR, String.valueOf(o.sizeFailure().getMessage()))));
         }
         size = o.size();
         cache = new BlockCache();
