@@ -257,6 +257,33 @@ final class ClusterHarness implements AutoCloseable {
         start(name);
     }
 
+    /** SIGSTOP: the process stays, answers nothing (a VM paused, a host stalled); {@link #resume} ends it. */
+    void pause(String name) throws Exception {
+        signal(name, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(String name) throws Exception {
+        signal(name, "CONT");
+    }
+
+    private void signal(String name, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node(name).process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " of agent " + name + " failed");
+        }
+    }
+
+    /** Waits for a node's process to end by itself; returns its exit code. */
+    int awaitExit(String name, Duration timeout) throws Exception {
+        Node n = node(name);
+        if (!n.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("agent " + name + " still running after " + timeout + "; log:\n" + tail(n.log));
+        }
+        closeStdin(n);
+        return n.process.exitValue();
+    }
+
     boolean isAlive(String name) {
         Node n = node(name);
         return n.process != null && n.process.isAlive();

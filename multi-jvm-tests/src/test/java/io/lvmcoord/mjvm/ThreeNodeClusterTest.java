@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -241,5 +242,33 @@ class ThreeNodeClusterTest {
         acknowledged = onSan;
         System.out.println("MJVM rejoin-then-write newcomer=" + newcomer + " restart->start-up scan persisted=" + restartMillis
                 + " ms; a write on " + writer + " at once served by " + others + " in " + p.millis()[0] + " ms");
+    }
+
+    @Test
+    @Order(7)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aNodePausedLongerThanTheFailureDetectorAllowsIsDownedExitsWith75AndRejoinsWhenRestarted() throws Exception {
+        String paused = "C";
+        List<String> others = cluster.names().stream().filter(n -> !n.equals(paused)).toList();
+        cluster.pause(paused);
+        try {
+            // The majority downs it (split brain resolver, keep-majority) and carries on without it.
+            for (String n : others) {
+                cluster.awaitMembers(n, 2, ClusterChecks.FORM);
+            }
+        } finally {
+            cluster.resume(paused);
+        }
+        // Back from its pause, it learns it was downed: it must end, and not with 0 (systemd's Restart=).
+        int exit = cluster.awaitExit(paused, Duration.ofSeconds(60));
+        String log = Files.readString(cluster.log(paused));
+        assertEquals(75, exit, "exit status of the downed node; its log ends:\n" + ClusterHarness.tail(cluster.log(paused)));
+        assertTrue(log.contains("this node was downed by the cluster; exiting with status 75"), log);
+        long start = System.nanoTime();
+        cluster.restart(paused);
+        ClusterChecks.assertFormed(cluster);
+        ClusterChecks.assertAllServe(cluster, cluster.names(), onSan);
+        System.out.println("MJVM pause node=" + paused + " downed, exit " + exit + "; restart->3 members Up and serving seqno="
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
     }
 }

@@ -335,13 +335,17 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Why the node's actor system ended, when it was not this process's own stop (SIGTERM, stdin
-     * closed): the cluster downed this node (split brain resolver, a pause longer than the failure
-     * detector, an operator's down) or it was asked to leave. Empty after a stop of its own.
+     * closed, close()): the cluster downed this node (split brain resolver, a pause longer than
+     * the failure detector, an operator's down), it was asked to leave, or Pekko gave up on it
+     * (a join that never succeeded, ...). Empty after a stop of its own.
      */
     public java.util.Optional<String> removedFromCluster() {
         return CoordinatedShutdown.get(system).getShutdownReason()
-                .filter(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$ || r instanceof CoordinatedShutdown.ClusterLeavingReason$)
-                .map(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$ ? "downed by the cluster" : "removed from the cluster");
+                // Our own stops: SIGTERM (the JVM's exit) and close() (which terminates the actor system).
+                .filter(r -> !(r instanceof CoordinatedShutdown.JvmExitReason$) && !(r instanceof CoordinatedShutdown.ActorSystemTerminateReason$))
+                .map(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$ ? "downed by the cluster"
+                        : r instanceof CoordinatedShutdown.ClusterLeavingReason$ ? "removed from the cluster"
+                        : "stopped by the cluster (" + r.getClass().getSimpleName().replace("$", "") + ")");
     }
 
     @Override
