@@ -193,8 +193,7 @@ public final class QueryService {
 
     /** The UUIDs of every VG named {@code name}, from the cluster's name index. */
     public CompletionStage<List<String>> vgUuidsNamed(String name) {
-        return VgSharding.nameIndex(system, name).<VgNameIndex.Listing>ask(VgNameIndex.Lookup::new, pendingWait)
-                .thenApply(VgNameIndex.Listing::vgUuids);
+        return VgSharding.vgsNamed(system, name, pendingWait).thenApply(VgNameIndex.Listing::vgUuids);
     }
 
     /**

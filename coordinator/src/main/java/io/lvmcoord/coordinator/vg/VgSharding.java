@@ -45,12 +45,12 @@ public final class VgSharding {
         VolumeGroupEntity.NameClaims names = new VolumeGroupEntity.NameClaims() {
             @Override
             public void claim(String name, String vgUuid) {
-                sharding.entityRefFor(NAME_INDEX_KEY, name).tell(new VgNameIndex.Claim(vgUuid));
+                sharding.entityRefFor(NAME_INDEX_KEY, VgNameIndex.bucketOf(name)).tell(new VgNameIndex.Claim(name, vgUuid));
             }
 
             @Override
             public void release(String name, String vgUuid) {
-                sharding.entityRefFor(NAME_INDEX_KEY, name).tell(new VgNameIndex.Release(vgUuid));
+                sharding.entityRefFor(NAME_INDEX_KEY, VgNameIndex.bucketOf(name)).tell(new VgNameIndex.Release(name, vgUuid));
             }
         };
         sharding.init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create(DIRECTORY_PREFIX + ctx.getEntityId(), every, keep,
@@ -70,8 +70,11 @@ public final class VgSharding {
         return ClusterSharding.get(system).entityRefFor(TYPE_KEY, vgUuid);
     }
 
-    public static EntityRef<VgNameIndex.Command> nameIndex(ActorSystem<?> system, String vgName) {
-        return ClusterSharding.get(system).entityRefFor(NAME_INDEX_KEY, vgName);
+    /** The UUIDs of the VGs named {@code vgName}, from the name index entry that holds the name. */
+    public static java.util.concurrent.CompletionStage<VgNameIndex.Listing> vgsNamed(ActorSystem<?> system, String vgName,
+                                                                                      java.time.Duration timeout) {
+        return ClusterSharding.get(system).entityRefFor(NAME_INDEX_KEY, VgNameIndex.bucketOf(vgName))
+                .ask(replyTo -> new VgNameIndex.Lookup(vgName, replyTo), timeout);
     }
 
     /**

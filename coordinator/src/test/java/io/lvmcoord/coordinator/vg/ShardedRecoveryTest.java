@@ -104,8 +104,7 @@ class ShardedRecoveryTest {
                 List<String> named = List.of();
                 long until = System.nanoTime() + 10_000_000_000L;
                 while (!named.contains(e.getKey()) && System.nanoTime() < until) {
-                    named = VgSharding.nameIndex(second, name).<VgNameIndex.Listing>ask(VgNameIndex.Lookup::new, T)
-                            .toCompletableFuture().get(T.toSeconds(), TimeUnit.SECONDS).vgUuids();
+                    named = VgSharding.vgsNamed(second, name, T).toCompletableFuture().get(T.toSeconds(), TimeUnit.SECONDS).vgUuids();
                 }
                 assertTrue(named.contains(e.getKey()), name + " -> " + named);
             }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,12 +54,12 @@ class WireFormatTest {
         roundTrip(new VolumeGroupEntity.ReportDevices(List.of(e.report()), texts, ackRef, cacheRef));
         roundTrip(new VgEvent.DevicesReported(List.of(e.report()), texts));
         roundTrip(new VolumeGroupEntity.Ack(3, true));
-        roundTrip(new VgNameIndex.Claim("uuid-1"));
-        roundTrip(new VgNameIndex.Release("uuid-1"));
+        roundTrip(new VgNameIndex.Claim("vgtwin", "uuid-1"));
+        roundTrip(new VgNameIndex.Release("vgtwin", "uuid-1"));
         roundTrip(new VgNameIndex.Listing("vgtwin", List.of("a", "b")));
-        roundTrip(new VgNameIndex.State(List.of("a", "b")));
-        roundTrip(new VgNameIndex.Claimed("a"));
-        roundTrip(new VgNameIndex.Released("a"));
+        roundTrip(new VgNameIndex.State(Map.of("vgtwin", List.of("a", "b"), "vg01", List.of("c"))));
+        roundTrip(new VgNameIndex.Claimed("vgtwin", "a"));
+        roundTrip(new VgNameIndex.Released("vgtwin", "a"));
         roundTrip(new VolumeGroupEntity.Retire(ackRef));
         roundTrip(new VgEvent.DeviceForgotten("node-a", "pv1.img", 1_700_000_000_000L));
         roundTrip(new VgEvent.VgRetired(1_700_000_000_000L, 1_700_086_400_000L));
