@@ -209,6 +209,6 @@ public final class AgentCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Exit status of an agent the cluster downed or removed (EX_TEMPFAIL: a restart rejoins). */
+    /** Exit status of an agent the cluster downed, removed or otherwise stopped (EX_TEMPFAIL: a restart rejoins). */
     public static final int EXIT_REMOVED = 75;
 }
