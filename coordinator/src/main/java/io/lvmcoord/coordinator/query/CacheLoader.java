@@ -9,6 +9,7 @@ import io.lvmcoord.coordinator.vg.VolumeGroupEntity;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.javadsl.Sink;
 
 import java.time.Duration;
@@ -32,8 +33,7 @@ public final class CacheLoader {
                 // Stream elements cannot be null: other ids (the name index) are dropped before mapping.
                 .filter(pid -> VgSharding.targetOf(pid) != null)
                 .map(VgSharding::targetOf)
-                .mapAsyncUnordered(parallelism, (ReportRouting.Target t) -> VgSharding.entity(system, t)
-                        .<VgState>ask(VolumeGroupEntity.GetState::new, askTimeout)
+                .mapAsyncUnordered(parallelism, (ReportRouting.Target t) -> askState(system, t, askTimeout)
                         .thenApply(state -> {
                             if (state.retired()) {
                                 return 0;
@@ -42,5 +42,22 @@ public final class CacheLoader {
                             return 1;
                         }))
                 .runWith(Sink.fold(0, Integer::sum), system);
+    }
+
+    /** One attempt's patience; an aggregate gets as many as fit in the ask timeout. */
+    private static final Duration ATTEMPT = Duration.ofSeconds(5);
+
+    /**
+     * The aggregate's state, asked again when an attempt gets no answer. A node that joins a
+     * running cluster loads its cache while shards are being rebalanced to it, and sharding drops
+     * messages buffered for a shard in hand-off (to keep their order): one lost ask used to fail
+     * the whole start after the full ask timeout (ThreeNodeClusterTest saw it). GetState changes
+     * nothing, so asking again is safe.
+     */
+    private static CompletionStage<VgState> askState(ActorSystem<?> system, ReportRouting.Target t, Duration askTimeout) {
+        Duration attempt = askTimeout.compareTo(ATTEMPT) < 0 ? askTimeout : ATTEMPT;
+        int attempts = (int) Math.max(1, askTimeout.toMillis() / attempt.toMillis());
+        return Patterns.retry(() -> VgSharding.entity(system, t).<VgState>ask(VolumeGroupEntity.GetState::new, attempt),
+                attempts, Duration.ofMillis(200), system.classicSystem().scheduler(), system.executionContext());
     }
 }
