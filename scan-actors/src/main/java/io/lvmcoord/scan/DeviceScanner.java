@@ -338,7 +338,7 @@ public final class DeviceScanner extends AbstractBehavior<DeviceScanner.Command>
      * 8 instead of 131 MB, which was half of its kernel time.
      */
     private int firstRead() {
-        return warmHead > 0 ? Math.min(warmHead, settings.headRead()) : settings.headRead();
+        return warmHead > 0 ? warmHead : settings.headRead();
     }
 
     /** What an unchanged device's next scan needs to read first, from this scan's outcome; 0: the whole head. */

@@ -140,10 +140,8 @@ public final class QueryService {
                 refreshes.add(refresh(v.aggregateKey(), v.announced()));
             }
         }
-        CompletableFuture<Void> refreshed = refreshes.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
-                        .completeOnTimeout(null, remainingMillis(deadline), TimeUnit.MILLISECONDS);
-        return refreshed
+        return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, remainingMillis(deadline), TimeUnit.MILLISECONDS)
                 .thenCompose(x -> rereadsSettled(node, deadline))
                 .thenApply(settled -> assemble(node, !settled));
     }

@@ -38,11 +38,13 @@ public final class ClusterView {
     private final VgAssembler assembler;
     private final DecodeLimits limits;
     private final Map<String, NodeScans> scanMemo = new ConcurrentHashMap<>();
-    private volatile Assembled last;
-    /** The collection {@link #last} was assembled from: given the very same one again (the cache's unchanged snapshot), it is the answer. */
-    private volatile Last lastInput;
+    /**
+     * The last view assembled, and the collection it came from: given the very same collection
+     * again (the cache's unchanged snapshot), that view is the answer without a look at it.
+     */
+    private volatile Last last;
 
-    private record Last(String node, Collection<NodeReadCache.Versioned> aggregates, Assembled assembled) {
+    private record Last(Collection<NodeReadCache.Versioned> aggregates, Assembled assembled) {
     }
 
     /** With the built-in decode limits (those of reference.conf). */
@@ -67,9 +69,10 @@ public final class ClusterView {
      * the same collection given again is answered with the same view.
      */
     public Assembled forNode(String node, Collection<NodeReadCache.Versioned> aggregates) {
-        Last same = lastInput;
-        if (same != null && same.aggregates() == aggregates && same.node().equals(node)) {
-            return same.assembled();
+        Last before = last;
+        Assembled previous = before == null ? null : before.assembled();
+        if (before != null && before.aggregates() == aggregates && previous.node().equals(node)) {
+            return previous;
         }
         Map<String, Long> versions = new TreeMap<>();
         List<NodeReadCache.Versioned> held = new ArrayList<>();
@@ -79,9 +82,8 @@ public final class ClusterView {
                 held.add(v);
             }
         }
-        Assembled previous = last;
         if (previous != null && previous.node().equals(node) && previous.versions().equals(versions)) {
-            lastInput = new Last(node, aggregates, previous);
+            last = new Last(aggregates, previous);
             return previous;
         }
         List<DeviceScan> scans = new ArrayList<>();
@@ -95,8 +97,7 @@ public final class ClusterView {
             scans.addAll(memo.scans());
         }
         Assembled view = new Assembled(node, assembleInDeviceOrder(scans, assembler), versions);
-        last = view;
-        lastInput = new Last(node, aggregates, view);
+        last = new Last(aggregates, view);
         return view;
     }
 

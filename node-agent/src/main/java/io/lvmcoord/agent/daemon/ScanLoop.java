@@ -186,10 +186,13 @@ public final class ScanLoop implements AutoCloseable {
      * went away may still be named, to forget it).
      */
     public boolean knows(String device) {
+        if (reporter.devices().contains(device)) {
+            return true;
+        }
         try {
-            return source.target(device).isPresent() || reporter.devices().contains(device);
+            return source.target(device).isPresent();
         } catch (java.io.IOException e) {
-            return reporter.devices().contains(device);
+            return false;
         }
     }
 
