@@ -34,6 +34,9 @@ import java.util.function.Predicate;
  * connection state outlives a call.
  */
 public final class AgentClient {
+    /** The line a quiet stream sends now and then (lvmcoord.api.stream-heartbeat); not data. */
+    public static final String HEARTBEAT = "{\"heartbeat\": true}";
+
     /**
      * Longest header line kept, bytes. A longer one is not an error: the rest of it is read and
      * dropped (never buffered) and {@link Response#headerCut} says so, so an agent with a huge
@@ -116,7 +119,8 @@ public final class AgentClient {
     /**
      * GETs a JSON-lines stream and hands each line (without its newline) to {@code onLine} until
      * it returns false or the agent ends the stream. There is no read timeout: streams may be
-     * quiet for as long as nothing happens.
+     * quiet for as long as nothing happens. The agent's {@link #HEARTBEAT} lines (how it learns
+     * that a quiet client left) are not handed on.
      *
      * @throws UnexpectedStatusException when the agent answers anything but 200
      */
@@ -139,6 +143,9 @@ public final class AgentClient {
                 }
                 String text = line.toString(StandardCharsets.UTF_8);
                 line.reset();
+                if (text.equals(HEARTBEAT)) {
+                    continue;
+                }
                 if (!onLine.test(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text)) {
                     return;
                 }

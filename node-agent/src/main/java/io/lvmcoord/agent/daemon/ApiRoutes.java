@@ -18,8 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +47,6 @@ public final class ApiRoutes {
     public static final String WARNING_COUNT = "X-Lvmcoord-Warning-Count";
     /** "true" when lvm2 would exit non-zero (a named VG not found). */
     public static final String FAILED = "X-Lvmcoord-Failed";
-    private static final int WATCH_QUEUE = 1024;
 
     private final String node;
     private final QueryService query;
@@ -76,11 +76,11 @@ public final class ApiRoutes {
 
     public Routes routes() {
         return Routes.builder()
-                .get("/v1/pvs", r -> report(r, ReportType.PV))
-                .get("/v1/vgs", r -> report(r, ReportType.VG))
-                .get("/v1/lvs", r -> report(r, ReportType.LV))
-                .post("/v1/pvscan", this::pvscan)
-                .get("/v1/wait", this::await)
+                .getAsync("/v1/pvs", r -> report(r, ReportType.PV))
+                .getAsync("/v1/vgs", r -> report(r, ReportType.VG))
+                .getAsync("/v1/lvs", r -> report(r, ReportType.LV))
+                .postAsync("/v1/pvscan", this::pvscan)
+                .getAsync("/v1/wait", this::await)
                 .get("/v1/watch", this::watch)
                 .get("/v1/status", r -> HttpResponse.json(200, status.get()))
                 .build();
@@ -105,7 +105,7 @@ public final class ApiRoutes {
         return r.query().getOrDefault(name, List.of());
     }
 
-    private HttpResponse report(HttpRequest r, ReportType type) throws Exception {
+    private CompletionStage<HttpResponse> report(HttpRequest r, ReportType type) {
         if (type == ReportType.LV && flag(r, "segments")) {
             type = ReportType.SEG;
         }
@@ -115,14 +115,14 @@ public final class ApiRoutes {
             case "json" -> format = ReportRequest.Format.JSON;
             case "basic" -> format = ReportRequest.Format.BASIC;
             default -> {
-                return HttpResponse.error(400, "Invalid report format \"" + f + "\": use basic or json.");
+                return now(HttpResponse.error(400, "Invalid report format \"" + f + "\": use basic or json."));
             }
         }
         Units units;
         try {
             units = Units.parse(r.queryParam("units").orElse(null), flag(r, "nosuffix"));
         } catch (IllegalArgumentException e) {
-            return HttpResponse.error(400, e.getMessage());
+            return now(HttpResponse.error(400, e.getMessage()));
         }
         ReportRequest req = new ReportRequest(type, all(r, "o"), all(r, "O"), flag(r, "all"), units, !flag(r, "noheadings"),
                 r.queryParam("separator").orElse(null), flag(r, "aligned"), flag(r, "binary"), format);
@@ -132,71 +132,115 @@ public final class ApiRoutes {
         String who = r.queryParam("node").orElse(node);
         if (!AgentSettings.NODE_NAME.matcher(who).matches()) {
             // Never echoed: it would go back in a header (and a CR LF in it would start headers of its own).
-            return HttpResponse.error(400, "node= takes a node name: 1-253 letters, digits, '.', '_' or '-'");
+            return now(HttpResponse.error(400, "node= takes a node name: 1-253 letters, digits, '.', '_' or '-'"));
         }
-        QueryService.Answer a;
-        try {
-            a = query.report(req, who, all(r, "vg")).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof QueryService.BadQuery bq) {
-                return HttpResponse.error(400, bq.getMessage());
+        return answered(within(query.report(req, who, all(r, "vg")), answerWithinMillis(), "the " + type + " report"), a -> {
+            HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text())
+                    : HttpResponse.text(200, a.text());
+            BoundedWarnings warnings = query.transportWarnings(a.warnings());
+            return resp.withHeader(VERSION, Long.toString(a.view().version()))
+                    .withHeader(MAY_BE_STALE, Boolean.toString(a.view().mayBeStale()))
+                    .withHeader(FAILED, Boolean.toString(a.failed()))
+                    .withHeader(WARNINGS, jsonArray(warnings.lines()))
+                    .withHeader(WARNING_COUNT, Integer.toString(warnings.total()))
+                    .withHeader("X-Lvmcoord-Node", who);
+        });
+    }
+
+    private static CompletionStage<HttpResponse> now(HttpResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /**
+     * {@code stage} within {@code millis}, else failed with a {@link TimeoutException} naming
+     * {@code what}: the backstop for a bug below, so a request never waits forever.
+     */
+    private static <T> CompletableFuture<T> within(CompletionStage<T> stage, long millis, String what) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        stage.whenComplete((v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(v);
             }
-            throw e;
+        });
+        if (!f.isDone()) {
+            CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS)
+                    .execute(() -> f.completeExceptionally(new TimeoutException(what + " had no answer within " + millis + " ms")));
         }
-        HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text()) : HttpResponse.text(200, a.text());
-        BoundedWarnings warnings = query.transportWarnings(a.warnings());
-        return resp.withHeader(VERSION, Long.toString(a.view().version()))
-                .withHeader(MAY_BE_STALE, Boolean.toString(a.view().mayBeStale()))
-                .withHeader(FAILED, Boolean.toString(a.failed()))
-                .withHeader(WARNINGS, jsonArray(warnings.lines()))
-                .withHeader(WARNING_COUNT, Integer.toString(warnings.total()))
-                .withHeader("X-Lvmcoord-Node", who);
+        return f;
+    }
+
+    /**
+     * The answer rendered, or the error it earns: a query the request got wrong is 400, a
+     * backstop timeout 503, anything else fails the stage (500, logged once by the server).
+     */
+    private static <T> CompletionStage<HttpResponse> answered(CompletionStage<T> stage, java.util.function.Function<T, HttpResponse> render) {
+        return stage.handle((v, e) -> {
+            Throwable cause = unwrap(e);
+            if (cause == null) {
+                return CompletableFuture.completedFuture(render.apply(v));
+            }
+            if (cause instanceof QueryService.BadQuery bq) {
+                return CompletableFuture.completedFuture((HttpResponse) HttpResponse.error(400, bq.getMessage()));
+            }
+            if (cause instanceof TimeoutException) {
+                return CompletableFuture.completedFuture((HttpResponse) HttpResponse.error(503, cause.getMessage()));
+            }
+            return CompletableFuture.<HttpResponse>failedFuture(cause);
+        }).thenCompose(x -> x);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     /**
      * The report as every host sees it: basic format prints each host's report under a
      * "Node NAME:" line; JSON gives {"nodes": {NAME: lvm2's report object}}. Warnings are prefixed
-     * with the host they concern; the answer failed if any host's did.
+     * with the host they concern; the answer failed if any host's did. Hosts are asked together.
      */
-    private HttpResponse allNodes(ReportRequest req, List<String> vgNames) throws Exception {
-        StringBuilder body = new StringBuilder(req.format() == ReportRequest.Format.JSON ? "{\"nodes\": {" : "");
-        List<String> warnings = new ArrayList<>();
-        boolean failed = false;
-        boolean stale = false;
-        long version = 0;
-        boolean first = true;
-        for (String host : nodes.get()) {
-            QueryService.Answer a;
-            try {
-                a = query.report(req, host, vgNames).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof QueryService.BadQuery bq) {
-                    return HttpResponse.error(400, bq.getMessage());
+    private CompletionStage<HttpResponse> allNodes(ReportRequest req, List<String> vgNames) {
+        List<String> hosts = nodes.get();
+        List<CompletableFuture<QueryService.Answer>> answers = new ArrayList<>();
+        for (String host : hosts) {
+            answers.add(within(query.report(req, host, vgNames), answerWithinMillis(), "node " + host + "'s report"));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+        return answered(all, ignored -> {
+            StringBuilder body = new StringBuilder(req.format() == ReportRequest.Format.JSON ? "{\"nodes\": {" : "");
+            List<String> warnings = new ArrayList<>();
+            boolean failed = false;
+            boolean stale = false;
+            long version = 0;
+            for (int i = 0; i < hosts.size(); i++) {
+                String host = hosts.get(i);
+                QueryService.Answer a = answers.get(i).join();
+                a.warnings().forEach(w -> warnings.add("node " + host + ": " + w));
+                failed |= a.failed();
+                stale |= a.view().mayBeStale();
+                version = Math.max(version, a.view().version());
+                if (req.format() == ReportRequest.Format.JSON) {
+                    body.append(i == 0 ? "\n" : ",\n").append("  ").append(JsonText.quote(host)).append(": ").append(a.text().strip());
+                } else {
+                    body.append(i == 0 ? "" : "\n").append("Node ").append(host).append(":\n").append(a.text());
                 }
-                throw e;
             }
-            a.warnings().forEach(w -> warnings.add("node " + host + ": " + w));
-            failed |= a.failed();
-            stale |= a.view().mayBeStale();
-            version = Math.max(version, a.view().version());
             if (req.format() == ReportRequest.Format.JSON) {
-                body.append(first ? "\n" : ",\n").append("  ").append(JsonText.quote(host)).append(": ").append(a.text().strip());
-            } else {
-                body.append(first ? "" : "\n").append("Node ").append(host).append(":\n").append(a.text());
+                body.append("\n}}\n");
             }
-            first = false;
-        }
-        if (req.format() == ReportRequest.Format.JSON) {
-            body.append("\n}}\n");
-        }
-        HttpResponse.Complete resp = req.format() == ReportRequest.Format.JSON ? HttpResponse.json(200, body.toString())
-                : HttpResponse.text(200, body.toString());
-        BoundedWarnings bounded = query.transportWarnings(warnings);
-        return resp.withHeader(VERSION, Long.toString(version))
-                .withHeader(MAY_BE_STALE, Boolean.toString(stale))
-                .withHeader(FAILED, Boolean.toString(failed))
-                .withHeader(WARNINGS, jsonArray(bounded.lines()))
-                .withHeader(WARNING_COUNT, Integer.toString(bounded.total()));
+            HttpResponse.Complete resp = req.format() == ReportRequest.Format.JSON ? HttpResponse.json(200, body.toString())
+                    : HttpResponse.text(200, body.toString());
+            BoundedWarnings bounded = query.transportWarnings(warnings);
+            return resp.withHeader(VERSION, Long.toString(version))
+                    .withHeader(MAY_BE_STALE, Boolean.toString(stale))
+                    .withHeader(FAILED, Boolean.toString(failed))
+                    .withHeader(WARNINGS, jsonArray(bounded.lines()))
+                    .withHeader(WARNING_COUNT, Integer.toString(bounded.total()));
+        });
     }
 
     static String jsonArray(List<String> items) {
@@ -207,94 +251,70 @@ public final class ApiRoutes {
         return sb.append(']').toString();
     }
 
-    /** {@code POST /v1/pvscan?device=D[&device=D2][&remove=1]}: returns once the outcome is persisted. */
-    private HttpResponse pvscan(HttpRequest r) throws Exception {
+    /** {@code POST /v1/pvscan?device=D[&device=D2][&remove=1]}: answers once the outcome is persisted. */
+    private CompletionStage<HttpResponse> pvscan(HttpRequest r) {
         List<String> devices = new ArrayList<>(all(r, "device"));
         boolean remove = flag(r, "remove");
         if (devices.isEmpty() && !remove && !flag(r, "all")) {
-            return HttpResponse.error(400, "pvscan needs device=DEV (repeatable), or all=1 for a full rescan");
+            return now(HttpResponse.error(400, "pvscan needs device=DEV (repeatable), or all=1 for a full rescan"));
         }
         for (String d : devices) {
             // lvm2 refuses a name that is no device it may use; an acknowledgement would claim a scan that read nothing.
             if (!loop.knows(d)) {
-                return HttpResponse.error(404, "pvscan: " + JsonText.quote(d).replaceAll("\\p{Cntrl}", "?")
-                        + " is not a device this agent scans (" + loop.describeSource() + ")");
+                return now(HttpResponse.error(404, "pvscan: " + JsonText.quote(d).replaceAll("\\p{Cntrl}", "?")
+                        + " is not a device this agent scans (" + loop.describeSource() + ")"));
             }
         }
-        try {
-            if (devices.isEmpty()) {
-                loop.rescanAll().get(maxWait.toMillis() * 10, TimeUnit.MILLISECONDS);
-            } else {
-                loop.notify(devices, remove).get(maxWait.toMillis() * 10, TimeUnit.MILLISECONDS);
+        long patience = maxWait.toMillis() * 10;
+        CompletionStage<Void> persisted = devices.isEmpty() ? loop.rescanAll() : loop.notify(devices, remove);
+        return within(persisted, patience, "pvscan of " + devices).handle((ok, e) -> {
+            Throwable cause = unwrap(e);
+            if (cause instanceof TimeoutException) {
+                return now(HttpResponse.error(503, "pvscan of " + devices + " not persisted within " + patience / 1000 + " s"));
             }
-        } catch (ExecutionException e) {
-            return HttpResponse.error(500, "pvscan of " + devices + " failed: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            return HttpResponse.error(503, "pvscan of " + devices + " not persisted within " + maxWait.multipliedBy(10).toSeconds() + " s");
-        }
-        QueryService.View v = query.view(node).toCompletableFuture().get(answerWithinMillis(), TimeUnit.MILLISECONDS);
-        return HttpResponse.json(200, "{\"node\": " + JsonText.quote(node) + ", \"devices\": " + jsonArray(devices)
-                + ", \"removed\": " + remove + ", \"version\": " + v.version() + "}");
+            if (cause != null) {
+                return now(HttpResponse.error(500, "pvscan of " + devices + " failed: " + cause.getMessage()));
+            }
+            return answered(within(query.view(node), answerWithinMillis(), "this node's view"), v -> HttpResponse.json(200,
+                    "{\"node\": " + JsonText.quote(node) + ", \"devices\": " + jsonArray(devices) + ", \"removed\": " + remove
+                            + ", \"version\": " + v.version() + "}"));
+        }).thenCompose(x -> x);
     }
 
     /** {@code GET /v1/wait?vg=NAME&timeout=30s}: 200 when every PV of the VG is present on this node, 504 naming the missing. */
-    private HttpResponse await(HttpRequest r) throws Exception {
+    private CompletionStage<HttpResponse> await(HttpRequest r) {
         String vg = r.queryParam("vg").orElse("");
         if (vg.isEmpty()) {
-            return HttpResponse.error(400, "wait needs vg=NAME (or a VG UUID)");
+            return now(HttpResponse.error(400, "wait needs vg=NAME (or a VG UUID)"));
         }
         Duration timeout;
         try {
             timeout = io.lvmcoord.agent.client.Durations.parse(r.queryParam("timeout").orElse("30s"));
         } catch (IllegalArgumentException e) {
-            return HttpResponse.error(400, e.getMessage());
+            return now(HttpResponse.error(400, e.getMessage()));
         }
         if (timeout.compareTo(maxRequestWait) > 0) {
-            return HttpResponse.error(400, "wait timeout " + timeout.toSeconds() + " s is longer than this agent allows ("
-                    + maxRequestWait.toSeconds() + " s, lvmcoord.agent.max-request-wait)");
+            return now(HttpResponse.error(400, "wait timeout " + timeout.toSeconds() + " s is longer than this agent allows ("
+                    + maxRequestWait.toSeconds() + " s, lvmcoord.agent.max-request-wait)"));
         }
-        try {
-            Completeness c = reporter.waitComplete(vg, timeout).toCompletableFuture().get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-            return HttpResponse.json(200, "{\"vg\": " + JsonText.quote(vg) + ", \"node\": " + JsonText.quote(node) + ", \"complete\": "
-                    + c.complete() + "}");
-        } catch (ExecutionException e) {
-            return HttpResponse.error(504, e.getCause().getMessage());
-        }
+        return within(reporter.waitComplete(vg, timeout), timeout.toMillis() + 5000, "wait for " + vg).handle((c, e) -> e == null
+                ? HttpResponse.json(200, "{\"vg\": " + JsonText.quote(vg) + ", \"node\": " + JsonText.quote(node)
+                        + ", \"complete\": " + c.complete() + "}")
+                : HttpResponse.error(504, unwrap(e).getMessage()));
     }
 
     /**
      * {@code GET /v1/watch}: one JSON line per aggregate version this node's cache takes, with
      * the VGs and this node's devices it covers. A client too slow to keep up gets an
-     * {@code overflow} line (and should re-query) instead of holding the agent's memory.
+     * {@code overflow} line (and should re-query) instead of holding the agent's memory; one that
+     * left is noticed at the next line or heartbeat, and its listener is dropped.
      */
     private HttpResponse watch(HttpRequest r) {
         return HttpResponse.jsonLines(sink -> {
-            BlockingQueue<String> lines = new ArrayBlockingQueue<>(WATCH_QUEUE);
-            boolean[] overflowed = {false};
-            Consumer<NodeReadCache.Versioned> listener = v -> {
-                if (!lines.offer(line(v))) {
-                    overflowed[0] = true;
-                }
-            };
+            Consumer<NodeReadCache.Versioned> listener = v -> sink.write(line(v));
+            sink.onClose(() -> query.cache().removeListener(listener));
+            sink.write("{\"watching\": " + JsonText.quote(node) + "}");
             query.cache().addListener(listener);
-            try {
-                if (!sink.write("{\"watching\": " + JsonText.quote(node) + "}")) {
-                    return;
-                }
-                while (sink.isOpen()) {
-                    String line = lines.poll(1, TimeUnit.SECONDS);
-                    if (overflowed[0]) {
-                        overflowed[0] = false;
-                        lines.clear();
-                        line = "{\"overflow\": true}";
-                    }
-                    if (line != null && !sink.write(line)) {
-                        return;
-                    }
-                }
-            } finally {
-                query.cache().removeListener(listener);
-            }
         });
     }
 

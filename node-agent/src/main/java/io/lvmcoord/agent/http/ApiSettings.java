@@ -12,10 +12,22 @@ import java.util.Map;
  *
  * @param socketGroup   empty = none (only root and the agent's user may connect)
  * @param ratePerSecond 0 = no rate cap
- * @param httpPort      loopback TCP port for metrics and health; 0 = off
+ * @param maxConnections  connections one peer user may hold open at once (each user has their own)
+ * @param httpPort        loopback TCP port for metrics and health; 0 = off
+ * @param streamHeartbeat how long a JSON-lines stream may be quiet before it checks its client is there
  */
 public record ApiSettings(Path socketPath, String socketGroup, int maxConnections, int maxHeaderBytes,
-                          int maxBodyBytes, Duration readTimeout, double ratePerSecond, int rateBurst, int httpPort) {
+                          int maxBodyBytes, Duration readTimeout, double ratePerSecond, int rateBurst, int httpPort,
+                          Duration streamHeartbeat) {
+
+    /** The shipped heartbeat ({@code lvmcoord.api.stream-heartbeat}). */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+
+    public ApiSettings(Path socketPath, String socketGroup, int maxConnections, int maxHeaderBytes, int maxBodyBytes,
+                       Duration readTimeout, double ratePerSecond, int rateBurst, int httpPort) {
+        this(socketPath, socketGroup, maxConnections, maxHeaderBytes, maxBodyBytes, readTimeout, ratePerSecond, rateBurst,
+                httpPort, DEFAULT_HEARTBEAT);
+    }
 
     public ApiSettings {
         if (maxConnections < 1) {
@@ -34,6 +46,9 @@ public record ApiSettings(Path socketPath, String socketGroup, int maxConnection
             throw new IllegalArgumentException("lvmcoord.api.rate-per-second must be >= 0 and rate-burst >= 1, got "
                     + ratePerSecond + " and " + rateBurst);
         }
+        if (streamHeartbeat.isNegative() || streamHeartbeat.isZero()) {
+            throw new IllegalArgumentException("lvmcoord.api.stream-heartbeat must be positive, got " + streamHeartbeat);
+        }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("lvmcoord.api.http-port must be 0..65535, got " + httpPort);
         }
@@ -45,7 +60,7 @@ public record ApiSettings(Path socketPath, String socketGroup, int maxConnection
         return new ApiSettings(socket.isBlank() ? defaultSocketPath() : Path.of(socket), c.getString("socket-group").trim(),
                 c.getInt("max-connections"), toInt(c.getBytes("max-header-bytes"), "max-header-bytes"),
                 toInt(c.getBytes("max-body-bytes"), "max-body-bytes"), c.getDuration("read-timeout"),
-                c.getDouble("rate-per-second"), c.getInt("rate-burst"), c.getInt("http-port"));
+                c.getDouble("rate-per-second"), c.getInt("rate-burst"), c.getInt("http-port"), c.getDuration("stream-heartbeat"));
     }
 
     /** The socket path used when {@code socket-path} is empty, for this process. */
@@ -68,7 +83,7 @@ public record ApiSettings(Path socketPath, String socketGroup, int maxConnection
 
     public ApiSettings withSocketPath(Path p) {
         return new ApiSettings(p, socketGroup, maxConnections, maxHeaderBytes, maxBodyBytes, readTimeout, ratePerSecond,
-                rateBurst, httpPort);
+                rateBurst, httpPort, streamHeartbeat);
     }
 
     private static int toInt(Long bytes, String key) {

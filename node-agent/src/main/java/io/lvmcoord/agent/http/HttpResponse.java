@@ -25,7 +25,7 @@ public sealed interface HttpResponse permits HttpResponse.Complete, HttpResponse
     record Complete(int status, String contentType, Map<String, String> headers, byte[] body) implements HttpResponse {
         public Complete {
             checkStatus(status);
-            headers = Map.copyOf(headers);
+            headers = checkedHeaders(headers);
         }
 
         public Complete withHeader(String name, String value) {
@@ -39,7 +39,7 @@ public sealed interface HttpResponse permits HttpResponse.Complete, HttpResponse
             implements HttpResponse {
         public Streaming {
             checkStatus(status);
-            headers = Map.copyOf(headers);
+            headers = checkedHeaders(headers);
         }
     }
 
@@ -59,6 +59,24 @@ public sealed interface HttpResponse permits HttpResponse.Complete, HttpResponse
     /** A 200 JSON-lines stream. */
     static Streaming jsonLines(LineStreamer streamer) {
         return new Streaming(200, JSON_LINES, Map.of(), streamer);
+    }
+
+    /**
+     * Header names are tokens and values visible text: a value carrying CR or LF (say, a name a
+     * client sent, echoed back) would end the header early and start headers of the client's
+     * choosing (response splitting). Refused here, before anything is written; the route's caller
+     * answers 500 instead.
+     */
+    private static Map<String, String> checkedHeaders(Map<String, String> headers) {
+        headers.forEach((name, value) -> {
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw new IllegalArgumentException("not an HTTP header name: " + JsonText.quote(name));
+            }
+            if (!value.chars().allMatch(c -> c == '\t' || (c >= 32 && c != 127))) {
+                throw new IllegalArgumentException("header " + name + " would carry a control character");
+            }
+        });
+        return Map.copyOf(headers);
     }
 
     private static void checkStatus(int status) {

@@ -1,52 +1,49 @@
 package io.lvmcoord.agent.http;
 
+import io.lvmcoord.scan.nativeio.AccountDatabase;
+import io.lvmcoord.scan.nativeio.LoopbackPeers;
 import io.lvmcoord.scan.nativeio.Peer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * The optional metrics/health port: the same HTTP handling as {@link UnixHttpServer}, on
- * 127.0.0.1 TCP, without peer checks (TCP carries no credentials). Give it only routes safe for
- * any local process; all its peers share one rate bucket as {@link Peer#UNKNOWN}.
+ * The optional metrics/health port on 127.0.0.1 TCP, served by Jetty like the Unix socket. TCP
+ * carries no credentials, so nobody is refused (give it only routes safe for any local process),
+ * but each connection's user is read from the kernel's socket table ({@link LoopbackPeers}): the
+ * connection caps and rate buckets are per user here too, so one local user flooding the port
+ * leaves every other user's health checks answered. A peer whose row cannot be found (it closed
+ * already) is {@link Peer#UNKNOWN} and shares that one bucket.
  */
 public final class LoopbackHttpServer implements AutoCloseable {
     private final int port;
-    private final HttpServerCore core;
+    private final Server jetty;
 
-    private LoopbackHttpServer(int port, HttpServerCore core) {
+    private LoopbackHttpServer(int port, Server jetty) {
         this.port = port;
-        this.core = core;
+        this.jetty = jetty;
     }
 
     /** @param port TCP port on 127.0.0.1; 0 picks a free one (see {@link #port()}) */
     public static LoopbackHttpServer start(int port, ApiSettings settings, Routes routes) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
-        try {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        } catch (IOException e) {
-            server.close();
-            throw new IOException("cannot bind 127.0.0.1:" + port + " (lvmcoord.api.http-port): " + e.getMessage(), e);
-        }
-        int bound = ((InetSocketAddress) server.getLocalAddress()).getPort();
-        HttpServerCore core = new HttpServerCore("lvmcoord-http", server, settings, routes, new HttpServerCore.PeerCheck() {
-            @Override
-            public Peer identify(SocketChannel channel) {
-                return Peer.UNKNOWN;
-            }
-
-            @Override
-            public Optional<String> refusal(Peer peer) {
-                return Optional.empty();
-            }
-        }, System::nanoTime);
-        core.start();
-        return new LoopbackHttpServer(bound, core);
+        Server jetty = JettyServers.server("lvmcoord-http");
+        ServerConnector connector = new ServerConnector(jetty, 1, 1, JettyServers.http(settings));
+        connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        connector.setPort(port);
+        AccountDatabase accounts = AccountDatabase.load();
+        PeerConnections peers = new PeerConnections(ep -> {
+            OptionalInt uid = LoopbackPeers.uidOf((InetSocketAddress) ep.getRemoteSocketAddress(),
+                    (InetSocketAddress) ep.getLocalSocketAddress());
+            return uid.isPresent() ? new Peer(accounts.userOf(uid.getAsInt()), "unknown", uid.getAsInt(), -1) : Peer.UNKNOWN;
+        }, peer -> Optional.empty(), settings.maxConnections());
+        JettyServers.start(jetty, connector, settings, routes, peers,
+                e -> new IOException("cannot bind 127.0.0.1:" + port + " (lvmcoord.api.http-port): " + e.getMessage(), e));
+        return new LoopbackHttpServer(connector.getLocalPort(), jetty);
     }
 
     public int port() {
@@ -55,6 +52,6 @@ public final class LoopbackHttpServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        core.close();
+        JettyServers.stop(jetty);
     }
 }

@@ -3,6 +3,8 @@ package io.lvmcoord.agent.http;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Exact (method, path) to handler. An unknown path is 404; a known path asked with another
@@ -20,16 +22,16 @@ public final class Routes {
     }
 
     /** The handler's response, or the 404/405 the request earns. */
-    public HttpResponse dispatch(HttpRequest request) throws Exception {
+    public CompletionStage<HttpResponse> dispatch(HttpRequest request) throws Exception {
         Map<String, Handler> methods = byPath.get(request.path());
         if (methods == null) {
-            return HttpResponse.error(404, "no such resource: " + request.path());
+            return CompletableFuture.completedFuture(HttpResponse.error(404, "no such resource: " + request.path()));
         }
         Handler h = methods.get(request.method());
         if (h == null) {
             String allow = String.join(", ", new TreeSet<>(methods.keySet()));
-            return HttpResponse.error(405, request.method() + " is not allowed on " + request.path() + " (allowed: " + allow + ")")
-                    .withHeader("Allow", allow);
+            return CompletableFuture.completedFuture(HttpResponse.error(405, request.method() + " is not allowed on "
+                    + request.path() + " (allowed: " + allow + ")").withHeader("Allow", allow));
         }
         return h.handle(request);
     }
@@ -40,12 +42,24 @@ public final class Routes {
         private Builder() {
         }
 
-        public Builder get(String path, Handler handler) {
+        public Builder get(String path, Handler.Immediate handler) {
+            return route("GET", path, immediate(handler));
+        }
+
+        public Builder post(String path, Handler.Immediate handler) {
+            return route("POST", path, immediate(handler));
+        }
+
+        public Builder getAsync(String path, Handler handler) {
             return route("GET", path, handler);
         }
 
-        public Builder post(String path, Handler handler) {
+        public Builder postAsync(String path, Handler handler) {
             return route("POST", path, handler);
+        }
+
+        private static Handler immediate(Handler.Immediate h) {
+            return r -> CompletableFuture.completedFuture(h.handle(r));
         }
 
         public Builder route(String method, String path, Handler handler) {

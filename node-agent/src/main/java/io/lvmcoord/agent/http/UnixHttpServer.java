@@ -5,12 +5,14 @@ import io.lvmcoord.scan.nativeio.AccountDatabase;
 import io.lvmcoord.scan.nativeio.Peer;
 import io.lvmcoord.scan.nativeio.PeerCredentials;
 
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,12 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 
 /**
- * The agent's API on a Unix domain socket: file mode 0660 (group = socket group, if any), and
- * every connection's SO_PEERCRED judged by a {@link PeerPolicy}. A refused peer still gets an
- * HTTP answer (403 naming what it lacks) rather than a bare close.
+ * The agent's API on a Unix domain socket, served by Jetty: file mode 0660 (group = socket group,
+ * if any), and every connection's SO_PEERCRED judged by a {@link PeerPolicy} when it opens. A
+ * refused peer still gets an HTTP answer (403 naming what it lacks) rather than a bare close.
  *
  * <p>The socket file is created with the process umask and chmod-ed right after bind; a client
  * that connects in between is still subject to the peer check, which is why that window is
@@ -32,11 +33,11 @@ import java.util.Optional;
  */
 public final class UnixHttpServer implements AutoCloseable {
     private final Path socketPath;
-    private final HttpServerCore core;
+    private final Server jetty;
 
-    private UnixHttpServer(Path socketPath, HttpServerCore core) {
+    private UnixHttpServer(Path socketPath, Server jetty) {
         this.socketPath = socketPath;
-        this.core = core;
+        this.jetty = jetty;
     }
 
     /** Serves {@code routes} at {@code settings.socketPath()}, peers judged by the system account database. */
@@ -55,14 +56,16 @@ public final class UnixHttpServer implements AutoCloseable {
             Files.createDirectories(parent);
         }
         removeStaleSocket(path);
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(path));
-        } catch (BindException e) {
-            server.close();
-            // Another agent bound it between our check and our bind.
-            throw new IOException("another agent is listening on " + path, e);
-        }
+        Server jetty = JettyServers.server("lvmcoord-api");
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, 1, 1, JettyServers.http(settings));
+        connector.setUnixDomainPath(path);
+        AccountDatabase accounts = AccountDatabase.load();
+        PeerConnections peers = new PeerConnections(ep -> PeerCredentials.of((SocketChannel) ep.getTransport(), accounts),
+                policy::refusal, settings.maxConnections());
+        // Another agent that bound the path between our check and this bind makes the bind fail.
+        JettyServers.start(jetty, connector, settings, routes, peers, e -> new IOException(
+                (e instanceof BindException || e.getCause() instanceof BindException ? "another agent is listening on " + path
+                        : "cannot serve on " + path) + ": " + e.getMessage(), e));
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
             if (settings.hasSocketGroup()) {
@@ -71,24 +74,12 @@ public final class UnixHttpServer implements AutoCloseable {
                 Files.setAttribute(path, "posix:group", group, LinkOption.NOFOLLOW_LINKS);
             }
         } catch (IOException | RuntimeException e) {
-            server.close();
+            JettyServers.stop(jetty);
             Files.deleteIfExists(path);
             throw new IOException("cannot set mode/group of " + path + " (lvmcoord.api.socket-group = '"
                     + settings.socketGroup() + "'): " + e.getMessage(), e);
         }
-        HttpServerCore core = new HttpServerCore("lvmcoord-api", server, settings, routes, new HttpServerCore.PeerCheck() {
-            @Override
-            public Peer identify(SocketChannel channel) throws IOException {
-                return PeerCredentials.of(channel, AccountDatabase.load());
-            }
-
-            @Override
-            public Optional<String> refusal(Peer peer) {
-                return policy.refusal(peer);
-            }
-        }, System::nanoTime);
-        core.start();
-        return new UnixHttpServer(path, core);
+        return new UnixHttpServer(path, jetty);
     }
 
     public Path socketPath() {
@@ -99,7 +90,7 @@ public final class UnixHttpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            core.close();
+            JettyServers.stop(jetty);
         } finally {
             Files.deleteIfExists(socketPath);
         }

@@ -18,13 +18,14 @@ class ApiSettingsTest {
         ApiSettings s = ApiSettings.from(ConfigFactory.load());
         assertEquals(ApiSettings.defaultSocketPath(), s.socketPath());
         assertEquals("", s.socketGroup());
-        assertEquals(64, s.maxConnections());
+        assertEquals(32, s.maxConnections());
         assertEquals(16 * 1024, s.maxHeaderBytes());
         assertEquals(64 * 1024, s.maxBodyBytes());
         assertEquals(Duration.ofSeconds(10), s.readTimeout());
         assertEquals(50.0, s.ratePerSecond());
         assertEquals(100, s.rateBurst());
         assertEquals(0, s.httpPort());
+        assertEquals(Duration.ofSeconds(5), s.streamHeartbeat());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.lvmcoord.agent.http;
 
-import io.lvmcoord.scan.nativeio.Peer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,16 +22,16 @@ class LoopbackHttpServerTest {
     }
 
     @Test
-    void servesRoutesOnLoopbackTcpWithAnUnknownPeerAndTheSameParsing() throws IOException {
+    void servesRoutesOnLoopbackTcpToThePeerTheKernelsSocketTableNames() throws IOException {
         Routes routes = Routes.builder()
-                .get("/health", r -> HttpResponse.text(200, "ok " + (r.peer() == Peer.UNKNOWN)))
+                .get("/health", r -> HttpResponse.text(200, "ok " + r.peer().uid()))
                 .build();
         try (LoopbackHttpServer server = LoopbackHttpServer.start(0, ApiFixtures.settings(Path.of("/unused")), routes)) {
             String ok = exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\n"), ok);
-            assertTrue(ok.endsWith("\r\n\r\nok true"), ok);
+            assertTrue(ok.endsWith("\r\n\r\nok " + io.lvmcoord.agent.client.SocketLocation.currentUid()), ok);
             assertEquals(400, ApiFixtures.statusOf(exchange(server.port(), "GARBAGE\r\n\r\n")));
-            assertEquals(404, ApiFixtures.statusOf(exchange(server.port(), "GET /metrics HTTP/1.1\r\n\r\n")));
+            assertEquals(404, ApiFixtures.statusOf(exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")));
         }
     }
 }

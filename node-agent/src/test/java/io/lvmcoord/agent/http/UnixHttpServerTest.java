@@ -60,25 +60,36 @@ class UnixHttpServerTest {
                 .get("/v1/boom", r -> {
                     throw new IllegalStateException("the \"disk\" exploded");
                 })
+                // A producer of its own (streams hold no server thread): a line every 2 ms until the sink says stop.
                 .get("/v1/events", r -> HttpResponse.jsonLines(sink -> {
-                    try {
-                        for (int i = 0; i < 100_000; i++) {
-                            if (!sink.write("{\"n\": " + i + "}")) {
-                                streamSawClientGone.set(true);
-                                return;
+                    sink.onClose(streamEnded::countDown);
+                    Thread producer = new Thread(() -> {
+                        try {
+                            for (int i = 0; i < 100_000; i++) {
+                                if (!sink.write("{\"n\": " + i + "}")) {
+                                    streamSawClientGone.set(true);
+                                    return;
+                                }
+                                streamWrites.incrementAndGet();
+                                Thread.sleep(2);
                             }
-                            streamWrites.incrementAndGet();
-                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
-                    } finally {
-                        streamEnded.countDown();
-                    }
+                    });
+                    producer.setDaemon(true);
+                    producer.start();
                 }))
                 .get("/v1/three", r -> HttpResponse.jsonLines(sink -> {
                     for (int i = 0; i < 3; i++) {
                         sink.write("{\"n\": " + i + "}");
                     }
+                    sink.close();
                 }))
+                // A stream with nothing to say: only heartbeats tell whether its client is still there.
+                .get("/v1/quiet", r -> HttpResponse.jsonLines(sink -> sink.onClose(streamEnded::countDown)))
+                .get("/v1/split", r -> HttpResponse.json(200, "{}").withHeader("X-Node", r.queryParam("node").orElse("")))
+                .getAsync("/v1/hang", r -> new java.util.concurrent.CompletableFuture<>())
                 .build();
     }
 
@@ -116,8 +127,12 @@ class UnixHttpServerTest {
             return lines.size() < 5;
         });
         assertEquals(List.of("{\"n\": 0}", "{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}", "{\"n\": 4}"), lines);
-        assertTrue(streamEnded.await(5, TimeUnit.SECONDS), "handler still streaming after the client left");
-        assertTrue(streamSawClientGone.get());
+        assertTrue(streamEnded.await(5, TimeUnit.SECONDS), "the stream did not end after the client left");
+        // The producer learns it at its next write, a couple of milliseconds later.
+        for (int i = 0; i < 100 && !streamSawClientGone.get(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(streamSawClientGone.get(), "the producer was never told its client left");
         assertTrue(streamWrites.get() < 1000, "handler kept writing long after the client left: " + streamWrites.get());
     }
 
@@ -145,36 +160,106 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void garbageRequestLineIs400AndTheServerKeepsServing() throws IOException {
+    void garbageRequestLineIs400InTheApisErrorShapeAndTheServerKeepsServing() throws IOException {
         Path sock = startDefault();
         String answer = raw(sock, "GARBAGE\r\n\r\n");
         assertEquals(400, statusOf(answer));
-        assertTrue(answer.contains("{\"error\": \"malformed request line: GARBAGE\"}"), answer);
+        assertTrue(answer.contains("\r\n\r\n{\"error\": \""), answer);
         assertEquals(200, new AgentClient(sock).get("/v1/status").status());
     }
 
     @Test
+    void signedOrDoubledContentLengthIs400() throws IOException {
+        Path sock = startDefault();
+        assertEquals(400, statusOf(raw(sock, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc")));
+        assertEquals(400, statusOf(raw(sock, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")));
+    }
+
+    @Test
+    void requestEndingInBareLineFeedsIsAnsweredAtOnceNotHeld() throws IOException {
+        Path sock = startDefault();
+        long t0 = System.nanoTime();
+        String answer = raw(sock, "GET /v1/status HTTP/1.1\nHost: x\n\n");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 2000, "a request ending in bare LF was held " + ms + " ms");
+        // RFC 9112 lets a server take a bare LF as a line end, or refuse the request: either, at once.
+        assertTrue(statusOf(answer) == 200 || statusOf(answer) == 400, answer);
+    }
+
+    @Test
+    void headerValueCarryingCrLfIsNeverWrittenTheRouteAnswers500() throws IOException {
+        String answer = raw(startDefault(), "GET /v1/split?node=p1%0D%0AX-Injected:%20yes HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(500, statusOf(answer), answer);
+        assertFalse(answer.toLowerCase(java.util.Locale.ROOT).contains("x-injected"), answer);
+    }
+
+    @Test
+    void quietStreamWhoseClientLeftEndsAtTheNextHeartbeat() throws Exception {
+        ApiSettings d = settings(dir.resolve("agent.sock"));
+        Path sock = start(new ApiSettings(d.socketPath(), "", 4, 1024, 4096, Duration.ofSeconds(5), 0, 0, 0,
+                Duration.ofMillis(200))).socketPath();
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            ch.write(ByteBuffer.wrap("GET /v1/quiet HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            assertTrue(ch.read(ByteBuffer.allocate(4096)) > 0, "no response head");
+        }
+        assertTrue(streamEnded.await(3, TimeUnit.SECONDS), "the stream outlived its client");
+    }
+
+    @Test
+    void quietStreamKeepsAClientThatStaysAndSendsItNoDataLines() throws Exception {
+        ApiSettings d = settings(dir.resolve("agent.sock"));
+        Path sock = start(new ApiSettings(d.socketPath(), "", 4, 1024, 4096, Duration.ofSeconds(5), 0, 0, 0,
+                Duration.ofMillis(100))).socketPath();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try {
+                new AgentClient(sock).stream("/v1/quiet", lines::add);
+            } catch (IOException ignored) {
+                // The server closing at the end of the test ends the stream.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(1000);
+        assertEquals(1, streamEnded.getCount(), "the stream ended while its client was there");
+        assertEquals(List.of(), lines, "heartbeats are not handed to the client's caller");
+    }
+
+    @Test
+    void http11RequestWithoutHostIs400() throws IOException {
+        String answer = raw(startDefault(), "GET /v1/status HTTP/1.1\r\n\r\n");
+        assertEquals(400, statusOf(answer), answer);
+        assertTrue(answer.contains("{\"error\": \"No Host\"}"), answer);
+    }
+
+    @Test
     void malformedHeaderLineIs400() throws IOException {
-        String answer = raw(startDefault(), "GET /v1/status HTTP/1.1\r\nno colon here\r\n\r\n");
+        String answer = raw(startDefault(), "GET /v1/status HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n");
         assertEquals(400, statusOf(answer));
     }
 
     @Test
     void bodyLargerThanTheCapIs413WithoutReadingIt() throws IOException {
-        String answer = raw(startDefault(), "POST /v1/echo HTTP/1.1\r\nContent-Length: 4097\r\n\r\n");
+        String answer = raw(startDefault(), "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4097\r\n\r\n");
         assertEquals(413, statusOf(answer));
         assertTrue(answer.contains("4097 bytes exceeds 4096"), answer);
     }
 
     @Test
-    void chunkedRequestBodyIsRefusedWith411() throws IOException {
-        String answer = raw(startDefault(), "POST /v1/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-        assertEquals(411, statusOf(answer));
+    void chunkedRequestBodyIsReadUpToTheCapAndRefusedWith413Beyond() throws IOException {
+        Path sock = startDefault();
+        String small = raw(sock, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertEquals(201, statusOf(small), small);
+        assertTrue(small.contains("{\"got\": \"hello\""), small);
+        String chunk = "a".repeat(4000);
+        String big = raw(sock, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(4000) + "\r\n"
+                + chunk + "\r\n" + Integer.toHexString(4000) + "\r\n" + chunk + "\r\n0\r\n\r\n");
+        assertEquals(413, statusOf(big), big);
     }
 
     @Test
     void headersLargerThanTheCapAre431() throws IOException {
-        String answer = raw(startDefault(), "GET /v1/status HTTP/1.1\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n");
+        String answer = raw(startDefault(), "GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n");
         assertEquals(431, statusOf(answer));
     }
 
@@ -212,7 +297,7 @@ class UnixHttpServerTest {
 
     @Test
     void keepAliveServesSeveralRequestsOnOneConnection() throws IOException {
-        String answer = raw(startDefault(), "GET /v1/vgs?name=a HTTP/1.1\r\n\r\nGET /v1/vgs?name=b HTTP/1.1\r\n\r\n");
+        String answer = raw(startDefault(), "GET /v1/vgs?name=a HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/vgs?name=b HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(answer.contains("{\"vg\": \"a\"}"), answer);
         assertTrue(answer.contains("{\"vg\": \"b\"}"), answer);
         assertEquals(2, answer.split("HTTP/1.1 200 OK", -1).length - 1);
@@ -238,9 +323,9 @@ class UnixHttpServerTest {
         Path sock = start(s).socketPath();
         try (SocketChannel holder = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
             // One keep-alive request proves the holder occupies the only slot before we knock.
-            holder.write(ByteBuffer.wrap("GET /v1/status HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            holder.write(ByteBuffer.wrap("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
             assertTrue(holder.read(ByteBuffer.allocate(4096)) > 0);
-            assertEquals(503, statusOf(raw(sock, "GET /v1/status HTTP/1.1\r\n\r\n")));
+            assertEquals(503, statusOf(raw(sock, "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n")));
         }
     }
 

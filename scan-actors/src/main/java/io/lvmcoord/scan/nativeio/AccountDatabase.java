@@ -61,6 +61,12 @@ public final class AccountDatabase {
         return uid != null ? OptionalInt.of(uid) : numeric(user);
     }
 
+    /** An account name of {@code uid} (the alphabetically first, when several share it), else the number itself. */
+    public String userOf(int uid) {
+        return uids.entrySet().stream().filter(e -> e.getValue() == uid).map(Map.Entry::getKey).sorted().findFirst()
+                .orElse(Integer.toString(uid));
+    }
+
     public OptionalInt gid(String group) {
         GroupEntry g = groups.get(group);
         return g != null ? OptionalInt.of(g.gid()) : numeric(group);
