@@ -6,12 +6,15 @@ import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -31,14 +34,14 @@ public final class NodeReporter {
     private volatile ActorRef<CacheUpdates.Update> updatesTo;
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
-    private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
+    private final Map<String, ReportRouting.Target> lastTarget = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * Aggregates this reporter has reported to since it started: they know this node's cache
      * subscriber (the direct path of updates while the topic's gossip catches up after a start),
      * so unchanged reports need not be sent to them again. See {@link #heldUnchanged}.
      */
     private final java.util.Set<ReportRouting.Target> introduced = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final java.util.Set<Waiter> waiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
 
@@ -72,7 +75,7 @@ public final class NodeReporter {
      * restart a device whose report moves is still forgotten by its old aggregate. Call after
      * the cache was loaded from the journal, before reporting.
      */
-    public synchronized void adoptFromCache() {
+    public void adoptFromCache() {
         for (NodeReadCache.Versioned v : cache.snapshot()) {
             if (v.state() == null) {
                 continue;
@@ -83,7 +86,7 @@ public final class NodeReporter {
     }
 
     /** The aggregates this node's devices are held by. */
-    public synchronized List<ReportRouting.Target> targets() {
+    public List<ReportRouting.Target> targets() {
         return List.copyOf(new java.util.LinkedHashSet<>(lastTarget.values()));
     }
 
@@ -111,10 +114,7 @@ public final class NodeReporter {
             PvReports.Extracted e = PvReports.of(node, scan);
             ReportRouting.Target target = ReportRouting.route(e.report(), scan);
             e.texts().forEach((k, v) -> texts.putIfAbsent(k, new StoredText(k, v)));
-            ReportRouting.Target previous;
-            synchronized (this) {
-                previous = lastTarget.put(scan.device(), target);
-            }
+            ReportRouting.Target previous = lastTarget.put(scan.device(), target);
             if (previous != null && !previous.equals(target)) {
                 pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
             } else if (skipUnchanged && previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
@@ -129,7 +129,7 @@ public final class NodeReporter {
                         .thenRun(() -> introduced.add(target)));
             }
         });
-        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system.executionContext()).thenRun(this::checkWaiters);
+        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system).thenRun(this::checkWaiters);
     }
 
     /**
@@ -141,52 +141,28 @@ public final class NodeReporter {
     static final int MAX_ASKS_IN_FLIGHT = 64;
 
     /**
-     * Runs {@code tasks}, at most {@code window} at a time, each started when one before it
-     * completes; completes when all have, exceptionally with the first failure (after the rest ran).
-     * The next task starts on {@code executor}: tasks that complete at once do not nest on the stack.
+     * Runs {@code tasks}, at most {@code window} at a time (a stream's asynchronous stage: each
+     * starts when one before it completes); completes when all have, exceptionally with the first
+     * failure after the rest ran, so one refusing aggregate does not hold back the others' reports.
      */
     static CompletableFuture<Void> inWindow(List<java.util.function.Supplier<CompletableFuture<Void>>> tasks, int window,
-                                            java.util.concurrent.Executor executor) {
-        CompletableFuture<Void> all = new CompletableFuture<>();
-        if (tasks.isEmpty()) {
-            all.complete(null);
-            return all;
-        }
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        Runnable[] startNext = new Runnable[1];
-        startNext[0] = () -> {
-            int i = next.getAndIncrement();
-            if (i >= tasks.size()) {
-                return;
-            }
-            CompletableFuture<Void> f;
-            try {
-                f = tasks.get(i).get();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            f.whenCompleteAsync((ok, failure) -> {
-                if (failure != null) {
-                    firstFailure.compareAndSet(null, failure);
-                }
-                if (done.incrementAndGet() == tasks.size()) {
-                    Throwable t = firstFailure.get();
-                    if (t == null) {
-                        all.complete(null);
-                    } else {
-                        all.completeExceptionally(t);
+                                            ActorSystem<?> system) {
+        return Source.from(tasks)
+                .<Optional<Throwable>>mapAsyncUnordered(window, t -> {
+                    CompletableFuture<Void> f;
+                    try {
+                        f = t.get();
+                    } catch (RuntimeException e) {
+                        f = CompletableFuture.failedFuture(e);
                     }
-                } else {
-                    startNext[0].run();
-                }
-            }, executor);
-        };
-        for (int k = 0; k < Math.min(window, tasks.size()); k++) {
-            startNext[0].run();
-        }
-        return all;
+                    return f.handle((ok, failure) -> Optional.ofNullable(failure));
+                })
+                .runWith(Sink.fold(Optional.<Throwable>empty(), (first, next) -> first.isPresent() ? first : next), system)
+                .toCompletableFuture()
+                .thenCompose(first -> first.isPresent()
+                        ? CompletableFuture.<Void>failedFuture(first.get() instanceof java.util.concurrent.CompletionException
+                                && first.get().getCause() != null ? first.get().getCause() : first.get())
+                        : CompletableFuture.<Void>completedFuture(null));
     }
 
     /**
@@ -230,10 +206,7 @@ public final class NodeReporter {
      * report. Completes after the change is persisted; at once when the device was not held.
      */
     public CompletionStage<Void> forget(String device) {
-        ReportRouting.Target previous;
-        synchronized (this) {
-            previous = lastTarget.remove(device);
-        }
+        ReportRouting.Target previous = lastTarget.remove(device);
         if (previous == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -241,7 +214,7 @@ public final class NodeReporter {
     }
 
     /** Devices this node has reported and not forgotten. */
-    public synchronized java.util.Set<String> devices() {
+    public java.util.Set<String> devices() {
         return java.util.Set.copyOf(lastTarget.keySet());
     }
 
@@ -255,13 +228,9 @@ public final class NodeReporter {
             return CompletableFuture.completedFuture(now);
         }
         Waiter w = new Waiter(vg, new CompletableFuture<>());
-        synchronized (this) {
-            waiters.add(w);
-        }
+        waiters.add(w);
         system.scheduler().scheduleOnce(timeout, () -> {
-            synchronized (this) {
-                waiters.remove(w);
-            }
+            waiters.remove(w);
             Completeness last = Completeness.of(currentView(), vg);
             w.done().completeExceptionally(last.timeout(node, timeout.toMillis()));
         }, system.executionContext());
@@ -284,10 +253,7 @@ public final class NodeReporter {
     }
 
     private void checkWaiters() {
-        List<Waiter> open;
-        synchronized (this) {
-            open = new ArrayList<>(waiters);
-        }
+        List<Waiter> open = new ArrayList<>(waiters);
         if (open.isEmpty()) {
             return;
         }
@@ -295,9 +261,7 @@ public final class NodeReporter {
         for (Waiter w : open) {
             Completeness c = Completeness.of(view, w.vg());
             if (c.complete() && w.done().complete(c)) {
-                synchronized (this) {
-                    waiters.remove(w);
-                }
+                waiters.remove(w);
             }
         }
     }
