@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +98,15 @@ public final class LocalScanner implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("scan of " + devices.size() + " devices did not finish within " + timeout, e);
         }
+    }
+
+    /**
+     * The same scan without a waiting thread: completes with every outcome (each device bounded by
+     * the I/O deadlines), or fails when the fleet has not answered within {@code timeout}.
+     */
+    public CompletionStage<ScanFleet.FleetResult> scanAsync(List<DeviceTarget> devices, Duration timeout) {
+        return AskPattern.<ScanFleet.Command, ScanFleet.FleetResult>ask(fleet,
+                reply -> new ScanFleet.ScanDevices(devices, reply, null, false), timeout, system.scheduler());
     }
 
     @Override

@@ -30,7 +30,6 @@ import io.lvmcoord.coordinator.vg.NodeRereads;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.Retirement;
 import io.lvmcoord.persistence.JournalCheck;
-import io.lvmcoord.persistence.JournalGuard;
 import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.persistence.PrivateFiles;
@@ -41,13 +40,10 @@ import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -76,37 +72,49 @@ public final class Agent implements AutoCloseable {
     static final int CACHE_LOAD_PARALLELISM = 64;
 
     private final ActorSystem<Void> system;
-    private final AgentSettings settings;
     private final DeviceSource source;
     private final LocalScanner scanner;
     private final PvNodeWatcher watcher;
     private final ScanLoop loop;
     private final UnixHttpServer api;
     private final LoopbackHttpServer metrics;
-    private final NodeReadCache cache;
-    private final NodeReporter reporter;
-    private final QueryService query;
-    private final ClusterView views;
-    private final NodeRereads rereads;
-    private final long startedNanos = System.nanoTime();
-    private volatile boolean ready;
+    private final AgentStatus status;
 
-    private Agent(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher,
-                  ScanLoop loop, UnixHttpServer api, LoopbackHttpServer metrics, NodeReadCache cache, NodeReporter reporter,
-                  QueryService query, ClusterView views, NodeRereads rereads) {
+    private Agent(ActorSystem<Void> system, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher, ScanLoop loop,
+                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status) {
         this.system = system;
-        this.settings = settings;
         this.source = source;
         this.scanner = scanner;
         this.watcher = watcher;
         this.loop = loop;
         this.api = api;
         this.metrics = metrics;
-        this.cache = cache;
-        this.reporter = reporter;
-        this.query = query;
-        this.views = views;
-        this.rereads = rereads;
+        this.status = status;
+    }
+
+    /** The scan loop's view of the node's reporter. */
+    private static ScanBatch.Reports reportsOf(NodeReporter reporter) {
+        return new ScanBatch.Reports() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> report(List<io.lvmcoord.scan.codec.DeviceScan> outcomes) {
+                return reporter.report(outcomes);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> forget(String device) {
+                return reporter.forget(device);
+            }
+
+            @Override
+            public java.util.Set<String> devices() {
+                return reporter.devices();
+            }
+
+            @Override
+            public long changes() {
+                return reporter.changes();
+            }
+        };
     }
 
     /**
@@ -151,12 +159,12 @@ public final class Agent implements AutoCloseable {
             ClusterMember.join(system, settings.seeds());
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
-            ScanLoop[] loopRef = new ScanLoop[1];
-            // Re-reads go through the scan loop like pvscan notifications (loop created below; requests
-            // arriving before it starts are kept as dirty devices and covered by the start-up scan).
-            NodeRereads rereads = new NodeRereads(settings.nodeName(),
-                    devices -> loopRef[0] == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : loopRef[0].notify(devices, false),
-                    CodecSettings.limits(config));
+            ScanSettings scan = ScanSettings.from(config);
+            LatencyHistogram batchLatency = new LatencyHistogram();
+            // Re-reads go through the scan loop like pvscan notifications; the loop exists before what it
+            // drives, and requests arriving before it starts wait for the start-up scan.
+            ScanLoop loop = ScanLoop.spawn(system, settings, scan.limits().deadline(), batchLatency);
+            NodeRereads rereads = new NodeRereads(settings.nodeName(), devices -> loop.notify(devices, false), CodecSettings.limits(config));
             var subscriber = CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
             ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)), CodecSettings.limits(config));
@@ -176,32 +184,28 @@ public final class Agent implements AutoCloseable {
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
             DeviceSource source = sourceFor(settings, config);
-            ScanSettings scan = ScanSettings.from(config);
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
-            PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(e -> loopRef[0].offer(e)) : null;
-            LatencyHistogram batchLatency = new LatencyHistogram();
-            ScanLoop loop = new ScanLoop(source, scanner, reporter, watcher, settings, scan.limits().deadline(), batchLatency);
-            loopRef[0] = loop;
+            PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(loop::offer) : null;
+            AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
+                    batchLatency);
 
             ApiSettings apiSettings = ApiSettings.from(config);
-            Agent[] self = new Agent[1];
-            ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, () -> self[0].statusJson(), settings.pendingWait(),
-                    () -> self[0].nodeNames(), rereads, settings.maxRequestWait());
+            ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, status::statusJson, settings.pendingWait(),
+                    status::nodeNames, rereads, settings.maxRequestWait());
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
             if (apiSettings.httpPort() > 0) {
                 metrics = LoopbackHttpServer.start(apiSettings.httpPort(), apiSettings, Routes.builder()
-                        .get("/metrics", r -> HttpResponse.text(200, self[0].metricsText(batchLatency)))
+                        .get("/metrics", r -> HttpResponse.text(200, status.metricsText()))
                         .get("/health/alive", r -> HttpResponse.json(200, "{\"alive\": true}"))
-                        .get("/health/ready", r -> self[0].ready && self[0].journalFault().isEmpty()
+                        .get("/health/ready", r -> status.healthy()
                                 ? HttpResponse.json(200, "{\"ready\": true}")
-                                : HttpResponse.json(503, "{\"ready\": false" + self[0].journalFault().map(f -> ", \"journal\": "
+                                : HttpResponse.json(503, "{\"ready\": false" + status.journalFault().map(f -> ", \"journal\": "
                                         + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
-            Agent agent = new Agent(system, settings, source, scanner, watcher, loop, api, metrics, cache, reporter, query, views, rereads);
-            self[0] = agent;
+            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status);
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
                     + source.describe() + ")");
@@ -209,11 +213,11 @@ public final class Agent implements AutoCloseable {
 
             // Answers from the journal are what was true when this agent last ran: flagged until its own scan is reported.
             query.staleUntil(loop.firstFullRescan());
+            loop.start(source, scanner::scanAsync, reportsOf(reporter), watcher);
             source.start(loop::offer);
-            loop.start();
             loop.firstFullRescan().whenComplete((ok, failure) -> {
                 if (failure == null) {
-                    agent.ready = true;
+                    status.markReady();
                     ScanLoop.Stats st = loop.stats();
                     System.err.println("lvmcoord agent: start-up scan persisted (" + st.devicesScanned() + " devices, "
                             + st.lastBatchMillis() + " ms: " + st.lastBatchPhases() + ")");
@@ -241,91 +245,6 @@ public final class Agent implements AutoCloseable {
 
     public ScanLoop loop() {
         return loop;
-    }
-
-    String statusJson() {
-        Cluster cluster = Cluster.get(system);
-        ClusterStatus cs = ClusterStatus.of(system, settings.askTimeout().compareTo(java.time.Duration.ofSeconds(2)) < 0
-                ? settings.askTimeout() : java.time.Duration.ofSeconds(2));
-        NodeRereads.Stats rr = rereads.stats();
-        ScanLoop.Stats s = loop.stats();
-        var io = scanner.scheduler().stats();
-        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
-        long pvs = view == null ? -1 : view.assembly().vgs().stream().mapToLong(v -> v.pvs().size()).sum() + view.assembly().loosePvs().size();
-        return "{\"node\": " + JsonText.quote(settings.nodeName())
-                + ", \"self\": " + JsonText.quote(cluster.selfMember().address().toString())
-                + ", \"up\": " + (cluster.selfMember().status() == MemberStatus.up())
-                + ", \"ready\": " + ready
-                + ", \"journal\": {\"durable\": " + journalFault().isEmpty()
-                + journalFault().map(f -> ", \"fault\": " + JsonText.quote(f)).orElse("") + "}"
-                + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
-                + ", \"members\": " + cs.membersJson()
-                + ", \"shards\": " + cs.shardsJson()
-                + ", \"vgs\": " + cs.vgsJson(cache.snapshot(), rereads, views)
-                + ", \"rereads\": {\"requested\": " + rr.requested() + ", \"batches\": " + rr.batches() + ", \"devices\": "
-                + rr.devices() + "}"
-                + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())
-                + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporter.devices().size()
-                + ", \"pv_nodes_watched\": " + s.watchedPvNodes() + ", \"faults\": " + s.faults() + "}"
-                + ", \"view\": {\"version\": " + (view == null ? -1 : view.version()) + ", \"may_be_stale\": "
-                + (view != null && view.mayBeStale()) + ", \"vgs\": " + (view == null ? -1 : view.assembly().vgs().size())
-                + ", \"pvs\": " + pvs + ", \"aggregates_cached\": " + cache.size() + "}"
-                + ", \"scan\": {\"batches\": " + s.batches() + ", \"devices_scanned\": " + s.devicesScanned() + ", \"full_rescans\": "
-                + s.fullRescans() + ", \"last_batch_ms\": " + s.lastBatchMillis() + ", \"last_batch_phases_ms\": {\"list\": "
-                + s.lastBatchPhases().listMillis() + ", \"read_decode\": " + s.lastBatchPhases().scanMillis() + ", \"report\": "
-                + s.lastBatchPhases().reportMillis() + "}, \"reconcile_interval_ms\": "
-                + s.reconcileIntervalMillis() + ", \"reads\": " + io.reads() + ", \"bytes_read\": " + io.bytesRead() + ", \"timeouts\": "
-                + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
-                + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
-                + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
-    }
-
-    /** Why this node's journal no longer makes writes durable, if it does not (see JournalGuard). */
-    java.util.Optional<String> journalFault() {
-        return JournalGuard.get(system).fault();
-    }
-
-    /** Every host by name: cluster members (their node role) and hosts the cached aggregates hold reports of. */
-    List<String> nodeNames() {
-        java.util.SortedSet<String> names = new java.util.TreeSet<>();
-        names.add(settings.nodeName());
-        Cluster.get(system).state().getMembers().forEach(m -> {
-            String n = ClusterStatus.nodeOf(m);
-            if (!n.isEmpty()) {
-                names.add(n);
-            }
-        });
-        for (NodeReadCache.Versioned v : cache.snapshot()) {
-            if (v.state() != null) {
-                names.addAll(v.state().reports().keySet());
-            }
-        }
-        return List.copyOf(names);
-    }
-
-    String metricsText(LatencyHistogram batchLatency) {
-        ScanLoop.Stats s = loop.stats();
-        var io = scanner.scheduler().stats();
-        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
-        StringBuilder out = new StringBuilder();
-        batchLatency.expose("lvmcoord_scan_batch_seconds", "Time from taking a batch of dirty devices to its reports being persisted.", out);
-        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporter.devices().size());
-        gauge(out, "lvmcoord_vgs", "VGs in this node's view.", view == null ? 0 : view.assembly().vgs().size());
-        gauge(out, "lvmcoord_device_faults_total", "Scans that ended in a device fault (I/O error or timeout).", s.faults());
-        gauge(out, "lvmcoord_scan_devices_total", "Device scans done.", s.devicesScanned());
-        gauge(out, "lvmcoord_full_rescans_total", "Full rescans (start-up, reconcile, lost events).", s.fullRescans());
-        gauge(out, "lvmcoord_pending_devices", "Devices waiting to be scanned.", s.pendingDevices());
-        gauge(out, "lvmcoord_io_in_flight", "I/Os issued and not completed.", io.inFlightIos());
-        gauge(out, "lvmcoord_io_queued", "I/Os waiting for the in-flight limits.", io.queued());
-        gauge(out, "lvmcoord_io_timeouts_total", "I/Os that passed their deadline.", io.timeouts());
-        gauge(out, "lvmcoord_view_version", "Version of this node's view (sum of aggregate versions).", view == null ? 0 : view.version());
-        return out.toString();
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
-        out.append(name).append(' ').append(value).append('\n');
     }
 
     /** Blocks until the actor system terminates (SIGTERM runs the shutdown hook, which closes the agent). */

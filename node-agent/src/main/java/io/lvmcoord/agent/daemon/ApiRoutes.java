@@ -10,7 +10,6 @@ import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.report.Units;
-import io.lvmcoord.coordinator.vg.Completeness;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
 

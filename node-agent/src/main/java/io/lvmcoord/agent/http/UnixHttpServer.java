@@ -2,7 +2,6 @@ package io.lvmcoord.agent.http;
 
 import io.lvmcoord.agent.client.SocketLocation;
 import io.lvmcoord.scan.nativeio.AccountDatabase;
-import io.lvmcoord.scan.nativeio.Peer;
 import io.lvmcoord.scan.nativeio.PeerCredentials;
 
 import org.eclipse.jetty.server.Server;

@@ -1,0 +1,149 @@
+package io.lvmcoord.agent.daemon;
+
+import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.discovery.DeviceSource;
+import io.lvmcoord.coordinator.query.QueryService;
+import io.lvmcoord.coordinator.vg.ClusterView;
+import io.lvmcoord.coordinator.vg.NodeReadCache;
+import io.lvmcoord.coordinator.vg.NodeReporter;
+import io.lvmcoord.coordinator.vg.NodeRereads;
+import io.lvmcoord.persistence.JournalGuard;
+import io.lvmcoord.scan.LocalScanner;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the agent says about itself: {@code GET /v1/status} (JSON), {@code /metrics} (Prometheus
+ * text), the host names for {@code --all-nodes} and readiness. Read-only views over the node's
+ * components, made before the API that serves them.
+ */
+final class AgentStatus {
+    private final ActorSystem<Void> system;
+    private final AgentSettings settings;
+    private final DeviceSource source;
+    private final LocalScanner scanner;
+    private final ScanLoop loop;
+    private final NodeReadCache cache;
+    private final NodeReporter reporter;
+    private final QueryService query;
+    private final ClusterView views;
+    private final NodeRereads rereads;
+    private final LatencyHistogram batchLatency;
+    private final long startedNanos = System.nanoTime();
+    /** The start-up scan is persisted: what /health/ready and status call ready. */
+    private volatile boolean ready;
+
+    AgentStatus(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, ScanLoop loop,
+                NodeReadCache cache, NodeReporter reporter, QueryService query, ClusterView views, NodeRereads rereads,
+                LatencyHistogram batchLatency) {
+        this.system = system;
+        this.settings = settings;
+        this.source = source;
+        this.scanner = scanner;
+        this.loop = loop;
+        this.cache = cache;
+        this.reporter = reporter;
+        this.query = query;
+        this.views = views;
+        this.rereads = rereads;
+        this.batchLatency = batchLatency;
+    }
+
+    void markReady() {
+        ready = true;
+    }
+
+    /** Ready and durable: the start-up scan is persisted and the journal still takes writes. */
+    boolean healthy() {
+        return ready && journalFault().isEmpty();
+    }
+
+    String statusJson() {
+        Cluster cluster = Cluster.get(system);
+        ClusterStatus cs = ClusterStatus.of(system, settings.askTimeout().compareTo(java.time.Duration.ofSeconds(2)) < 0
+                ? settings.askTimeout() : java.time.Duration.ofSeconds(2));
+        NodeRereads.Stats rr = rereads.stats();
+        ScanLoop.Stats s = loop.stats();
+        var io = scanner.scheduler().stats();
+        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
+        long pvs = view == null ? -1 : view.assembly().vgs().stream().mapToLong(v -> v.pvs().size()).sum() + view.assembly().loosePvs().size();
+        return "{\"node\": " + JsonText.quote(settings.nodeName())
+                + ", \"self\": " + JsonText.quote(cluster.selfMember().address().toString())
+                + ", \"up\": " + (cluster.selfMember().status() == MemberStatus.up())
+                + ", \"ready\": " + ready
+                + ", \"journal\": {\"durable\": " + journalFault().isEmpty()
+                + journalFault().map(f -> ", \"fault\": " + JsonText.quote(f)).orElse("") + "}"
+                + ", \"uptime_seconds\": " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos)
+                + ", \"members\": " + cs.membersJson()
+                + ", \"shards\": " + cs.shardsJson()
+                + ", \"vgs\": " + cs.vgsJson(cache.snapshot(), rereads, views)
+                + ", \"rereads\": {\"requested\": " + rr.requested() + ", \"batches\": " + rr.batches() + ", \"devices\": "
+                + rr.devices() + "}"
+                + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())
+                + ", \"devices\": {\"source\": " + JsonText.quote(source.describe()) + ", \"held\": " + reporter.devices().size()
+                + ", \"pv_nodes_watched\": " + s.watchedPvNodes() + ", \"faults\": " + s.faults() + "}"
+                + ", \"view\": {\"version\": " + (view == null ? -1 : view.version()) + ", \"may_be_stale\": "
+                + (view != null && view.mayBeStale()) + ", \"vgs\": " + (view == null ? -1 : view.assembly().vgs().size())
+                + ", \"pvs\": " + pvs + ", \"aggregates_cached\": " + cache.size() + "}"
+                + ", \"scan\": {\"batches\": " + s.batches() + ", \"devices_scanned\": " + s.devicesScanned() + ", \"full_rescans\": "
+                + s.fullRescans() + ", \"last_batch_ms\": " + s.lastBatchMillis() + ", \"last_batch_phases_ms\": {\"list\": "
+                + s.lastBatchPhases().listMillis() + ", \"read_decode\": " + s.lastBatchPhases().scanMillis() + ", \"report\": "
+                + s.lastBatchPhases().reportMillis() + "}, \"reconcile_interval_ms\": "
+                + s.reconcileIntervalMillis() + ", \"reads\": " + io.reads() + ", \"bytes_read\": " + io.bytesRead() + ", \"timeouts\": "
+                + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
+                + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
+                + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
+    }
+
+    /** Why this node's journal no longer makes writes durable, if it does not (see JournalGuard). */
+    java.util.Optional<String> journalFault() {
+        return JournalGuard.get(system).fault();
+    }
+
+    /** Every host by name: cluster members (their node role) and hosts the cached aggregates hold reports of. */
+    List<String> nodeNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        names.add(settings.nodeName());
+        Cluster.get(system).state().getMembers().forEach(m -> {
+            String n = ClusterStatus.nodeOf(m);
+            if (!n.isEmpty()) {
+                names.add(n);
+            }
+        });
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                names.addAll(v.state().reports().keySet());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    String metricsText() {
+        ScanLoop.Stats s = loop.stats();
+        var io = scanner.scheduler().stats();
+        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
+        StringBuilder out = new StringBuilder();
+        batchLatency.expose("lvmcoord_scan_batch_seconds", "Time from taking a batch of dirty devices to its reports being persisted.", out);
+        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporter.devices().size());
+        gauge(out, "lvmcoord_vgs", "VGs in this node's view.", view == null ? 0 : view.assembly().vgs().size());
+        gauge(out, "lvmcoord_device_faults_total", "Scans that ended in a device fault (I/O error or timeout).", s.faults());
+        gauge(out, "lvmcoord_scan_devices_total", "Device scans done.", s.devicesScanned());
+        gauge(out, "lvmcoord_full_rescans_total", "Full rescans (start-up, reconcile, lost events).", s.fullRescans());
+        gauge(out, "lvmcoord_pending_devices", "Devices waiting to be scanned.", s.pendingDevices());
+        gauge(out, "lvmcoord_io_in_flight", "I/Os issued and not completed.", io.inFlightIos());
+        gauge(out, "lvmcoord_io_queued", "I/Os waiting for the in-flight limits.", io.queued());
+        gauge(out, "lvmcoord_io_timeouts_total", "I/Os that passed their deadline.", io.timeouts());
+        gauge(out, "lvmcoord_view_version", "Version of this node's view (sum of aggregate versions).", view == null ? 0 : view.version());
+        return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+}
