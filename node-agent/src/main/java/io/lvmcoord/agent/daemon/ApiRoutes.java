@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -150,24 +149,9 @@ public final class ApiRoutes {
         return CompletableFuture.completedFuture(r);
     }
 
-    /**
-     * {@code stage} within {@code millis}, else failed with a {@link TimeoutException} naming
-     * {@code what}: the backstop for a bug below, so a request never waits forever.
-     */
+    /** {@code stage} within {@code millis}: the backstop for a bug below, so a request never waits forever. */
     private static <T> CompletableFuture<T> within(CompletionStage<T> stage, long millis, String what) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        stage.whenComplete((v, e) -> {
-            if (e != null) {
-                f.completeExceptionally(e);
-            } else {
-                f.complete(v);
-            }
-        });
-        if (!f.isDone()) {
-            CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS)
-                    .execute(() -> f.completeExceptionally(new TimeoutException(what + " had no answer within " + millis + " ms")));
-        }
-        return f;
+        return Stages.within(stage, Duration.ofMillis(millis), what + " had no answer within " + millis + " ms");
     }
 
     /**

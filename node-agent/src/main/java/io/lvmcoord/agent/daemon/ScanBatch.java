@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -182,18 +181,6 @@ final class ScanBatch {
 
     /** The aggregates' acknowledgements, or a failure naming what did not come within the patience. */
     private CompletableFuture<Void> within(CompletableFuture<Void> acks, String what) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        acks.whenComplete((ok, e) -> {
-            if (e != null) {
-                f.completeExceptionally(e);
-            } else {
-                f.complete(null);
-            }
-        });
-        if (!f.isDone()) {
-            CompletableFuture.delayedExecutor(reportPatience.toMillis(), TimeUnit.MILLISECONDS).execute(() ->
-                    f.completeExceptionally(new TimeoutException(what + " not persisted within " + reportPatience.toSeconds() + " s")));
-        }
-        return f;
+        return Stages.within(acks, reportPatience, what + " not persisted within " + reportPatience.toSeconds() + " s");
     }
 }
