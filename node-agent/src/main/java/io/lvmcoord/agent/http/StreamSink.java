@@ -77,7 +77,7 @@ final class StreamSink implements LineSink {
             }
             if (queue.size() >= maxQueued) {
                 queue.clear();
-                queue.add(OVERFLOW);
+                queue.add(OVERFLOW + "\n");
             } else {
                 queue.add(line.endsWith("\n") ? line : line + "\n");
             }
