@@ -5,10 +5,10 @@ import io.lvmcoord.scan.report.PvReports;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,13 +37,22 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     private record Pending(long seqno, CompletableFuture<Void> done) {
     }
 
+    /**
+     * One aggregate's re-reads: the newest seqno re-read to the end, and the one in flight. Kept
+     * in a concurrent map and changed only by {@code compute} on its key, so the check "not done
+     * or running for this seqno yet" and the start are one step without a lock.
+     */
+    private record Track(long doneAt, Pending running) {
+        static final Track NONE = new Track(-1, null);
+    }
+
     private final String node;
     private final Rereader rereader;
-    private final Map<String, Long> doneAt = new HashMap<>();
-    private final Map<String, Long> requestedAt = new HashMap<>();
-    private final Map<String, Pending> inFlight = new HashMap<>();
+    private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+    /** The newest seqno each aggregate asked this node to re-read (a request may arrive twice). */
+    private final Map<String, Long> requestedAt = new ConcurrentHashMap<>();
     /** Convergence per aggregate version, so a state taken twice (push, then a query's refresh) is parsed once. */
-    private final Map<String, Map.Entry<Long, Convergence>> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map.Entry<Long, Convergence>> memo = new ConcurrentHashMap<>();
     private final DecodeLimits limits;
     private final AtomicLong requested = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -65,11 +74,16 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
         List<String> mine = reread.devicesByHost().get(node);
         if (mine != null && !mine.isEmpty()) {
             // The same request may come twice (the topic and the entity's direct send): count it once.
-            synchronized (this) {
-                if (requestedAt.getOrDefault(aggregateKey, -1L) < reread.seqno()) {
-                    requestedAt.put(aggregateKey, reread.seqno());
-                    requested.incrementAndGet();
+            java.util.concurrent.atomic.AtomicBoolean newer = new java.util.concurrent.atomic.AtomicBoolean();
+            requestedAt.compute(aggregateKey, (k, prev) -> {
+                if (prev != null && prev >= reread.seqno()) {
+                    return prev;
                 }
+                newer.set(true);
+                return reread.seqno();
+            });
+            if (newer.get()) {
+                requested.incrementAndGet();
             }
             start(aggregateKey, reread.seqno(), mine);
         }
@@ -99,39 +113,36 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     }
 
     private void start(String aggregateKey, long seqno, List<String> devs) {
-        CompletableFuture<Void> done;
-        synchronized (this) {
-            if (doneAt.getOrDefault(aggregateKey, -1L) >= seqno) {
-                return;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Pending mine = new Pending(seqno, done);
+        Track t = tracks.compute(aggregateKey, (k, prev) -> {
+            Track cur = prev == null ? Track.NONE : prev;
+            if (cur.doneAt() >= seqno || (cur.running() != null && cur.running().seqno() >= seqno)) {
+                return cur;
             }
-            Pending p = inFlight.get(aggregateKey);
-            if (p != null && p.seqno() >= seqno) {
-                return;
-            }
-            done = new CompletableFuture<>();
-            inFlight.put(aggregateKey, new Pending(seqno, done));
+            return new Track(cur.doneAt(), mine);
+        });
+        if (t.running() != mine) {
+            return;
         }
         batches.incrementAndGet();
         devices.addAndGet(devs.size());
         rereader.reread(devs).whenComplete((ok, failure) -> {
-            synchronized (this) {
-                Pending p = inFlight.get(aggregateKey);
-                if (p != null && p.done() == done) {
-                    inFlight.remove(aggregateKey);
-                }
-                if (failure == null) {
-                    doneAt.merge(aggregateKey, seqno, Math::max);
-                }
-            }
+            tracks.computeIfPresent(aggregateKey, (k, cur) -> new Track(failure == null ? Math.max(cur.doneAt(), seqno) : cur.doneAt(),
+                    cur.running() == mine ? null : cur.running()));
             // Queries waiting on it go on either way; after a failure they see the state as it is.
             done.complete(null);
         });
     }
 
     /** Re-reads not finished yet (queries wait for these, bounded). */
-    public synchronized List<CompletableFuture<Void>> inFlight() {
+    public List<CompletableFuture<Void>> inFlight() {
         List<CompletableFuture<Void>> out = new ArrayList<>();
-        inFlight.values().forEach(p -> out.add(p.done()));
+        tracks.values().forEach(t -> {
+            if (t.running() != null) {
+                out.add(t.running().done());
+            }
+        });
         return out;
     }
 
