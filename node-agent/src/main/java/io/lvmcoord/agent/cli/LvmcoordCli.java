@@ -1,6 +1,5 @@
 package io.lvmcoord.agent.cli;
 
-import io.lvmcoord.coordinator.report.ReportType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,33 +44,17 @@ public final class LvmcoordCli implements Callable<Integer> {
         return ReportCommand.EXIT_USAGE;
     }
 
+    // The options declared here and in ReportCommand are picocli's: they check the flags and make
+    // --help; the request itself is read from the same argv by ReportQuery.
+
     @Command(name = "pvs", description = "Report physical volumes, as lvm2's pvs.")
     static final class Pvs extends ReportCommand {
         @Option(names = {"-a", "--all"}, description = "Also list devices that are not PVs.")
         boolean all;
-
-        @Override
-        ReportType reportType() {
-            return ReportType.PV;
-        }
-
-        @Override
-        boolean showAll() {
-            return all;
-        }
     }
 
     @Command(name = "vgs", description = "Report volume groups, as lvm2's vgs.")
     static final class Vgs extends ReportCommand {
-        @Override
-        ReportType reportType() {
-            return ReportType.VG;
-        }
-
-        @Override
-        boolean showAll() {
-            return false;
-        }
     }
 
     @Command(name = "lvs", description = "Report logical volumes, as lvm2's lvs.")
@@ -81,16 +64,6 @@ public final class LvmcoordCli implements Callable<Integer> {
 
         @Option(names = "--segments", description = "One line per segment, with segment fields.")
         boolean segments;
-
-        @Override
-        ReportType reportType() {
-            return segments ? ReportType.SEG : ReportType.LV;
-        }
-
-        @Override
-        boolean showAll() {
-            return all;
-        }
     }
 
     /** Runs the CLI with the given streams and returns the exit code (lvm2's codes). */

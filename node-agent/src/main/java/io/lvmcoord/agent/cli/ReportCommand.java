@@ -1,5 +1,7 @@
 package io.lvmcoord.agent.cli;
 
+import io.lvmcoord.agent.client.ReportQuery;
+import io.lvmcoord.agent.daemon.ReportQueries;
 import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.assembly.AssemblySettings;
 import io.lvmcoord.coordinator.assembly.VgAssembler;
@@ -8,8 +10,6 @@ import io.lvmcoord.coordinator.report.Report;
 import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
-import io.lvmcoord.coordinator.report.ReportType;
-import io.lvmcoord.coordinator.report.Units;
 import com.typesafe.config.Config;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.nativeio.NativeIoException;
@@ -31,9 +31,9 @@ import java.util.concurrent.Callable;
  */
 abstract class ReportCommand implements Callable<Integer> {
     /** lvm2's exit code for a failed command (ECMD_FAILED). */
-    static final int EXIT_FAILED = 5;
+    static final int EXIT_FAILED = ReportQuery.EXIT_FAILED;
     /** lvm2's exit code for a bad command line (EINVALID_CMD_LINE). */
-    static final int EXIT_USAGE = 3;
+    static final int EXIT_USAGE = ReportQuery.EXIT_USAGE;
 
     @Spec
     CommandSpec spec;
@@ -91,48 +91,30 @@ abstract class ReportCommand implements Callable<Integer> {
     PrintStream out;
     PrintStream err;
 
-    abstract ReportType reportType();
-
-    abstract boolean showAll();
-
     @Override
     public Integer call() {
         if (devices.isEmpty()) {
             // Without --devices the running agent answers; the same client code as the fast entry point.
             List<String> argv = new ArrayList<>();
             argv.add(spec.name());
-            argv.addAll(spec.commandLine().getParseResult().originalArgs());
+            argv.addAll(ownArgs());
             return io.lvmcoord.agent.client.ClientCli.run(argv.toArray(String[]::new), out, err);
         }
-        if (!vgNames.isEmpty()) {
-            err.println("  " + spec.name() + ": naming VGs is supported when the agent answers; in direct mode name the devices instead.");
-            return EXIT_USAGE;
-        }
-        if (node != null || allNodes) {
-            err.println("  " + spec.name() + ": --node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only.");
-            return EXIT_USAGE;
-        }
-        ReportRequest.Format format;
-        switch (reportFormat) {
-            case "basic" -> format = ReportRequest.Format.BASIC;
-            case "json" -> format = ReportRequest.Format.JSON;
-            default -> {
-                err.println("  Invalid report format \"" + reportFormat + "\": use basic or json.");
-                return EXIT_USAGE;
-            }
-        }
-        Units u;
+        // picocli checked the flags and serves --help; the request itself is read by the one parser all paths share.
+        ReportQuery query;
+        ReportRequest req;
         try {
-            u = Units.parse(units, nosuffix);
-        } catch (IllegalArgumentException e) {
-            err.println("  " + e.getMessage());
+            query = ReportQuery.fromArgs(spec.name(), ownArgs());
+            req = ReportQueries.toRequest(query);
+        } catch (ReportQuery.BadQuery e) {
+            err.println("  " + spec.name() + ": " + e.getMessage());
             return EXIT_USAGE;
         }
-        ReportRequest req = new ReportRequest(reportType(), options, sort, showAll(), u, !noHeadings, separator, aligned, binary, format);
+        ReportRequest.Format format = req.format();
 
         CliScanning.Outcome scanned;
         try {
-            scanned = CliScanning.scan(devices, null, null);
+            scanned = CliScanning.scan(query.devices(), null, null);
         } catch (IOException | NativeIoException e) {
             err.println("  Cannot scan: " + e.getMessage());
             return EXIT_FAILED;
@@ -166,5 +148,12 @@ abstract class ReportCommand implements Callable<Integer> {
                 : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned()));
         out.flush();
         return failed ? EXIT_FAILED : 0;
+    }
+
+    /** This command's arguments: picocli's original arguments are the whole command line, the command's name included. */
+    private List<String> ownArgs() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return at < 0 ? all : all.subList(at + 1, all.size());
     }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
  * trip over the Unix socket. Flags are lvm2's; output and exit codes are direct mode's.
  */
 public final class ClientCli {
-    static final int EXIT_USAGE = 3;
-    static final int EXIT_FAILED = 5;
+    static final int EXIT_USAGE = ReportQuery.EXIT_USAGE;
+    static final int EXIT_FAILED = ReportQuery.EXIT_FAILED;
     private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs");
     private static final Set<String> OTHERS = Set.of("pvscan", "wait", "watch", "status");
 
@@ -127,68 +127,15 @@ public final class ClientCli {
     }
 
     private static int report(String cmd, String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+        ReportQuery query;
+        try {
+            query = ReportQuery.fromArgs(cmd, java.util.Arrays.asList(argv).subList(1, argv.length));
+        } catch (ReportQuery.BadQuery e) {
+            throw new UsageException(e.getMessage());
+        }
         Args args = new Args(argv);
-        StringBuilder q = new StringBuilder("/v1/").append(cmd).append("?format=basic");
-        String format = "basic";
-        boolean oneNode = false;
-        boolean allNodes = false;
-        while (args.more()) {
-            String t = args.next();
-            if (!t.startsWith("-")) {
-                args.positional.add(t);
-                continue;
-            }
-            String n = Args.name(t);
-            switch (n) {
-                case "-o", "--options" -> q.append("&o=").append(enc(args.value(n, t)));
-                case "-O", "--sort" -> q.append("&O=").append(enc(args.value(n, t)));
-                case "-a", "--all" -> {
-                    if (cmd.equals("vgs")) {
-                        throw new UsageException("unknown option " + t);
-                    }
-                    q.append("&all=1");
-                }
-                case "--segments" -> {
-                    if (!cmd.equals("lvs")) {
-                        throw new UsageException("unknown option " + t);
-                    }
-                    q.append("&segments=1");
-                }
-                case "--reportformat" -> {
-                    format = args.value(n, t);
-                    if (!format.equals("basic") && !format.equals("json")) {
-                        err.println("  Invalid report format \"" + format + "\": use basic or json.");
-                        return EXIT_USAGE;
-                    }
-                }
-                case "--units" -> q.append("&units=").append(enc(args.value(n, t)));
-                case "--nosuffix" -> q.append("&nosuffix=1");
-                case "--noheadings" -> q.append("&noheadings=1");
-                case "--separator" -> q.append("&separator=").append(enc(args.value(n, t)));
-                case "--aligned" -> q.append("&aligned=1");
-                case "--binary" -> q.append("&binary=1");
-                case "--node" -> {
-                    q.append("&node=").append(enc(args.value(n, t)));
-                    oneNode = true;
-                }
-                case "--all-nodes" -> {
-                    q.append("&all_nodes=1");
-                    allNodes = true;
-                }
-                case "--socket" -> args.socket = Path.of(args.value(n, t));
-                default -> throw new UsageException("unknown option " + t);
-            }
-        }
-        if (oneNode && allNodes) {
-            throw new UsageException("--node and --all-nodes exclude each other");
-        }
-        if (cmd.equals("pvs") && !args.positional.isEmpty()) {
-            throw new UsageException("naming PVs is not supported by the agent yet; use --devices for direct mode");
-        }
-        for (String vg : args.positional) {
-            q.append("&vg=").append(enc(vg));
-        }
-        String path = q.toString().replace("format=basic", "format=" + format);
+        args.socket = query.socket();
+        String path = query.toUrl();
         AgentClient.Response r = args.client(Duration.ofSeconds(60)).get(path);
         if (r.status() == 400) {
             err.println("  " + r.errorMessage());

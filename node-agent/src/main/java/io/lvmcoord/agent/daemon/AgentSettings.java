@@ -19,7 +19,7 @@ public record AgentSettings(String nodeName, String clusterHost, int clusterPort
      * What a node may be called: host-name-like, so that it is safe wherever it is written (HTTP
      * headers, log lines, role names, JSON) without escaping.
      */
-    public static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    public static final java.util.regex.Pattern NODE_NAME = io.lvmcoord.agent.client.ReportQuery.NODE_NAME;
 
     public AgentSettings {
         seeds = List.copyOf(seeds);

@@ -1,6 +1,7 @@
 package io.lvmcoord.agent.daemon;
 
 import io.lvmcoord.agent.client.JsonText;
+import io.lvmcoord.agent.client.ReportQuery;
 import io.lvmcoord.agent.http.HttpRequest;
 import io.lvmcoord.agent.http.HttpResponse;
 import io.lvmcoord.agent.http.Routes;
@@ -9,14 +10,12 @@ import io.lvmcoord.coordinator.query.BoundedWarnings;
 import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
-import io.lvmcoord.coordinator.report.Units;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeReporter;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -74,9 +73,9 @@ public final class ApiRoutes {
 
     public Routes routes() {
         return Routes.builder()
-                .getAsync("/v1/pvs", r -> report(r, ReportType.PV))
-                .getAsync("/v1/vgs", r -> report(r, ReportType.VG))
-                .getAsync("/v1/lvs", r -> report(r, ReportType.LV))
+                .getAsync("/v1/pvs", r -> report(r, "pvs"))
+                .getAsync("/v1/vgs", r -> report(r, "vgs"))
+                .getAsync("/v1/lvs", r -> report(r, "lvs"))
                 .postAsync("/v1/pvscan", this::pvscan)
                 .getAsync("/v1/wait", this::await)
                 .get("/v1/watch", this::watch)
@@ -103,36 +102,22 @@ public final class ApiRoutes {
         return r.query().getOrDefault(name, List.of());
     }
 
-    private CompletionStage<HttpResponse> report(HttpRequest r, ReportType type) {
-        if (type == ReportType.LV && flag(r, "segments")) {
-            type = ReportType.SEG;
-        }
-        ReportRequest.Format format;
-        String f = r.queryParam("format").orElse("json").toLowerCase(Locale.ROOT);
-        switch (f) {
-            case "json" -> format = ReportRequest.Format.JSON;
-            case "basic" -> format = ReportRequest.Format.BASIC;
-            default -> {
-                return now(HttpResponse.error(400, "Invalid report format \"" + f + "\": use basic or json."));
-            }
-        }
-        Units units;
+    private CompletionStage<HttpResponse> report(HttpRequest r, String command) {
+        ReportQuery q;
+        ReportRequest req;
         try {
-            units = Units.parse(r.queryParam("units").orElse(null), flag(r, "nosuffix"));
-        } catch (IllegalArgumentException e) {
+            q = ReportQuery.fromUrl(command, r.query());
+            req = ReportQueries.toRequest(q);
+        } catch (ReportQuery.BadQuery e) {
             return now(HttpResponse.error(400, e.getMessage()));
         }
-        ReportRequest req = new ReportRequest(type, all(r, "o"), all(r, "O"), flag(r, "all"), units, !flag(r, "noheadings"),
-                r.queryParam("separator").orElse(null), flag(r, "aligned"), flag(r, "binary"), format);
-        if (flag(r, "all_nodes")) {
-            return allNodes(req, all(r, "vg"));
+        ReportRequest.Format format = req.format();
+        if (q.allNodes()) {
+            return allNodes(req, q.vgs());
         }
-        String who = r.queryParam("node").orElse(node);
-        if (!AgentSettings.NODE_NAME.matcher(who).matches()) {
-            // Never echoed: it would go back in a header (and a CR LF in it would start headers of its own).
-            return now(HttpResponse.error(400, "node= takes a node name: 1-253 letters, digits, '.', '_' or '-'"));
-        }
-        return answered(within(query.report(req, who, all(r, "vg")), answerWithinMillis(), "the " + type + " report"), a -> {
+        String who = q.node() != null ? q.node() : node;
+        ReportType type = req.type();
+        return answered(within(query.report(req, who, q.vgs()), answerWithinMillis(), "the " + type + " report"), a -> {
             HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text())
                     : HttpResponse.text(200, a.text());
             BoundedWarnings warnings = query.transportWarnings(a.warnings());

@@ -61,7 +61,9 @@ class LvmcoordCliTest {
 
     @Test
     void badCommandLinesExitWithLvm2sUsageCode() {
-        for (List<String> args : List.<List<String>>of(List.of(), List.of("pvs"), List.of("pvs", "--bogus"), List.of("vgs", "--units", "q", "--devices", "x"),
+        // (A bare `pvs` is no usage error: it asks the agent. It passed here only while the command's name reached the parser twice.)
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("pvs", "--node", "a", "--all-nodes"), List.of("pvs", "--bogus"),
+                List.of("vgs", "--units", "q", "--devices", "x"), List.of("vgs", "--devices", "x", "vg0"),
                 List.of("lvs", "-o", "no_such_field", "--devices", gz("s01-single-linear", "pv1.img")),
                 List.of("vgs", "--reportformat", "yaml", "--devices", "x"))) {
             Run r = run(args.toArray(String[]::new));
