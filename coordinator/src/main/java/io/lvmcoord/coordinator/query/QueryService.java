@@ -69,6 +69,8 @@ public final class QueryService {
     private volatile NodeRereads rereads;
     /** Until this completes (normally), every view is marked may-be-stale: see {@link #staleUntil}. */
     private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
+    /** While this says no, every view is marked may-be-stale: see {@link #staleUnless}. */
+    private volatile java.util.function.BooleanSupplier whole = () -> true;
 
     public QueryService(ActorSystem<?> system, NodeReadCache cache, VgAssembler assembler, Fields fields, Duration pendingWait) {
         this(system, cache, new ClusterView(assembler), fields, pendingWait);
@@ -118,6 +120,18 @@ public final class QueryService {
      */
     public void staleUntil(CompletionStage<?> upToDate) {
         this.current = upToDate.toCompletableFuture();
+    }
+
+    /**
+     * Marks every view may-be-stale while {@code whole} says no. The agent passes "this node is an
+     * Up member and reaches every other": an announcement from an entity on a member this node
+     * cannot reach does not arrive, so a partitioned node, or one being downed, stops answering
+     * unflagged at once rather than when the cluster has removed someone (seconds later). The
+     * other side flags too while it sees the member unreachable, which is as honest: the
+     * aggregates that member hosted cannot be asked either.
+     */
+    public void staleUnless(java.util.function.BooleanSupplier whole) {
+        this.whole = whole;
     }
 
     /** True once the future given to {@link #staleUntil} completed normally. */
@@ -184,7 +198,8 @@ public final class QueryService {
 
     private View assemble(String node, boolean rereadsPending) {
         List<NodeReadCache.Versioned> snapshot = cache.snapshot();
-        boolean stale = rereadsPending || !upToDate() || snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
+        boolean stale = rereadsPending || !upToDate() || !whole.getAsBoolean()
+                || snapshot.stream().anyMatch(NodeReadCache.Versioned::mayBeStale);
         ClusterView.Assembled a = views.forNode(node, snapshot);
         return new View(node, a.assembly(), a.versions(), stale);
     }

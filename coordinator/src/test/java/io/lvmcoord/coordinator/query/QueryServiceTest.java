@@ -228,6 +228,20 @@ class QueryServiceTest {
     }
 
     @Test
+    void everyViewIsMarkedMayBeStaleWhileTheNodeIsNotWholeAndCurrentAgainAfter() throws Exception {
+        NodeReadCache cache = new NodeReadCache();
+        NodeReporter reporter = new NodeReporter(system, "node-partitioned", cache, T);
+        reporter.report(scans("s01-single-linear", "pv1.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        QueryService q = service(cache);
+        java.util.concurrent.atomic.AtomicBoolean whole = new java.util.concurrent.atomic.AtomicBoolean(false);
+        q.staleUnless(whole::get);
+        // A member out of reach (or this node not Up): the same cached state, no longer claimed current.
+        assertTrue(q.view("node-partitioned").toCompletableFuture().get(30, TimeUnit.SECONDS).mayBeStale());
+        whole.set(true);
+        assertFalse(q.view("node-partitioned").toCompletableFuture().get(30, TimeUnit.SECONDS).mayBeStale());
+    }
+
+    @Test
     void anAnnouncementWhoseStateNeverComesIsDroppedOnceTheEntityAnswers() throws Exception {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-lost", cache, T);

@@ -40,6 +40,7 @@ import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,6 +214,10 @@ public final class Agent implements AutoCloseable {
 
             // Answers from the journal are what was true when this agent last ran: flagged until its own scan is reported.
             query.staleUntil(loop.firstFullRescan());
+            // Partitioned, being downed or not yet Up: nothing this node serves is known current.
+            Cluster member = Cluster.get(system);
+            query.staleUnless(() -> member.selfMember().status() == MemberStatus.up()
+                    && member.state().getUnreachable().isEmpty());
             loop.start(source, scanner::scanAsync, reportsOf(reporter), watcher);
             source.start(loop::offer);
             loop.firstFullRescan().whenComplete((ok, failure) -> {

@@ -87,7 +87,11 @@ final class TestNodes {
         return upMembers(nodes.get(0));
     }
 
-    /** Terminates whichever of {@code nodes} were started, waiting for each. */
+    /**
+     * Terminates whichever of {@code nodes} were started, waiting for each. A member's orderly
+     * exit passes Pekko's shutdown phases (leave, exiting, sharding hand-off), each bounded by
+     * 10 s; on a loaded 2-core CI machine they have added up past 30 s (RogueNodeTest, once).
+     */
     static void terminate(ActorSystem<?>... nodes) throws Exception {
         for (ActorSystem<?> n : nodes) {
             if (n != null) {
@@ -96,7 +100,7 @@ final class TestNodes {
         }
         for (ActorSystem<?> n : nodes) {
             if (n != null) {
-                n.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                n.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         }
     }
