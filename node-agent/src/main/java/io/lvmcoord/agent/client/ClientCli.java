@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -58,7 +59,7 @@ public final class ClientCli {
                 case "watch" -> watch(args, out, err);
                 default -> status(args, out, err);
             };
-        } catch (UsageException e) {
+        } catch (ReportQuery.BadQuery e) {
             err.println("lvmcoord " + cmd + ": " + e.getMessage() + " (see lvmcoord " + cmd + " --help)");
             return EXIT_USAGE;
         } catch (AgentUnavailableException e) {
@@ -70,73 +71,30 @@ public final class ClientCli {
         }
     }
 
-    private static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** Walks argv: flags with values (separate, attached with '=', or attached short form) and positionals. */
-    private static final class Args {
-        private final String[] a;
-        private int i = 1;
-        final List<String> positional = new ArrayList<>();
+    /** A client command's arguments, with the agent's socket when one was named. */
+    private static final class Args extends Argv {
         Path socket;
 
-        Args(String[] a) {
-            this.a = a;
-        }
-
-        boolean more() {
-            return i < a.length;
-        }
-
-        String next() {
-            return a[i++];
-        }
-
-        String value(String flag, String token) throws UsageException {
-            int eq = token.indexOf('=');
-            if (token.startsWith("--") && eq > 0) {
-                return token.substring(eq + 1);
-            }
-            if (!token.startsWith("--") && token.length() > 2) {
-                return token.substring(2); // -ovg_name
-            }
-            if (i >= a.length) {
-                throw new UsageException("option " + flag + " needs a value");
-            }
-            return a[i++];
-        }
-
-        static String name(String token) {
-            int eq = token.indexOf('=');
-            if (token.startsWith("--")) {
-                return eq > 0 ? token.substring(0, eq) : token;
-            }
-            return token.length() > 2 ? token.substring(0, 2) : token;
+        Args(String[] argv) {
+            super(Arrays.asList(argv).subList(1, argv.length));
         }
 
         AgentClient client(Duration timeout) {
-            return new AgentClient(socket != null ? socket : SocketLocation.defaultPath(), timeout);
+            return ClientCli.client(socket, timeout);
         }
+    }
+
+    private static AgentClient client(Path socket, Duration timeout) {
+        return new AgentClient(socket != null ? socket : SocketLocation.defaultPath(), timeout);
     }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static int report(String cmd, String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-        ReportQuery query;
-        try {
-            query = ReportQuery.fromArgs(cmd, java.util.Arrays.asList(argv).subList(1, argv.length));
-        } catch (ReportQuery.BadQuery e) {
-            throw new UsageException(e.getMessage());
-        }
-        Args args = new Args(argv);
-        args.socket = query.socket();
-        String path = query.toUrl();
-        AgentClient.Response r = args.client(Duration.ofSeconds(60)).get(path);
+    private static int report(String cmd, String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
+        ReportQuery query = ReportQuery.fromArgs(cmd, Arrays.asList(argv).subList(1, argv.length));
+        AgentClient.Response r = client(query.socket(), Duration.ofSeconds(60)).get(query.toUrl());
         if (r.status() == 400) {
             err.println("  " + r.errorMessage());
             return EXIT_USAGE;
@@ -185,7 +143,7 @@ public final class ClientCli {
         return out;
     }
 
-    private static int pvscan(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+    private static int pvscan(String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
         Args args = new Args(argv);
         boolean cache = false;
         boolean remove = false;
@@ -195,19 +153,19 @@ public final class ClientCli {
                 args.positional.add(t);
                 continue;
             }
-            String n = Args.name(t);
+            String n = Argv.name(t);
             switch (n) {
                 case "--cache" -> cache = true;
                 case "--remove" -> remove = true;
                 case "--socket" -> args.socket = Path.of(args.value(n, t));
-                default -> throw new UsageException("unknown option " + t);
+                default -> throw new ReportQuery.BadQuery("unknown option " + t);
             }
         }
         if (!cache) {
-            throw new UsageException("only pvscan --cache is supported: it tells the agent a device changed");
+            throw new ReportQuery.BadQuery("only pvscan --cache is supported: it tells the agent a device changed");
         }
         if (remove && args.positional.isEmpty()) {
-            throw new UsageException("--remove needs the device(s) to forget");
+            throw new ReportQuery.BadQuery("--remove needs the device(s) to forget");
         }
         StringBuilder q = new StringBuilder("/v1/pvscan?");
         if (args.positional.isEmpty()) {
@@ -227,7 +185,7 @@ public final class ClientCli {
         return 0;
     }
 
-    private static int await(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+    private static int await(String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
         Args args = new Args(argv);
         String timeout = "30s";
         while (args.more()) {
@@ -236,15 +194,15 @@ public final class ClientCli {
                 args.positional.add(t);
                 continue;
             }
-            String n = Args.name(t);
+            String n = Argv.name(t);
             switch (n) {
                 case "--timeout" -> timeout = args.value(n, t);
                 case "--socket" -> args.socket = Path.of(args.value(n, t));
-                default -> throw new UsageException("unknown option " + t);
+                default -> throw new ReportQuery.BadQuery("unknown option " + t);
             }
         }
         if (args.positional.size() != 1) {
-            throw new UsageException("wait takes exactly one VG (name or UUID)");
+            throw new ReportQuery.BadQuery("wait takes exactly one VG (name or UUID)");
         }
         String vg = args.positional.get(0);
         long seconds = Math.max(1, parseSeconds(timeout));
@@ -258,15 +216,15 @@ public final class ClientCli {
         return r.status() == 400 ? EXIT_USAGE : EXIT_FAILED;
     }
 
-    private static long parseSeconds(String s) throws UsageException {
+    private static long parseSeconds(String s) throws ReportQuery.BadQuery {
         try {
             return (Durations.parse(s).toMillis() + 999) / 1000;
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new ReportQuery.BadQuery(e.getMessage());
         }
     }
 
-    private static int watch(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+    private static int watch(String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
         Args args = simple(argv);
         args.client(Duration.ofSeconds(30)).stream("/v1/watch", line -> {
             out.println(line);
@@ -276,7 +234,7 @@ public final class ClientCli {
         return 0;
     }
 
-    private static int status(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
+    private static int status(String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
         Args args = simple(argv);
         AgentClient.Response r = args.client(Duration.ofSeconds(30)).get("/v1/status");
         if (r.status() != 200) {
@@ -287,15 +245,15 @@ public final class ClientCli {
         return 0;
     }
 
-    private static Args simple(String[] argv) throws UsageException {
+    private static Args simple(String[] argv) throws ReportQuery.BadQuery {
         Args args = new Args(argv);
         while (args.more()) {
             String t = args.next();
-            String n = Args.name(t);
+            String n = Argv.name(t);
             if (n.equals("--socket")) {
                 args.socket = Path.of(args.value(n, t));
             } else {
-                throw new UsageException("unknown argument " + t);
+                throw new ReportQuery.BadQuery("unknown argument " + t);
             }
         }
         return args;

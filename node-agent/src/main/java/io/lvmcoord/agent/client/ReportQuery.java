@@ -38,6 +38,9 @@ public record ReportQuery(String command, List<String> options, List<String> sor
     public static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
     private static final Set<String> COMMANDS = Set.of("pvs", "vgs", "lvs");
+    /** The flags that take a value. */
+    private static final Set<String> VALUED = Set.of("-o", "--options", "-O", "--sort", "--reportformat", "--units", "--separator",
+            "--node", "--socket", "--devices");
     /** The URL's parameters, each once: names as the API documents them. */
     private static final Set<String> URL_PARAMS = Set.of("o", "O", "all", "segments", "format", "units", "nosuffix", "noheadings",
             "separator", "aligned", "binary", "node", "all_nodes", "vg");
@@ -64,28 +67,15 @@ public record ReportQuery(String command, List<String> options, List<String> sor
     /** lvm2's flags after the command name. */
     public static ReportQuery fromArgs(String command, List<String> argv) throws BadQuery {
         Builder b = new Builder(command);
-        for (int i = 0; i < argv.size(); i++) {
-            String t = argv.get(i);
+        Argv args = new Argv(argv);
+        while (args.more()) {
+            String t = args.next();
             if (!t.startsWith("-") || t.equals("-")) {
                 b.positional.add(t);
                 continue;
             }
-            String name = flagName(t);
-            boolean hasValue = Set.of("-o", "--options", "-O", "--sort", "--reportformat", "--units", "--separator", "--node",
-                    "--socket", "--devices").contains(name);
-            String value = null;
-            if (hasValue) {
-                int eq = t.indexOf('=');
-                if (t.startsWith("--") && eq > 0) {
-                    value = t.substring(eq + 1);
-                } else if (!t.startsWith("--") && t.length() > 2) {
-                    value = t.substring(2); // -ovg_name
-                } else if (i + 1 < argv.size()) {
-                    value = argv.get(++i);
-                } else {
-                    throw new BadQuery("option " + name + " needs a value");
-                }
-            }
+            String name = Argv.name(t);
+            String value = VALUED.contains(name) ? args.value(name, t) : null;
             switch (name) {
                 case "-o", "--options" -> b.options.add(value);
                 case "-O", "--sort" -> b.sort.add(value);
@@ -241,15 +231,8 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         }
     }
 
-    private static String flagName(String token) {
-        int eq = token.indexOf('=');
-        if (token.startsWith("--")) {
-            return eq > 0 ? token.substring(0, eq) : token;
-        }
-        return token.length() > 2 ? token.substring(0, 2) : token;
-    }
-
-    private static boolean flag(Map<String, List<String>> params, String name) {
+    /** An API flag: set when present with no value, 1, true or yes (any case). */
+    public static boolean flag(Map<String, List<String>> params, String name) {
         List<String> v = params.get(name);
         if (v == null || v.isEmpty()) {
             return false;

@@ -93,9 +93,9 @@ public final class ApiRoutes {
 
     private static final long RENDER_MARGIN_MILLIS = 5000;
 
+    /** The API's one reading of a flag parameter (the reports' too). */
     private static boolean flag(HttpRequest r, String name) {
-        return r.queryParam(name).map(v -> v.isEmpty() || v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"))
-                .orElse(false);
+        return ReportQuery.flag(r.query(), name);
     }
 
     private static List<String> all(HttpRequest r, String name) {
