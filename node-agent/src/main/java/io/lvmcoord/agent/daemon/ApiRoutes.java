@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -145,7 +143,7 @@ public final class ApiRoutes {
      */
     private static <T> CompletionStage<HttpResponse> answered(CompletionStage<T> stage, java.util.function.Function<T, HttpResponse> render) {
         return stage.handle((v, e) -> {
-            Throwable cause = unwrap(e);
+            Throwable cause = Stages.cause(e);
             if (cause == null) {
                 return CompletableFuture.completedFuture(render.apply(v));
             }
@@ -157,13 +155,6 @@ public final class ApiRoutes {
             }
             return CompletableFuture.<HttpResponse>failedFuture(cause);
         }).thenCompose(x -> x);
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     /**
@@ -236,7 +227,7 @@ public final class ApiRoutes {
         long patience = maxWait.toMillis() * 10;
         CompletionStage<Void> persisted = devices.isEmpty() ? loop.rescanAll() : loop.notify(devices, remove);
         return within(persisted, patience, "pvscan of " + devices).handle((ok, e) -> {
-            Throwable cause = unwrap(e);
+            Throwable cause = Stages.cause(e);
             if (cause instanceof TimeoutException) {
                 return now(HttpResponse.error(503, "pvscan of " + devices + " not persisted within " + patience / 1000 + " s"));
             }
@@ -268,7 +259,7 @@ public final class ApiRoutes {
         return within(reporter.waitComplete(vg, timeout), timeout.toMillis() + 5000, "wait for " + vg).handle((c, e) -> e == null
                 ? HttpResponse.json(200, "{\"vg\": " + JsonText.quote(vg) + ", \"node\": " + JsonText.quote(node)
                         + ", \"complete\": " + c.complete() + "}")
-                : HttpResponse.error(504, unwrap(e).getMessage()));
+                : HttpResponse.error(504, Stages.cause(e).getMessage()));
     }
 
     /**

@@ -413,8 +413,7 @@ public final class ScanLoop implements AutoCloseable {
         private Behavior<Command> failed(BatchFailed f) {
             inFlight = false;
             finished(f.startedNanos());
-            Throwable cause = f.cause() instanceof java.util.concurrent.CompletionException && f.cause().getCause() != null
-                    ? f.cause().getCause() : f.cause();
+            Throwable cause = Stages.cause(f.cause());
             LOG.error("scan batch failed ({} changed, {} removed, full={}): {}", f.changed().size(), f.removed().size(), f.full(),
                     cause.toString());
             f.waiters().forEach(w -> w.tell(StatusReply.error(cause)));

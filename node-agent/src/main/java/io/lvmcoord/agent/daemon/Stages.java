@@ -2,7 +2,9 @@ package io.lvmcoord.agent.daemon;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -30,5 +32,13 @@ final class Stages {
                     .execute(() -> f.completeExceptionally(new TimeoutException(message)));
         }
         return f;
+    }
+
+    /** What failed a stage: the cause inside the completion (or execution) wrappers stages put around it; null stays null. */
+    static Throwable cause(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 }

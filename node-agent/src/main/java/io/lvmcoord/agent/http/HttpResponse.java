@@ -84,29 +84,4 @@ public sealed interface HttpResponse permits HttpResponse.Complete, HttpResponse
             throw new IllegalArgumentException("HTTP status must be 100..599, got " + status);
         }
     }
-
-    /** Reason phrases for the status line; clients ignore them, humans reading curl -v do not. */
-    static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 202 -> "Accepted";
-            case 204 -> "No Content";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 409 -> "Conflict";
-            case 411 -> "Length Required";
-            case 413 -> "Content Too Large";
-            case 429 -> "Too Many Requests";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            case 503 -> "Service Unavailable";
-            case 505 -> "HTTP Version Not Supported";
-            default -> "Status " + status;
-        };
-    }
 }
