@@ -1,7 +1,6 @@
 package io.lvmcoord.coordinator.query;
 
 import io.lvmcoord.coordinator.vg.CacheUpdates;
-import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.ReportRouting;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.VgState;
@@ -16,7 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Fills a node's cache from the journal when the node starts: every aggregate the journal knows
+ * Fills a node's cache (through its writer) from the journal when the node starts: every aggregate the journal knows
  * is asked for its state (which wakes it from snapshot + events), so the node answers queries
  * from durable state before it has rescanned a single device. Retired aggregates are not among
  * the journal's persistence ids once their events are deleted; one whose deletion did not
@@ -27,20 +26,17 @@ public final class CacheLoader {
     }
 
     /** Completes with the number of aggregates loaded (tombstones of retired ones are not counted). */
-    public static CompletionStage<Integer> loadAll(ActorSystem<?> system, NodeReadCache cache, Duration askTimeout, int parallelism) {
+    public static CompletionStage<Integer> loadAll(ActorSystem<?> system, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
+                                                   Duration askTimeout, int parallelism) {
         JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         return journal.currentPersistenceIds()
                 // Stream elements cannot be null: other ids (the name index) are dropped before mapping.
                 .filter(pid -> VgSharding.targetOf(pid) != null)
                 .map(VgSharding::targetOf)
                 .mapAsyncUnordered(parallelism, (ReportRouting.Target t) -> askState(system, t, askTimeout)
-                        .thenApply(state -> {
-                            if (state.retired()) {
-                                return 0;
-                            }
-                            cache.push(CacheUpdates.key(t), state);
-                            return 1;
-                        }))
+                        .thenCompose(state -> state.retired()
+                                ? java.util.concurrent.CompletableFuture.completedFuture(0)
+                                : CacheUpdates.take(system, writer, CacheUpdates.key(t), state, -1).thenApply(done -> 1)))
                 .runWith(Sink.fold(0, Integer::sum), system);
     }
 

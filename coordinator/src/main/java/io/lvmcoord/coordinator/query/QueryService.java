@@ -61,6 +61,8 @@ public final class QueryService {
 
     private final ActorSystem<?> system;
     private final NodeReadCache cache;
+    /** The cache's one writer: states this service reads from entities go through it. */
+    private final org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer;
     private final ClusterView views;
     private final Fields fields;
     private final Duration pendingWait;
@@ -72,14 +74,20 @@ public final class QueryService {
     /** While this says no, every view is marked may-be-stale: see {@link #staleUnless}. */
     private volatile java.util.function.BooleanSupplier whole = () -> true;
 
-    public QueryService(ActorSystem<?> system, NodeReadCache cache, VgAssembler assembler, Fields fields, Duration pendingWait) {
-        this(system, cache, new ClusterView(assembler), fields, pendingWait);
+    public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
+                        VgAssembler assembler, Fields fields, Duration pendingWait) {
+        this(system, cache, writer, new ClusterView(assembler), fields, pendingWait);
     }
 
-    /** A query service sharing {@code views} (and what it remembers) with other users of the node's cache. */
-    public QueryService(ActorSystem<?> system, NodeReadCache cache, ClusterView views, Fields fields, Duration pendingWait) {
+    /**
+     * A query service sharing {@code views} (and what it remembers) with other users of the
+     * node's cache; {@code writer} is the cache's writer.
+     */
+    public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
+                        ClusterView views, Fields fields, Duration pendingWait) {
         this.system = system;
         this.cache = cache;
+        this.writer = writer;
         this.views = views;
         this.fields = fields;
         this.pendingWait = pendingWait;
@@ -184,16 +192,16 @@ public final class QueryService {
         return pendingWait;
     }
 
-    /** Asks the entity for its state (after any persist in flight) and offers it to the cache; failures leave the cache as it was. */
+    /**
+     * Asks the entity for its state (after any persist in flight) and hands it to the cache's
+     * writer, completing once the cache holds it; failures leave the cache as it was.
+     */
     private CompletableFuture<Void> refresh(String aggregateKey, long announcedSeen) {
         return VgSharding.entity(system, CacheUpdates.target(aggregateKey))
-                .<VgState>ask(VolumeGroupEntity.GetState::new, pendingWait).toCompletableFuture()
-                .handle((state, failure) -> {
-                    if (state != null) {
-                        cache.confirm(aggregateKey, state, announcedSeen);
-                    }
-                    return null;
-                });
+                .<VgState>ask(VolumeGroupEntity.GetState::new, pendingWait)
+                .thenCompose(state -> CacheUpdates.take(system, writer, aggregateKey, state, announcedSeen))
+                .toCompletableFuture()
+                .handle((done, failure) -> null);
     }
 
     private View assemble(String node, boolean rereadsPending) {

@@ -7,9 +7,15 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.Done;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * How aggregates push their versions to every node's {@link NodeReadCache}. An entity about to
@@ -24,25 +30,59 @@ public final class CacheUpdates {
     private static final String TOPIC = "lvmcoord-aggregate-updates";
 
     /**
+     * What a node's cache writer takes: versions from the entities ({@link Update}, across the
+     * network) and states this node read from an entity itself ({@link Taken}). The writer is the
+     * only writer of its {@link NodeReadCache}; everything else reads.
+     */
+    public sealed interface Write permits Update, Taken {
+    }
+
+    /**
      * A version of an aggregate, keyed as {@code KIND:id}: announced ({@code state} null, the
      * change is being persisted) or published ({@code state} is that version). A published
      * version that raised the VG's seqno also carries {@code reread}: the hosts behind it and
      * their devices of this VG, which those hosts re-read (a write on one host made them stale).
+     * {@code deliveredTo}, when set, is told {@link Delivered} once the cache holds the version:
+     * the entity acknowledges a write only when every reachable member's cache has it.
      */
-    public record Update(String aggregateKey, long version, VgState state, Reread reread) implements CborSerializable {
+    public record Update(String aggregateKey, long version, VgState state, Reread reread, ActorRef<Delivered> deliveredTo)
+            implements CborSerializable, Write {
 
         public static Update announced(String aggregateKey, long version) {
-            return new Update(aggregateKey, version, null, null);
+            return new Update(aggregateKey, version, null, null, null);
         }
 
         public static Update published(String aggregateKey, VgState state) {
-            return new Update(aggregateKey, state.version(), state, null);
+            return new Update(aggregateKey, state.version(), state, null, null);
         }
 
         public static Update published(String aggregateKey, VgState state, Reread reread) {
-            return new Update(aggregateKey, state.version(), state, reread);
+            return new Update(aggregateKey, state.version(), state, reread, null);
+        }
+
+        /** This update, with {@link Delivered} asked for once the cache holds it. */
+        public Update confirmedTo(ActorRef<Delivered> to) {
+            return new Update(aggregateKey, version, state, reread, to);
         }
     }
+
+    /** A cache's word ({@code cache} is its writer) that it holds {@code version} (or newer) of {@code aggregateKey}. */
+    public record Delivered(String aggregateKey, long version, ActorRef<Update> cache) implements CborSerializable, Delivery.Msg {
+    }
+
+    /**
+     * A state this node read from the entity itself: at start, after its own report (read your
+     * writes without waiting for the push), or for a query that found a version announced and
+     * not yet pushed. {@code announcedSeen} (or -1) is the announcement that made the reader
+     * ask: the entity answers only between persists, so an announcement this state does not
+     * reach was of a write that failed, and is dropped. {@code replyTo} (may be null) is told
+     * once the cache has taken it, so the reader's next read sees it.
+     */
+    public record Taken(String aggregateKey, VgState state, long announcedSeen, ActorRef<Done> replyTo) implements Write {
+    }
+
+    /** Every node's cache writer registers under this key; entities deliver their new versions to all of them. */
+    public static final ServiceKey<Update> CACHES = ServiceKey.create(Update.class, "lvmcoord-node-caches");
 
     /** An entity's request that hosts re-read their devices of a VG because its seqno reached {@code seqno}. */
     public record Reread(long seqno, Map<String, List<String>> devicesByHost) implements CborSerializable {
@@ -83,34 +123,61 @@ public final class CacheUpdates {
         return system.systemActorOf(Topic.create(Update.class, TOPIC), name, Props.empty());
     }
 
-    /** Subscribes {@code cache} to every aggregate's pushes; {@code name} must be unique on the node. */
-    public static ActorRef<Update> subscribe(ActorSystem<?> system, NodeReadCache cache, String name) {
+    /** The writer of {@code cache}, subscribed to every aggregate's updates; {@code name} must be unique on the node. */
+    public static ActorRef<Write> subscribe(ActorSystem<?> system, NodeReadCache cache, String name) {
         return subscribe(system, cache, name, null);
     }
 
     /**
-     * As {@link #subscribe(ActorSystem, NodeReadCache, String)}, handing re-read requests to
-     * {@code rereads} too. Returns the subscriber, which entities may also be given directly.
+     * Starts the writer of {@code cache}: subscribed to the updates topic, registered under
+     * {@link #CACHES} (entities deliver to it and wait for its {@link Delivered}), and handing
+     * re-read requests to {@code rereads}. Returns the writer; entities may be given
+     * {@code writer.narrow()} directly too.
      */
-    public static ActorRef<Update> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
+    public static ActorRef<Write> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
         ActorRef<Topic.Command<Update>> topic = topic(system, "aggregate-updates-" + name);
-        ActorRef<Update> subscriber = system.systemActorOf(subscriber(cache, rereads), "aggregate-cache-" + name, Props.empty());
-        topic.tell(Topic.subscribe(subscriber));
-        return subscriber;
+        ActorRef<Write> writer = system.systemActorOf(writer(cache, rereads), "aggregate-cache-" + name, Props.empty());
+        topic.tell(Topic.subscribe(writer.narrow()));
+        system.receptionist().tell(Receptionist.register(CACHES, writer.narrow()));
+        return writer;
     }
 
-    private static Behavior<Update> subscriber(NodeReadCache cache, RereadSink rereads) {
-        return Behaviors.receiveMessage(u -> {
-            if (u.state() == null) {
-                cache.announce(u.aggregateKey(), u.version());
-            } else {
-                // The request first: once the state is visible, queries must already find the re-read pending.
-                if (u.reread() != null && rereads != null) {
-                    rereads.requested(u.aggregateKey(), u.reread());
+    /** Hands {@code state}, read from the entity, to the cache's writer; completes once the cache has taken it. */
+    public static CompletionStage<Done> take(ActorSystem<?> system, ActorRef<Write> writer, String aggregateKey, VgState state,
+                                             long announcedSeen) {
+        return AskPattern.ask(writer, (ActorRef<Done> r) -> new Taken(aggregateKey, state, announcedSeen, r), TAKE_TIMEOUT,
+                system.scheduler());
+    }
+
+    /** A local actor applying a map update: only a stopped writer (the node shutting down) misses this. */
+    private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static Behavior<Write> writer(NodeReadCache cache, RereadSink rereads) {
+        return Behaviors.setup(ctx -> Behaviors.receiveMessage(w -> {
+            if (w instanceof Update u) {
+                if (u.state() == null) {
+                    cache.announce(u.aggregateKey(), u.version());
+                } else {
+                    // The request first: once the state is visible, queries must already find the re-read pending.
+                    if (u.reread() != null && rereads != null) {
+                        rereads.requested(u.aggregateKey(), u.reread());
+                    }
+                    cache.push(u.aggregateKey(), u.state());
                 }
-                cache.push(u.aggregateKey(), u.state());
+                if (u.deliveredTo() != null) {
+                    u.deliveredTo().tell(new Delivered(u.aggregateKey(), u.version(), ctx.getSelf().narrow()));
+                }
+            } else if (w instanceof Taken t) {
+                if (t.announcedSeen() < 0) {
+                    cache.push(t.aggregateKey(), t.state());
+                } else {
+                    cache.confirm(t.aggregateKey(), t.state(), t.announcedSeen());
+                }
+                if (t.replyTo() != null) {
+                    t.replyTo().tell(Done.getInstance());
+                }
             }
             return Behaviors.same();
-        });
+        }));
     }
 }

@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * the one held, so the cache never goes back in time. An entity also announces a version
  * before the state arrives; until a state at least that new is held, reads report that what
  * they see may be stale rather than pretending it is current.
+ *
+ * <p>One actor writes it, the writer {@link CacheUpdates#subscribe} starts (hence the
+ * package-private writes); anyone reads, at any time, without locks.
  */
 public final class NodeReadCache {
 
@@ -44,7 +47,7 @@ public final class NodeReadCache {
     private final List<Consumer<Versioned>> listeners = new CopyOnWriteArrayList<>();
 
     /** Offers a pushed state; returns true when it replaced an older one. */
-    public boolean push(String aggregateId, VgState state) {
+    boolean push(String aggregateId, VgState state) {
         boolean[] taken = {false};
         Entry after = entries.compute(aggregateId, (k, e) -> {
             if (e == null) {
@@ -70,7 +73,7 @@ public final class NodeReadCache {
      * announcement seen at {@code announcedSeen} that this state does not reach was of a write
      * that failed, and is dropped, unless a newer announcement arrived meanwhile.
      */
-    public void confirm(String aggregateId, VgState state, long announcedSeen) {
+    void confirm(String aggregateId, VgState state, long announcedSeen) {
         push(aggregateId, state);
         entries.computeIfPresent(aggregateId, (k, e) -> e.announced() == announcedSeen && e.state() != null
                 && e.announced() > e.state().version() ? new Entry(e.state(), e.state().version()) : e);
@@ -78,7 +81,7 @@ public final class NodeReadCache {
     }
 
     /** Records that {@code version} exists (the state may follow later). */
-    public void announce(String aggregateId, long version) {
+    void announce(String aggregateId, long version) {
         entries.merge(aggregateId, new Entry(null, version),
                 (e, n) -> new Entry(e.state(), Math.max(e.announced(), version)));
         generation.incrementAndGet();

@@ -31,7 +31,8 @@ public final class NodeReporter {
     private final NodeReadCache cache;
     private final Duration askTimeout;
     private final ClusterView views;
-    private volatile ActorRef<CacheUpdates.Update> updatesTo;
+    /** The cache's one writer: this reporter's reads of acknowledged states go through it, and entities deliver to it. */
+    private final ActorRef<CacheUpdates.Write> writer;
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
     private final Map<String, ReportRouting.Target> lastTarget = new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,15 +49,22 @@ public final class NodeReporter {
     private record Waiter(String vg, CompletableFuture<Completeness> done) {
     }
 
+    /** A reporter for a cache nobody else writes: its writer is made here, subscribed to the updates as {@code reporter-<node>}. */
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
-        this(system, node, cache, askTimeout, new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
+        this(system, node, cache, CacheUpdates.subscribe(system, cache, "reporter-" + node), askTimeout,
+                new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
     }
 
-    /** A reporter whose completeness checks share {@code views} (and what it remembers) with the node's queries. */
-    public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout, ClusterView views) {
+    /**
+     * A reporter whose completeness checks share {@code views} (and what it remembers) with the
+     * node's queries; {@code writer} is the cache's writer (see {@link CacheUpdates#subscribe}).
+     */
+    public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, ActorRef<CacheUpdates.Write> writer,
+                        Duration askTimeout, ClusterView views) {
         this.system = system;
         this.node = node;
         this.cache = cache;
+        this.writer = writer;
         this.askTimeout = askTimeout;
         this.views = views;
     }
@@ -65,9 +73,9 @@ public final class NodeReporter {
         return node;
     }
 
-    /** The node's cache subscriber, handed to the entities with each report (see {@link VolumeGroupEntity.ReportDevice}). */
-    public void updatesTo(ActorRef<CacheUpdates.Update> subscriber) {
-        this.updatesTo = subscriber;
+    /** The cache's writer, handed to the entities with each report (see {@link VolumeGroupEntity.ReportDevice}). */
+    public ActorRef<CacheUpdates.Write> writer() {
+        return writer;
     }
 
     /**
@@ -122,7 +130,7 @@ public final class NodeReporter {
             }
             byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
         }
-        ActorRef<CacheUpdates.Update> to = updatesTo;
+        ActorRef<CacheUpdates.Update> to = writer.narrow();
         byTarget.forEach((target, reports) -> {
             for (Batch b : batches(reports, texts)) {
                 pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to))
@@ -280,9 +288,10 @@ public final class NodeReporter {
                     return ack;
                 })
                 .thenCompose(ack -> retrying(entity, VolumeGroupEntity.GetState::new, deadline))
-                // The entity also pushes this version to every node's cache; reading it here as well gives
-                // the reporting node read-your-writes without waiting for the topic.
-                .thenAccept(state -> cache.push(CacheUpdates.key(target), state));
+                // The entity delivers this version to every cache before acknowledging, but gives up on a
+                // slow one after a bound; reading it here as well keeps read-your-writes on this node.
+                .thenCompose(state -> CacheUpdates.take(system, writer, CacheUpdates.key(target), state, -1))
+                .thenApply(done -> (Void) null);
     }
 
     /**

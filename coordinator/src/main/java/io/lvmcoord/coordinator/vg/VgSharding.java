@@ -34,6 +34,7 @@ public final class VgSharding {
         Config c = system.settings().config().getConfig("lvmcoord.vg-entity");
         int every = c.getInt("snapshot-every");
         int keep = c.getInt("keep-snapshots");
+        java.time.Duration deliveryWait = c.getDuration("delivery-wait");
         Retirement.Settings retirement = Retirement.Settings.from(system.settings().config());
         // Every acknowledgement asks the node's journal guard first: a lost H2 file is no durability.
         io.lvmcoord.persistence.JournalGuard guard = io.lvmcoord.persistence.JournalGuard.get(system);
@@ -55,10 +56,10 @@ public final class VgSharding {
         };
         sharding.init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create(DIRECTORY_PREFIX + ctx.getEntityId(), every, keep,
                 new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY,
-                        ctx.getEntityId())), topic, null), lifecycle)));
+                        ctx.getEntityId())), topic, null, deliveryWait), lifecycle)));
         return sharding.init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep,
                 new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP,
-                        ctx.getEntityId())), topic, names), lifecycle)));
+                        ctx.getEntityId())), topic, names, deliveryWait), lifecycle)));
     }
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, ReportRouting.Target target) {

@@ -115,10 +115,16 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     /**
-     * Where an entity reports besides its replies: new versions to the caches' topic under
-     * {@code cacheKey}, and its names to the VG-name index. Null members are not wired (unit tests).
+     * Where an entity reports besides its replies: new versions to the caches under
+     * {@code cacheKey} (announcements on the {@code updates} topic, published versions delivered
+     * to every cache, waiting at most {@code deliveryWait} for their confirmations before
+     * acknowledging), and its names to the VG-name index. Null members are not wired (unit tests).
      */
-    public record Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names) {
+    public record Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names,
+                         Duration deliveryWait) {
+        public Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names) {
+            this(cacheKey, updates, names, Duration.ofSeconds(1));
+        }
     }
 
     /** The VG-name index as an entity sees it: fire-and-forget, idempotent claims. */
@@ -132,6 +138,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
 
     private final String vgUuid;
     private final ActorSystem<?> system;
+    private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
     private final Lifecycle lifecycle;
     private final int snapshotEvery;
     private final int keepSnapshots;
@@ -147,14 +154,15 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private final io.lvmcoord.scan.report.PvReports.TextParser parser;
 
     private VolumeGroupEntity(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets, Lifecycle lifecycle,
-                              ActorSystem<?> system) {
+                              org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
         super(PersistenceId.of("VolumeGroup", vgUuid));
         this.vgUuid = vgUuid;
         this.lifecycle = lifecycle;
-        this.system = system;
+        this.ctx = ctx;
+        this.system = ctx.getSystem();
         // Under the node's lvmcoord.codec caps, as its scanner parsed the texts: one shared model per text.
         this.parser = new io.lvmcoord.scan.report.PvReports.TextParser(k -> parsedFrom.text(k),
-                io.lvmcoord.scan.codec.CodecSettings.limits(system.settings().config()));
+                io.lvmcoord.scan.codec.CodecSettings.limits(ctx.getSystem().settings().config()));
         this.snapshotEvery = snapshotEvery;
         this.keepSnapshots = keepSnapshots;
         this.outlets = outlets;
@@ -171,7 +179,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
 
     /** As {@link #create(String, int, int, Outlets)}, with retirement and the journal's health as {@code lifecycle} says. */
     public static Behavior<Command> create(String vgUuid, int snapshotEvery, int keepSnapshots, Outlets outlets, Lifecycle lifecycle) {
-        return Behaviors.setup(ctx -> new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, outlets, lifecycle, ctx.getSystem()));
+        return Behaviors.setup(ctx -> new VolumeGroupEntity(vgUuid, snapshotEvery, keepSnapshots, outlets, lifecycle, ctx));
     }
 
     @Override
@@ -274,19 +282,29 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
             publish(CacheUpdates.Update.announced(outlets.cacheKey(), state.version() + 1));
         }
         return Effect().persist(event.get())
-                .thenRun(this::afterPersist)
-                .thenReply(replyTo, s -> StatusReply.success(new Ack(s.version(), true)));
+                .thenRun(s -> afterPersist(s, replyTo))
+                .thenNoReply();
     }
 
-    private void afterPersist(VgState state) {
+    /**
+     * The new version goes to every node's cache, and the write is acknowledged once they hold it
+     * (see {@link Delivery}): whoever ran pvscan --cache on one host then finds it in the next
+     * query on any other.
+     */
+    private void afterPersist(VgState state, ActorRef<StatusReply<Ack>> replyTo) {
         observe(state);
+        StatusReply<Ack> ack = StatusReply.success(new Ack(state.version(), true));
         if (outlets.updates() != null) {
             Convergence c = Convergence.of(state, parser);
             // A newer seqno than any host showed before: a write happened on the reporting host, and
             // every other host holding this VG's PVs reads stale metadata until it re-reads them.
             CacheUpdates.Reread reread = c.newest() > newestSeqno && !c.converged() ? new CacheUpdates.Reread(c.newest(), c.behind()) : null;
             newestSeqno = Math.max(newestSeqno, c.newest());
-            publish(CacheUpdates.Update.published(outlets.cacheKey(), state, reread));
+            CacheUpdates.Update update = CacheUpdates.Update.published(outlets.cacheKey(), state, reread);
+            ctx.spawnAnonymous(Delivery.of(update, java.util.Set.copyOf(direct.values()), outlets.deliveryWait(),
+                    () -> replyTo.tell(ack)));
+        } else {
+            replyTo.tell(ack);
         }
         claimNames(state);
     }

@@ -100,8 +100,24 @@ class QueryServiceTest {
         return out;
     }
 
-    private static QueryService service(NodeReadCache cache) {
-        return new QueryService(system, cache, new VgAssembler(), new Fields(ZoneId.of("UTC")), Duration.ofSeconds(5));
+    /** A query service over the cache {@code reporter} reports into (and through the same writer). */
+    private static QueryService service(NodeReadCache cache, NodeReporter reporter) {
+        return new QueryService(system, cache, reporter.writer(), new VgAssembler(), new Fields(ZoneId.of("UTC")), Duration.ofSeconds(5));
+    }
+
+    /** A query service that only renders views it is given (it never reads an entity, so it has no cache writer). */
+    private static QueryService renderer() {
+        return new QueryService(system, new NodeReadCache(), null, new VgAssembler(), new Fields(ZoneId.of("UTC")), Duration.ofSeconds(5));
+    }
+
+    /** Announces a version to the cache as an entity does, and waits until the cache has taken it. */
+    private static void announce(NodeReporter reporter, NodeReadCache cache, String key, long version) throws InterruptedException {
+        reporter.writer().tell(CacheUpdates.Update.announced(key, version));
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (cache.snapshot().stream().noneMatch(v -> v.aggregateKey().equals(key) && v.announced() >= version)) {
+            assertTrue(System.nanoTime() < until, "announcement of " + key + " v" + version + " not taken within 10 s");
+            Thread.sleep(5);
+        }
     }
 
     private static ReportRequest vgsJson() {
@@ -114,7 +130,7 @@ class QueryServiceTest {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-twins", cache, T);
         reporter.report(scans("s14-same-vg-name", "pv1.img", "pv2.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        QueryService query = service(cache);
+        QueryService query = service(cache, reporter);
 
         List<String> uuids = List.of();
         long until = System.nanoTime() + 10_000_000_000L;
@@ -141,7 +157,7 @@ class QueryServiceTest {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-notfound", cache, T);
         reporter.report(scans("s01-single-linear", "pv1.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        QueryService.Answer a = service(cache).report(vgsJson(), "node-notfound", List.of("vg01", "nosuchvg"))
+        QueryService.Answer a = service(cache, reporter).report(vgsJson(), "node-notfound", List.of("vg01", "nosuchvg"))
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(a.failed());
         assertEquals(1, a.report().rows().size());
@@ -167,7 +183,7 @@ class QueryServiceTest {
                 s11.warnings()), Map.of(), false);
         QueryService.View clean = new QueryService.View("node-bad", s11, Map.of(), false);
 
-        QueryService query = service(new NodeReadCache());
+        QueryService query = renderer();
         QueryService.Answer a = query.answer(vgsJson(), view, List.of());
         QueryService.Answer before = query.answer(vgsJson(), clean, List.of());
         assertTrue(a.failed());
@@ -187,7 +203,7 @@ class QueryServiceTest {
             scans.add(decoder.decode(new ByteArrayBlockSource(String.format("bad%03d.img", i), bad)));
         }
         Assembly a = new VgAssembler().assemble(scans);
-        QueryService query = service(new NodeReadCache());
+        QueryService query = renderer();
         QueryService.Answer answer = query.answer(vgsJson(), new QueryService.View("node-many", a, Map.of(), false), List.of());
         assertEquals(1, answer.report().rows().size());
         assertFalse(answer.failed());
@@ -218,9 +234,9 @@ class QueryServiceTest {
         CompletableFuture<StatusReply<VolumeGroupEntity.Ack>> ack = VgSharding.entity(system, CacheUpdates.target(key))
                 .<StatusReply<VolumeGroupEntity.Ack>>ask(r -> new VolumeGroupEntity.ReportDevice(e.report(), texts, r), T)
                 .toCompletableFuture();
-        cache.announce(key, v1 + 1);
+        announce(reporter, cache, key, v1 + 1);
 
-        QueryService.View view = service(cache).view("node-pending").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        QueryService.View view = service(cache, reporter).view("node-pending").toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertEquals(v1 + 1, view.versions().get(key));
         assertFalse(view.mayBeStale());
         assertEquals(0, view.assembly().vgs().get(0).missingPvCount(), "pv2 is part of the answer");
@@ -232,7 +248,7 @@ class QueryServiceTest {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-partitioned", cache, T);
         reporter.report(scans("s01-single-linear", "pv1.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        QueryService q = service(cache);
+        QueryService q = service(cache, reporter);
         java.util.concurrent.atomic.AtomicBoolean whole = new java.util.concurrent.atomic.AtomicBoolean(false);
         q.staleUnless(whole::get);
         // A member out of reach (or this node not Up): the same cached state, no longer claimed current.
@@ -248,10 +264,10 @@ class QueryServiceTest {
         reporter.report(scans("s01-single-linear", "pv1.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
         String key = cache.snapshot().get(0).aggregateKey();
         long v = cache.get(key).orElseThrow().version();
-        cache.announce(key, v + 5); // a write that failed after its announcement
+        announce(reporter, cache, key, v + 5); // a write that failed after its announcement
         assertTrue(cache.get(key).orElseThrow().mayBeStale());
 
-        QueryService.View view = service(cache).view("node-lost").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        QueryService.View view = service(cache, reporter).view("node-lost").toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertEquals(v, view.versions().get(key));
         assertFalse(view.mayBeStale());
         assertFalse(cache.get(key).orElseThrow().mayBeStale());
@@ -262,7 +278,7 @@ class QueryServiceTest {
         NodeReadCache cache = new NodeReadCache();
         NodeReporter reporter = new NodeReporter(system, "node-reuse", cache, T);
         reporter.report(scans("s11-multi-vg", "a.img", "b.img", "c.img", "d.img", "e.img")).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        QueryService query = service(cache);
+        QueryService query = service(cache, reporter);
         QueryService.View first = query.view("node-reuse").toCompletableFuture().get(30, TimeUnit.SECONDS);
         QueryService.View second = query.view("node-reuse").toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertTrue(first.assembly() == second.assembly(), "same versions, same assembly object");
@@ -272,7 +288,7 @@ class QueryServiceTest {
     @Test
     void aRepeatedQueryOfAnUnchangedViewIsAnsweredWithTheTextAlreadyRenderedAndAChangedViewIsRenderedAnew() throws Exception {
         Assembly s11 = new VgAssembler().assemble(scans("s11-multi-vg", "a.img", "b.img", "c.img", "d.img", "e.img"));
-        QueryService query = service(new NodeReadCache());
+        QueryService query = renderer();
         QueryService.View view = new QueryService.View("node-memo", s11, Map.of("VOLUME_GROUP:x", 3L), false);
         QueryService.Answer first = query.answer(vgsJson(), view, List.of());
         QueryService.Answer again = query.answer(vgsJson(), new QueryService.View("node-memo", s11, Map.of("VOLUME_GROUP:x", 3L), true), List.of());

@@ -230,7 +230,7 @@ class AggregateRetirementTest {
         ActorSystem<Void> second = start(config, "retire-2");
         try {
             NodeReadCache cache = new NodeReadCache();
-            int loaded = CacheLoader.loadAll(second, cache, T, 8).toCompletableFuture().get(T.toSeconds(), TimeUnit.SECONDS);
+            int loaded = CacheLoader.loadAll(second, CacheUpdates.subscribe(second, cache, "loader"), T, 8).toCompletableFuture().get(T.toSeconds(), TimeUnit.SECONDS);
             assertEquals(1, loaded, "only the live aggregate is loaded");
             assertEquals(1, cache.size());
             assertTrue(cache.get("VOLUME_GROUP:" + live).isPresent());

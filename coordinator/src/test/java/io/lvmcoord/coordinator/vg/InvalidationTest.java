@@ -72,9 +72,9 @@ class InvalidationTest {
 
         Host(String name) {
             this.name = name;
-            this.reporter = new NodeReporter(system, name, cache, T);
             this.rereads = new NodeRereads(name, this::rescan);
-            reporter.updatesTo(CacheUpdates.subscribe(system, cache, name, rereads));
+            this.reporter = new NodeReporter(system, name, cache, CacheUpdates.subscribe(system, cache, name, rereads), T,
+                    new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
             cache.addListener(rereads::stateTaken);
         }
 

@@ -88,7 +88,7 @@ class ShardedRecoveryTest {
         try {
             // What a restarted agent does first: fill its cache from the journal, before any scan.
             NodeReadCache cache = new NodeReadCache();
-            int loaded = io.lvmcoord.coordinator.query.CacheLoader.loadAll(second, cache, T, 8).toCompletableFuture()
+            int loaded = io.lvmcoord.coordinator.query.CacheLoader.loadAll(second, CacheUpdates.subscribe(second, cache, "loader"), T, 8).toCompletableFuture()
                     .get(T.toSeconds(), TimeUnit.SECONDS);
             assertEquals(before.size(), loaded, "every aggregate in the journal is loaded");
             for (var e : before.entrySet()) {

@@ -166,16 +166,16 @@ public final class Agent implements AutoCloseable {
             // drives, and requests arriving before it starts wait for the start-up scan.
             ScanLoop loop = ScanLoop.spawn(system, settings, scan.limits().deadline(), batchLatency);
             NodeRereads rereads = new NodeRereads(settings.nodeName(), devices -> loop.notify(devices, false), CodecSettings.limits(config));
-            var subscriber = CacheUpdates.subscribe(system, cache, "agent", rereads);
+            // The cache's one writer: entities deliver to it, and the reporter, queries and the start-up load hand it what they read.
+            var writer = CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
             ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)), CodecSettings.limits(config));
-            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, settings.askTimeout(), views);
-            reporter.updatesTo(subscriber);
-            QueryService query = new QueryService(system, cache, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
+            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, writer, settings.askTimeout(), views);
+            QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
             query.waitForRereads(settings.nodeName(), rereads);
 
             long loadStarted = System.nanoTime();
-            int loaded = CacheLoader.loadAll(system, cache, settings.askTimeout(), CACHE_LOAD_PARALLELISM).toCompletableFuture()
+            int loaded = CacheLoader.loadAll(system, writer, settings.askTimeout(), CACHE_LOAD_PARALLELISM).toCompletableFuture()
                     .get(settings.askTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
             long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             reporter.adoptFromCache();
