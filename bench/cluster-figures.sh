@@ -9,7 +9,7 @@
 #   bench/cluster-figures.sh ThreeNodeClusterTest
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tests="${1:-ThreeNodeClusterTest,AeronUdpClusterTest,KillRestartCyclesTest}"
+tests="${1:-ThreeNodeClusterTest,AeronUdpClusterTest,FaultTest}"
 mvn -B -q -DskipTests install >/dev/null
 mvn -B -pl multi-jvm-tests verify -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | tee /tmp/lvmcoord-cluster-figures.log \
   | grep -E "^MJVM|Tests run:|FAIL" || true

@@ -64,6 +64,7 @@ final class ClusterHarness implements AutoCloseable {
 
     private static final class Node {
         final String name;
+        final String host;
         final int port;
         final Path privateDir;
         final Path stateDir;
@@ -73,8 +74,9 @@ final class ClusterHarness implements AutoCloseable {
         int incarnation;
         Path log;
 
-        Node(String name, int port, Path privateDir, Path stateDir, Path socket) {
+        Node(String name, String host, int port, Path privateDir, Path stateDir, Path socket) {
             this.name = name;
+            this.host = host;
             this.port = port;
             this.privateDir = privateDir;
             this.stateDir = stateDir;
@@ -88,6 +90,8 @@ final class ClusterHarness implements AutoCloseable {
     private final Path sockets;
     private final PostgresServer postgres;
     private final List<String> agentFlags;
+    /** Null: every node on this host's loopback; else each node in its own network namespace. */
+    private final NetNamespaces net;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Thread killChildren = new Thread(this::killAll, "mjvm-kill-agents");
 
@@ -96,7 +100,17 @@ final class ClusterHarness implements AutoCloseable {
      * @param agentFlags flags every agent gets besides the harness's own (e.g. a transport)
      */
     ClusterHarness(Path work, PostgresServer postgres, List<String> names, List<String> agentFlags) throws IOException {
+        this(work, postgres, names, agentFlags, null);
+    }
+
+    /**
+     * As {@link #ClusterHarness(Path, PostgresServer, List, List)}, each node run in its network
+     * namespace of {@code net} (at its address there) when {@code net} is given: a node can then
+     * be cut off from the others and from the journal's server ({@link #cut}).
+     */
+    ClusterHarness(Path work, PostgresServer postgres, List<String> names, List<String> agentFlags, NetNamespaces net) throws IOException {
         removeStaleAeronDirs();
+        this.net = net;
         this.work = Files.createDirectories(work.toAbsolutePath());
         this.san = Files.createDirectories(this.work.resolve("san"));
         this.staging = Files.createDirectories(this.work.resolve("staging"));
@@ -111,11 +125,46 @@ final class ClusterHarness implements AutoCloseable {
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             Path state = this.work.resolve("state-" + n);
-            ca.issue(NodeTlsDirectory.of(state), n, List.of(HOST), Duration.ofDays(1));
-            nodes.put(n, new Node(n, ports.get(i), Files.createDirectories(this.work.resolve("private-" + n)), state,
+            String host = net == null ? HOST : net.address(n);
+            ca.issue(NodeTlsDirectory.of(state), n, List.of(host), Duration.ofDays(1));
+            nodes.put(n, new Node(n, host, ports.get(i), Files.createDirectories(this.work.resolve("private-" + n)), state,
                     sockets.resolve(n + ".sock")));
         }
         Runtime.getRuntime().addShutdownHook(killChildren);
+    }
+
+    /**
+     * bin/lvmcoord of this checkout, once its agent jar is known to be current: the launcher would
+     * otherwise start a build of its own inside a test (in `mvn verify` the node-agent module is
+     * packaged before this one's tests run; a lone `-pl multi-jvm-tests` run needs an install first).
+     */
+    static synchronized Path launcher() throws IOException {
+        Path root = Fixtures.root().getParent().getParent();
+        Path jar = root.resolve("node-agent/target/lvmcoord.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `mvn -B install -DskipTests` first");
+        }
+        long built = Files.getLastModifiedTime(jar).toMillis();
+        for (String pom : List.of("pom.xml", "persistence/pom.xml", "scan-actors/pom.xml", "coordinator/pom.xml", "node-agent/pom.xml")) {
+            if (Files.getLastModifiedTime(root.resolve(pom)).toMillis() > built) {
+                throw new IllegalStateException(root.resolve(pom) + " is newer than " + jar + ": run `mvn -B install -DskipTests` first");
+            }
+        }
+        for (String dir : List.of("persistence/src/main", "scan-actors/src/main", "coordinator/src/main", "node-agent/src/main")) {
+            try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                Optional<Path> newer = files.filter(Files::isRegularFile).filter(f -> {
+                    try {
+                        return Files.getLastModifiedTime(f).toMillis() > built;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }).findFirst();
+                if (newer.isPresent()) {
+                    throw new IllegalStateException(newer.get() + " is newer than " + jar + ": run `mvn -B install -DskipTests` first");
+                }
+            }
+        }
+        return root.resolve("bin/lvmcoord");
     }
 
     /** A fresh work directory for a test class, under the module's target/. */
@@ -149,7 +198,7 @@ final class ClusterHarness implements AutoCloseable {
 
     /** The address the cluster knows a node by. */
     String address(String node) {
-        return "pekko://lvmcoord@" + HOST + ":" + node(node).port;
+        return "pekko://lvmcoord@" + node(node).host + ":" + node(node).port;
     }
 
     /** The node at a cluster address ("pekko://lvmcoord@127.0.0.1:PORT"). */
@@ -194,9 +243,20 @@ final class ClusterHarness implements AutoCloseable {
         }
         n.incarnation++;
         n.log = work.resolve("agent-" + name + "-" + n.incarnation + ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                // Aeron's driver needs it on Java 17 (node-agent reference.conf, aeron-dir); bin/lvmcoord gets it from the jar.
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(net == null ? List.of() : net.exec(name));
+        // As an operator starts it (and the service unit does): the launcher, with the agent's JVM
+        // settings and the class-data archive the build recorded, so start-up is timed as it runs.
+        cmd.addAll(List.of(launcher().toString(), "agent",
+                "--socket", n.socket.toString(), "--state-dir", n.stateDir.toString(), "--node-name", name,
+                "--cluster-host", n.host, "--cluster-port", Integer.toString(n.port), "--devices-dir", san.toString(), "--devices-dir", n.privateDir.toString(),
+                "--no-watch-devices", "--exit-on-stdin-eof"));
+        for (Node seed : nodes.values()) {
+            cmd.addAll(List.of("--seed", seed.host + ":" + seed.port));
+        }
+        cmd.addAll(agentFlags);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(n.log.toFile());
+        pb.environment().putAll(postgres.agentEnvironment(net == null ? "localhost" : net.hostAddress()));
+        pb.environment().put("LVMCOORD_JAVA_OPTS", String.join(" ", List.of(
                 // Reads only on notification or request: a reconcile rescan would hide a missed re-read.
                 "-Dlvmcoord.agent.reconcile-min-interval=10m", "-Dlvmcoord.agent.reconcile-max-interval=10m",
                 "-Dlvmcoord.agent.aeron-dir=" + aeronDir(name),
@@ -205,37 +265,49 @@ final class ClusterHarness implements AutoCloseable {
                 "-Dlvmcoord.api.rate-per-second=0",
                 // Membership, sharding and persistence at INFO, timestamped: the log is how a failure here is diagnosed.
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-Dorg.slf4j.simpleLogger.showLogName=true",
-                "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",
-                "--socket", n.socket.toString(), "--state-dir", n.stateDir.toString(), "--node-name", name,
-                "--cluster-host", HOST, "--cluster-port", Integer.toString(n.port), "--devices-dir", san.toString(), "--devices-dir", n.privateDir.toString(),
-                "--no-watch-devices", "--exit-on-stdin-eof"));
-        for (Node seed : nodes.values()) {
-            cmd.addAll(List.of("--seed", HOST + ":" + seed.port));
-        }
-        cmd.addAll(agentFlags);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(n.log.toFile());
-        pb.environment().putAll(postgres.agentEnvironment());
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-Dorg.slf4j.simpleLogger.showLogName=true")));
         n.process = pb.start();
         // Held open, never written: its end (close, or this JVM dying) ends the agent.
         n.stdin = n.process.getOutputStream();
     }
 
     private void awaitStarted(String name) throws Exception {
+        awaitReady(name);
+        awaitScanPersisted(name);
+    }
+
+    /**
+     * Starts a node (again, after a kill or an exit) and returns once its API answers ("agent
+     * ready"): from then on it serves, from its journal, before its start-up scan is reported.
+     */
+    void launchAndAwaitReady(String name) throws Exception {
+        launch(name);
+        awaitReady(name);
+    }
+
+    /** Waits for a node's "agent ready on" line (its API is up). */
+    void awaitReady(String name) throws Exception {
+        awaitLine(name, "lvmcoord agent ready on");
+    }
+
+    /** Waits for a node's "start-up scan persisted" line. */
+    void awaitScanPersisted(String name) throws Exception {
+        awaitLine(name, "start-up scan persisted");
+    }
+
+    private void awaitLine(String name, String line) throws Exception {
         Node n = node(name);
         long until = System.nanoTime() + START_TIMEOUT.toNanos();
-        for (String line : List.of("lvmcoord agent ready on", "start-up scan persisted")) {
-            while (!Files.readString(n.log).contains(line)) {
-                if (!n.process.isAlive()) {
-                    throw new IllegalStateException("agent " + name + " exited with " + n.process.exitValue() + " before \"" + line
-                            + "\"; log " + n.log + ":\n" + tail(n.log));
-                }
-                if (System.nanoTime() > until) {
-                    throw new IllegalStateException("agent " + name + " did not log \"" + line + "\" within " + START_TIMEOUT + "; log "
-                            + n.log + ":\n" + tail(n.log));
-                }
-                Thread.sleep(50);
+        while (!Files.readString(n.log).contains(line)) {
+            if (!n.process.isAlive()) {
+                throw new IllegalStateException("agent " + name + " exited with " + n.process.exitValue() + " before \"" + line
+                        + "\"; log " + n.log + ":\n" + tail(n.log));
             }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("agent " + name + " did not log \"" + line + "\" within " + START_TIMEOUT + "; log "
+                        + n.log + ":\n" + tail(n.log));
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -255,6 +327,23 @@ final class ClusterHarness implements AutoCloseable {
 
     void restart(String name) throws Exception {
         start(name);
+    }
+
+    /** Cuts a node off the network (its namespace's link down): needs the harness made with namespaces. */
+    void cut(String name) throws IOException {
+        requireNet().cut(name);
+    }
+
+    /** Undoes {@link #cut}. */
+    void heal(String name) throws IOException {
+        requireNet().heal(name);
+    }
+
+    private NetNamespaces requireNet() {
+        if (net == null) {
+            throw new IllegalStateException("this harness runs its nodes on the host's loopback: nothing to cut");
+        }
+        return net;
     }
 
     /** SIGSTOP: the process stays, answers nothing (a VM paused, a host stalled); {@link #resume} ends it. */
@@ -389,6 +478,26 @@ final class ClusterHarness implements AutoCloseable {
         }
         throw new AssertionError(node + " did not serve " + vg + " at seqno " + seqno + " within " + timeout + " (" + failed
                 + " queries failed, last seqno served " + lastServed + "); last answer: exit " + last.exit() + ", out [" + last.out().trim() + "], err [" + last.err().trim() + "]");
+    }
+
+    /**
+     * Waits until {@code node} serves {@code seqno} or more for {@code vg} without the
+     * may-be-stale flag (it knows it is current); returns the time it took, in ms.
+     */
+    long awaitFresh(String node, String vg, long seqno, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long until = start + timeout.toNanos();
+        Run last = null;
+        while (System.nanoTime() < until) {
+            last = cli(node, "vgs", "--noheadings", "-o", "vg_seqno", vg);
+            String s = last.out().trim();
+            if (last.exit() == 0 && s.matches("\\d+") && Long.parseLong(s) >= seqno && !last.mayBeStale()) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError(node + " did not serve " + vg + " at seqno " + seqno + " unflagged within " + timeout + "; last answer: exit "
+                + (last == null ? "none" : last.exit() + ", out [" + last.out().trim() + "], err [" + last.err().trim() + "]"));
     }
 
     /** The node hosting the shard of a VG's entity, per {@code asker}'s status (empty while unallocated). */

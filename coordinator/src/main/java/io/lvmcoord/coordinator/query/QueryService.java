@@ -225,8 +225,8 @@ public final class QueryService {
         return view(node).thenApply(view -> answer(req, view, vgNames));
     }
 
-    /** A rendered answer and what it was rendered from: the request and the very assembly (identity). */
-    private record Rendered(Assembly assembly, Answer answer) {
+    /** A rendered answer, the request it answered and what it was rendered from: the very assembly (identity). */
+    private record Rendered(List<Object> request, Assembly assembly, Answer answer) {
     }
 
     /**
@@ -236,33 +236,35 @@ public final class QueryService {
     private static final int RENDERED_KEPT = 4;
 
     /**
-     * The last answer to each of the latest requests. The shared ClusterView hands out the same
-     * assembly object while no aggregate's version changed, and rendering is a pure function of
-     * request and assembly, so a repeated query over an unchanged view is answered with the text
-     * already made: rendering 1600 VGs took ~40 ms, most of a `vgs` at 10,000 devices.
+     * The last answer to each of the latest requests, most recent first (an immutable list,
+     * replaced whole). The shared ClusterView hands out the same assembly object while no
+     * aggregate's version changed, and rendering is a pure function of request and assembly, so a
+     * repeated query over an unchanged view is answered with the text already made: rendering
+     * 1600 VGs took ~40 ms, most of a `vgs` at 10,000 devices.
      */
-    private final Map<List<Object>, Rendered> rendered = new java.util.LinkedHashMap<>(32, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Object>, Rendered> eldest) {
-            return size() > RENDERED_KEPT;
-        }
-    };
+    private final java.util.concurrent.atomic.AtomicReference<List<Rendered>> rendered = new java.util.concurrent.atomic.AtomicReference<>(List.of());
 
     /** Renders {@code req} over an already assembled view (pure; exposed for callers holding a view). */
     public Answer answer(ReportRequest req, View view, List<String> vgNames) {
         List<Object> key = List.of(req, List.copyOf(vgNames));
-        Rendered kept;
-        synchronized (rendered) {
-            kept = rendered.get(key);
-        }
-        if (kept != null && kept.assembly() == view.assembly()) {
-            Answer a = kept.answer();
-            return new Answer(a.text(), a.report(), a.warnings(), view, a.failed());
+        for (Rendered kept : rendered.get()) {
+            if (kept.request().equals(key) && kept.assembly() == view.assembly()) {
+                Answer a = kept.answer();
+                return new Answer(a.text(), a.report(), a.warnings(), view, a.failed());
+            }
         }
         Answer fresh = render(req, view, vgNames);
-        synchronized (rendered) {
-            rendered.put(key, new Rendered(view.assembly(), fresh));
-        }
+        Rendered made = new Rendered(key, view.assembly(), fresh);
+        rendered.updateAndGet(before -> {
+            List<Rendered> after = new ArrayList<>(RENDERED_KEPT);
+            after.add(made);
+            for (Rendered r : before) {
+                if (after.size() < RENDERED_KEPT && !r.request().equals(key)) {
+                    after.add(r);
+                }
+            }
+            return List.copyOf(after);
+        });
         return fresh;
     }
 

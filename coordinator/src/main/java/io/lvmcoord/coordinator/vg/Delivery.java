@@ -22,11 +22,16 @@ import java.util.Set;
  *
  * <p>The caches are those registered under {@link CacheUpdates#CACHES} plus the ones the writer
  * named directly (a node that just joined is reachable before its registration has spread).
- * Members the cluster sees as unreachable are not waited for: each of them answers
- * may-be-stale on its own (it cannot reach everyone either), so a dead node does not hold up
- * every write until it is downed. A reachable cache that has not confirmed after
- * {@code wait} (a node in a long pause) does not hold the write up for longer: the
- * announcement sent before the persist already makes it answer may-be-stale.
+ * A member is waited for until its cache confirms, or this node's cluster state has shown it
+ * unreachable for {@code margin} (checked every {@link #RECHECK}): a partitioned or dead member
+ * answers may-be-stale by then, because an agent stops calling itself current when it has not
+ * heard from every member within its peer lease (1 s), well before the other side's failure
+ * detector gives up on it (about 1.9 s) and this margin passes. Acknowledging on a timer
+ * instead let a node cut off the network serve the previous seqno unflagged for seconds after
+ * the new one was acknowledged, and relying on the cut-off node's own failure detector still
+ * let it for up to 1.3 s (FaultTest). {@code wait} bounds it all, for a member that neither
+ * confirms nor is found unreachable (its announcement, sent before the persist, makes it answer
+ * may-be-stale if it arrived).
  */
 final class Delivery {
 
@@ -39,6 +44,11 @@ final class Delivery {
 
     private enum Deadline implements Msg { INSTANCE }
 
+    private enum Recheck implements Msg { INSTANCE }
+
+    /** How often the members still waited for are checked against the cluster's reachability. */
+    static final Duration RECHECK = Duration.ofMillis(100);
+
     private Delivery() {
     }
 
@@ -46,7 +56,8 @@ final class Delivery {
      * Delivers {@code update} to every reachable cache and then runs {@code done} (the write's
      * acknowledgement), at the latest after {@code wait}.
      */
-    static Behavior<Msg> of(CacheUpdates.Update update, Set<ActorRef<CacheUpdates.Update>> direct, Duration wait, Runnable done) {
+    static Behavior<Msg> of(CacheUpdates.Update update, Set<ActorRef<CacheUpdates.Update>> direct, Duration wait, Duration margin,
+                            Runnable done) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startSingleTimer(Deadline.INSTANCE, wait);
             ActorRef<Receptionist.Listing> listed = ctx.messageAdapter(Receptionist.Listing.class, Listed::new);
@@ -55,7 +66,7 @@ final class Delivery {
                     .onMessage(Listed.class, l -> {
                         Set<ActorRef<CacheUpdates.Update>> caches = new HashSet<>(l.listing().getServiceInstances(CacheUpdates.CACHES));
                         caches.addAll(direct);
-                        Set<String> waiting = new HashSet<>();
+                        java.util.Map<String, Address> waiting = new java.util.HashMap<>();
                         Set<Address> reachable = reachableMembers(Cluster.get(ctx.getSystem()), ctx.getSystem().address());
                         for (ActorRef<CacheUpdates.Update> cache : caches) {
                             Address at = addressOf(cache, ctx.getSystem().address());
@@ -63,22 +74,40 @@ final class Delivery {
                                 continue;
                             }
                             cache.tell(update.confirmedTo(ctx.getSelf().narrow()));
-                            waiting.add(identity(cache, ctx.getSystem().address()));
+                            waiting.put(identity(cache, ctx.getSystem().address()), at);
                         }
-                        return waitFor(waiting, ctx.getSystem().address(), done);
+                        timers.startTimerWithFixedDelay(Recheck.INSTANCE, RECHECK);
+                        return waitFor(waiting, ctx.getSystem().address(), Cluster.get(ctx.getSystem()), margin, done);
                     })
                     .onMessage(Deadline.class, d -> finish(done))
                     .build();
         }));
     }
 
-    private static Behavior<Msg> waitFor(Set<String> waiting, Address self, Runnable done) {
+    private static Behavior<Msg> waitFor(java.util.Map<String, Address> waiting, Address self, Cluster cluster, Duration margin,
+                                         Runnable done) {
         if (waiting.isEmpty()) {
             return finish(done);
         }
+        java.util.Map<Address, Long> unreachableSince = new java.util.HashMap<>();
         return Behaviors.receive(Msg.class)
                 .onMessage(CacheUpdates.Delivered.class, d -> {
                     waiting.remove(identity(d.cache(), self));
+                    return waiting.isEmpty() ? finish(done) : Behaviors.same();
+                })
+                .onMessage(Recheck.class, r -> {
+                    Set<Address> reachable = reachableMembers(cluster, self);
+                    long now = System.nanoTime();
+                    unreachableSince.keySet().retainAll(Set.copyOf(waiting.values()));
+                    for (Address at : Set.copyOf(waiting.values())) {
+                        if (reachable.contains(at)) {
+                            unreachableSince.remove(at);
+                        } else {
+                            unreachableSince.putIfAbsent(at, now);
+                        }
+                    }
+                    waiting.values().removeIf(at -> unreachableSince.containsKey(at)
+                            && now - unreachableSince.get(at) >= margin.toNanos());
                     return waiting.isEmpty() ? finish(done) : Behaviors.same();
                 })
                 .onMessage(Deadline.class, d -> finish(done))

@@ -33,6 +33,8 @@ public final class NodeReporter {
     private final ClusterView views;
     /** The cache's one writer: this reporter's reads of acknowledged states go through it, and entities deliver to it. */
     private final ActorRef<CacheUpdates.Write> writer;
+    /** Pause before asking again after an attempt ended without an answer; see {@link #retrying}. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(50);
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
     private final Map<String, ReportRouting.Target> lastTarget = new java.util.concurrent.ConcurrentHashMap<>();
@@ -45,6 +47,7 @@ public final class NodeReporter {
     private final java.util.Set<Waiter> waiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
+    private final MemberRemovals removals;
 
     private record Waiter(String vg, CompletableFuture<Completeness> done) {
     }
@@ -67,6 +70,7 @@ public final class NodeReporter {
         this.writer = writer;
         this.askTimeout = askTimeout;
         this.views = views;
+        this.removals = MemberRemovals.of(system);
     }
 
     public String node() {
@@ -296,23 +300,49 @@ public final class NodeReporter {
 
     /**
      * Asks with attempts of at most {@link #ATTEMPT}, until {@code deadline}. When the node
-     * hosting a shard dies, messages routed to it before it is downed are lost, not failed; a
-     * fresh attempt after the shard moved reaches the new incarnation. Reports and forgets are
-     * idempotent (a repeated report writes nothing), so a retry of one that did land is harmless.
+     * hosting a shard dies, messages routed to it before it is removed are lost, not failed; a
+     * fresh attempt after the shard moved reaches the new incarnation. So an attempt also ends
+     * when a member is removed (see {@link MemberRemovals}): the shard's next home is being
+     * allocated then, and asking again at once, rather than at the end of the attempt, is what
+     * makes a write after a shard host's death wait for the failover only. Reports and forgets
+     * are idempotent (a repeated report writes nothing), so a retry of one that did land is harmless.
      */
     private <T> CompletableFuture<T> retrying(org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<VolumeGroupEntity.Command> entity,
                                               org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<T>, VolumeGroupEntity.Command> msg,
                                               long deadline) {
         long left = deadline - System.nanoTime();
         Duration attempt = Duration.ofNanos(Math.max(1_000_000L, Math.min(left, ATTEMPT.toNanos())));
-        return entity.<T>ask(msg, attempt).toCompletableFuture().handle((reply, failure) -> {
+        CompletableFuture<Optional<T>> outcome = new CompletableFuture<>();
+        entity.<T>ask(msg, attempt).whenComplete((reply, failure) -> {
             if (failure == null) {
-                return CompletableFuture.completedFuture(reply);
+                outcome.complete(Optional.of(reply));
+            } else {
+                outcome.completeExceptionally(failure);
             }
-            if (isTimeout(failure) && System.nanoTime() < deadline) {
-                return retrying(entity, msg, deadline);
+        });
+        Runnable cancel = removals.onNext(() -> outcome.complete(Optional.empty()));
+        outcome.whenComplete((reply, failure) -> cancel.run());
+        return outcome.handle((reply, failure) -> {
+            if (failure == null && reply.isPresent()) {
+                return CompletableFuture.completedFuture(reply.get());
             }
-            return CompletableFuture.<T>failedFuture(failure);
+            boolean again = failure == null || isTimeout(failure);
+            if (again && System.nanoTime() < deadline) {
+                // After a pause, from the scheduler: an ask that fails at once (the region stopped while
+                // this node is being downed) must neither spin nor nest one retry in the other's stack
+                // (that overflowed it, and the node's shutdown hung).
+                CompletableFuture<T> next = new CompletableFuture<>();
+                system.scheduler().scheduleOnce(RETRY_PAUSE, () -> retrying(entity, msg, deadline).whenComplete((r, f) -> {
+                    if (f == null) {
+                        next.complete(r);
+                    } else {
+                        next.completeExceptionally(f);
+                    }
+                }), system.executionContext());
+                return next;
+            }
+            return CompletableFuture.<T>failedFuture(failure != null ? failure
+                    : new java.util.concurrent.TimeoutException("no answer from " + entity.getEntityId() + " before the deadline"));
         }).thenCompose(f -> f);
     }
 

@@ -35,6 +35,7 @@ public final class VgSharding {
         int every = c.getInt("snapshot-every");
         int keep = c.getInt("keep-snapshots");
         java.time.Duration deliveryWait = c.getDuration("delivery-wait");
+        java.time.Duration unreachableMargin = c.getDuration("unreachable-margin");
         Retirement.Settings retirement = Retirement.Settings.from(system.settings().config());
         // Every acknowledgement asks the node's journal guard first: a lost H2 file is no durability.
         io.lvmcoord.persistence.JournalGuard guard = io.lvmcoord.persistence.JournalGuard.get(system);
@@ -56,10 +57,10 @@ public final class VgSharding {
         };
         sharding.init(Entity.of(DIRECTORY_KEY, ctx -> VolumeGroupEntity.create(DIRECTORY_PREFIX + ctx.getEntityId(), every, keep,
                 new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.PV_DIRECTORY,
-                        ctx.getEntityId())), topic, null, deliveryWait), lifecycle)));
+                        ctx.getEntityId())), topic, null, deliveryWait, unreachableMargin), lifecycle)));
         return sharding.init(Entity.of(TYPE_KEY, ctx -> VolumeGroupEntity.create(ctx.getEntityId(), every, keep,
                 new VolumeGroupEntity.Outlets(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP,
-                        ctx.getEntityId())), topic, names, deliveryWait), lifecycle)));
+                        ctx.getEntityId())), topic, names, deliveryWait, unreachableMargin), lifecycle)));
     }
 
     public static EntityRef<VolumeGroupEntity.Command> entity(ActorSystem<?> system, ReportRouting.Target target) {

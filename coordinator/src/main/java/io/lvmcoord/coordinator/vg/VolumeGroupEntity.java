@@ -118,12 +118,13 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
      * Where an entity reports besides its replies: new versions to the caches under
      * {@code cacheKey} (announcements on the {@code updates} topic, published versions delivered
      * to every cache, waiting at most {@code deliveryWait} for their confirmations before
-     * acknowledging), and its names to the VG-name index. Null members are not wired (unit tests).
+     * acknowledging, and not for a member seen unreachable for {@code unreachableMargin}; see
+     * {@link Delivery}), and its names to the VG-name index. Null members are not wired (unit tests).
      */
     public record Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names,
-                         Duration deliveryWait) {
+                         Duration deliveryWait, Duration unreachableMargin) {
         public Outlets(String cacheKey, ActorRef<Topic.Command<CacheUpdates.Update>> updates, NameClaims names) {
-            this(cacheKey, updates, names, Duration.ofSeconds(1));
+            this(cacheKey, updates, names, Duration.ofSeconds(5), Duration.ofMillis(500));
         }
     }
 
@@ -302,7 +303,7 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
             newestSeqno = Math.max(newestSeqno, c.newest());
             CacheUpdates.Update update = CacheUpdates.Update.published(outlets.cacheKey(), state, reread);
             ctx.spawnAnonymous(Delivery.of(update, java.util.Set.copyOf(direct.values()), outlets.deliveryWait(),
-                    () -> replyTo.tell(ack)));
+                    outlets.unreachableMargin(), () -> replyTo.tell(ack)));
         } else {
             replyTo.tell(ack);
         }

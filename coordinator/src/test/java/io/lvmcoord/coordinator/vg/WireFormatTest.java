@@ -50,6 +50,10 @@ class WireFormatTest {
         org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>> ackRef =
                 KIT.<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>>createTestProbe().getRef();
         roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef, cacheRef));
+        // Read after acknowledge: a published version asking for its delivery, and the cache's confirmation.
+        org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Delivered> deliveryRef = KIT.<CacheUpdates.Delivered>createTestProbe().getRef();
+        roundTrip(CacheUpdates.Update.published("VOLUME_GROUP:abc", state).confirmedTo(deliveryRef));
+        roundTrip(new CacheUpdates.Delivered("VOLUME_GROUP:abc", 7, cacheRef));
         roundTrip(new VolumeGroupEntity.ReportDevice(e.report(), texts, ackRef));
         roundTrip(new VolumeGroupEntity.ReportDevices(List.of(e.report()), texts, ackRef, cacheRef));
         roundTrip(new VgEvent.DevicesReported(List.of(e.report()), texts));

@@ -197,7 +197,20 @@ public final class AgentCommand implements Callable<Integer> {
             stdin.setDaemon(true);
             stdin.start();
         }
-        agent.awaitTermination();
+        // Normally the actor system ends and this returns; but a node the cluster has downed must
+        // come back even if its shutdown hangs (a phase timing out, a stuck thread): it gives
+        // that shutdown DOWNED_STOP_LIMIT, then exits anyway, so that the unit restarts it.
+        long downedAt = 0;
+        while (!agent.awaitTermination(java.time.Duration.ofSeconds(1))) {
+            if (downedAt == 0 && agent.removedFromCluster().isPresent()) {
+                downedAt = System.nanoTime();
+            }
+            if (downedAt != 0 && System.nanoTime() - downedAt > DOWNED_STOP_LIMIT.toNanos()) {
+                err.println("lvmcoord agent: the actor system did not stop within " + DOWNED_STOP_LIMIT.toSeconds()
+                        + " s of this node being " + agent.removedFromCluster().orElse("stopped") + "; exiting anyway");
+                break;
+            }
+        }
         java.util.Optional<String> removed = agent.removedFromCluster();
         if (removed.isPresent()) {
             // Its old incarnation is gone for good (the cluster will not take it back); a new one
@@ -208,6 +221,9 @@ public final class AgentCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** How long a node the cluster stopped waits for its own actor system to end before it exits regardless. */
+    static final java.time.Duration DOWNED_STOP_LIMIT = java.time.Duration.ofSeconds(20);
 
     /** Exit status of an agent the cluster downed, removed or otherwise stopped (EX_TEMPFAIL: a restart rejoins). */
     public static final int EXIT_REMOVED = 75;

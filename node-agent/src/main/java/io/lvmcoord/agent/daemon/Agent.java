@@ -40,8 +40,6 @@ import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,10 +152,15 @@ public final class Agent implements AutoCloseable {
         long checkMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkStarted);
         ActorSystem<Void> system = ClusterMember.start(config);
         try {
+            // Joining takes a round trip or two with the seeds (a restarted node also waits for its old
+            // incarnation's removal): it runs while the journal's schema is checked. Nothing is hosted
+            // here before the shard regions start below, after the check.
+            ClusterMember.join(system, settings.seeds());
+            PeerLeases leases = PeerLeases.start(system, config.getDuration("lvmcoord.agent.peer-ping-interval"),
+                    config.getDuration("lvmcoord.agent.peer-lease"));
             JournalSchema.ensureNow(system, journal, settings.askTimeout());
             // H2 makes its files with the umask's mode; the directory already keeps others out, this keeps a copy of it private too.
             PrivateFiles.narrowFiles(journal.stateDir());
-            ClusterMember.join(system, settings.seeds());
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
             ScanSettings scan = ScanSettings.from(config);
@@ -215,9 +218,7 @@ public final class Agent implements AutoCloseable {
             // Answers from the journal are what was true when this agent last ran: flagged until its own scan is reported.
             query.staleUntil(loop.firstFullRescan());
             // Partitioned, being downed or not yet Up: nothing this node serves is known current.
-            Cluster member = Cluster.get(system);
-            query.staleUnless(() -> member.selfMember().status() == MemberStatus.up()
-                    && member.state().getUnreachable().isEmpty());
+            query.staleUnless(() -> ClusterMember.whole(system, leases));
             loop.start(source, scanner::scanAsync, reportsOf(reporter), watcher);
             source.start(loop::offer);
             loop.firstFullRescan().whenComplete((ok, failure) -> {
@@ -255,6 +256,18 @@ public final class Agent implements AutoCloseable {
     /** Blocks until the actor system terminates (SIGTERM runs the shutdown hook, which closes the agent). */
     public void awaitTermination() throws Exception {
         system.getWhenTerminated().toCompletableFuture().get();
+    }
+
+    /** Waits up to {@code limit} for the actor system to terminate; true once it has. */
+    public boolean awaitTermination(java.time.Duration limit) throws InterruptedException {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.lvmcoord.persistence.JournalSettings;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
@@ -100,6 +101,32 @@ public final class ClusterMember {
         } else {
             cluster.manager().tell(new JoinSeedNodes(seedAddresses(self, seeds)));
         }
+    }
+
+    /**
+     * True while this node is an Up member that trusts every other member: none is unreachable in
+     * the cluster state, its failure detector, asked now, still hears each one's heartbeats, and
+     * each answered a ping within the lease ({@link PeerLeases}). The lease is what bounds how
+     * long a node cut off the network goes on answering unflagged; the other side's entities stop
+     * waiting for its cache to confirm a write only well after (see the coordinator's Delivery).
+     */
+    public static boolean whole(ActorSystem<?> system, PeerLeases leases) {
+        Cluster cluster = Cluster.get(system);
+        if (cluster.selfMember().status() != MemberStatus.up()) {
+            return false;
+        }
+        var state = cluster.state();
+        if (!state.getUnreachable().isEmpty()) {
+            return false;
+        }
+        Address self = cluster.selfMember().address();
+        var detector = org.apache.pekko.cluster.Cluster.get(system.classicSystem()).failureDetector();
+        for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+            if (!m.address().equals(self) && !detector.isAvailable(m.address())) {
+                return false;
+            }
+        }
+        return leases.allHeardFrom(state.getMembers(), self);
     }
 
     /**
