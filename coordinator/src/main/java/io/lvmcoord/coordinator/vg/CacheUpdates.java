@@ -34,7 +34,7 @@ public final class CacheUpdates {
      * network) and states this node read from an entity itself ({@link Taken}). The writer is the
      * only writer of its {@link NodeReadCache}; everything else reads.
      */
-    public sealed interface Write permits Update, Taken {
+    public sealed interface Write permits Update, Taken, AwaitComplete, NodeCacheActor.Internal {
     }
 
     /**
@@ -81,6 +81,13 @@ public final class CacheUpdates {
     public record Taken(String aggregateKey, VgState state, long announcedSeen, ActorRef<Done> replyTo) implements Write {
     }
 
+    /**
+     * Answer {@code replyTo} with the VG's completeness on {@code node} (name or UUID) as soon as
+     * every PV of it is present there, or after {@code timeout} with what is missing then.
+     */
+    public record AwaitComplete(String node, String vg, Duration timeout, ActorRef<Completeness> replyTo) implements Write {
+    }
+
     /** Every node's cache writer registers under this key; entities deliver their new versions to all of them. */
     public static final ServiceKey<Update> CACHES = ServiceKey.create(Update.class, "lvmcoord-node-caches");
 
@@ -91,11 +98,6 @@ public final class CacheUpdates {
             devicesByHost.forEach((h, d) -> copy.put(h, List.copyOf(d)));
             devicesByHost = java.util.Collections.unmodifiableMap(copy);
         }
-    }
-
-    /** Where a node's subscriber hands the re-read requests addressed to the cluster (each node picks its own). */
-    public interface RereadSink {
-        void requested(String aggregateKey, Reread reread);
     }
 
     private CacheUpdates() {
@@ -128,15 +130,23 @@ public final class CacheUpdates {
         return subscribe(system, cache, name, null);
     }
 
+    /** As {@link #subscribe(ActorSystem, NodeReadCache, String, NodeRereads, ClusterView)}, with views of its own. */
+    public static ActorRef<Write> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, NodeRereads rereads) {
+        return subscribe(system, cache, name, rereads, new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
+    }
+
     /**
-     * Starts the writer of {@code cache}: subscribed to the updates topic, registered under
-     * {@link #CACHES} (entities deliver to it and wait for its {@link Delivered}), and handing
-     * re-read requests to {@code rereads}. Returns the writer; entities may be given
+     * Starts the node's cache actor ({@link NodeCacheActor}), the one writer of {@code cache}:
+     * subscribed to the updates topic, registered under {@link #CACHES} (entities deliver to it
+     * and wait for its {@link Delivered}), starting the re-reads of {@code rereads} (null: none)
+     * and answering {@link AwaitComplete} from {@code views}. Returns it; entities may be given
      * {@code writer.narrow()} directly too.
      */
-    public static ActorRef<Write> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, RereadSink rereads) {
+    public static ActorRef<Write> subscribe(ActorSystem<?> system, NodeReadCache cache, String name, NodeRereads rereads,
+                                            ClusterView views) {
         ActorRef<Topic.Command<Update>> topic = topic(system, "aggregate-updates-" + name);
-        ActorRef<Write> writer = system.systemActorOf(writer(cache, rereads), "aggregate-cache-" + name, Props.empty());
+        ActorRef<Write> writer = system.systemActorOf(NodeCacheActor.create(cache, rereads, views), "aggregate-cache-" + name,
+                Props.empty());
         topic.tell(Topic.subscribe(writer.narrow()));
         system.receptionist().tell(Receptionist.register(CACHES, writer.narrow()));
         return writer;
@@ -151,33 +161,4 @@ public final class CacheUpdates {
 
     /** A local actor applying a map update: only a stopped writer (the node shutting down) misses this. */
     private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(10);
-
-    private static Behavior<Write> writer(NodeReadCache cache, RereadSink rereads) {
-        return Behaviors.setup(ctx -> Behaviors.receiveMessage(w -> {
-            if (w instanceof Update u) {
-                if (u.state() == null) {
-                    cache.announce(u.aggregateKey(), u.version());
-                } else {
-                    // The request first: once the state is visible, queries must already find the re-read pending.
-                    if (u.reread() != null && rereads != null) {
-                        rereads.requested(u.aggregateKey(), u.reread());
-                    }
-                    cache.push(u.aggregateKey(), u.state());
-                }
-                if (u.deliveredTo() != null) {
-                    u.deliveredTo().tell(new Delivered(u.aggregateKey(), u.version(), ctx.getSelf().narrow()));
-                }
-            } else if (w instanceof Taken t) {
-                if (t.announcedSeen() < 0) {
-                    cache.push(t.aggregateKey(), t.state());
-                } else {
-                    cache.confirm(t.aggregateKey(), t.state(), t.announcedSeen());
-                }
-                if (t.replyTo() != null) {
-                    t.replyTo().tell(Done.getInstance());
-                }
-            }
-            return Behaviors.same();
-        }));
-    }
 }

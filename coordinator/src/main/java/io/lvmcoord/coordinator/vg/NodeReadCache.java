@@ -71,13 +71,21 @@ public final class NodeReadCache {
     /**
      * Takes a state read from the entity itself, which answers only between persists: an
      * announcement seen at {@code announcedSeen} that this state does not reach was of a write
-     * that failed, and is dropped, unless a newer announcement arrived meanwhile.
+     * that failed, and is dropped, unless a newer announcement arrived meanwhile. True when the
+     * state was taken or the announcement dropped.
      */
-    void confirm(String aggregateId, VgState state, long announcedSeen) {
-        push(aggregateId, state);
-        entries.computeIfPresent(aggregateId, (k, e) -> e.announced() == announcedSeen && e.state() != null
-                && e.announced() > e.state().version() ? new Entry(e.state(), e.state().version()) : e);
+    boolean confirm(String aggregateId, VgState state, long announcedSeen) {
+        boolean taken = push(aggregateId, state);
+        boolean[] dropped = {false};
+        entries.computeIfPresent(aggregateId, (k, e) -> {
+            if (e.announced() == announcedSeen && e.state() != null && e.announced() > e.state().version()) {
+                dropped[0] = true;
+                return new Entry(e.state(), e.state().version());
+            }
+            return e;
+        });
         generation.incrementAndGet();
+        return taken || dropped[0];
     }
 
     /** Records that {@code version} exists (the state may follow later). */

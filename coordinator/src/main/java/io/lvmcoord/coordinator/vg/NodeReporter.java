@@ -44,13 +44,9 @@ public final class NodeReporter {
      * so unchanged reports need not be sent to them again. See {@link #heldUnchanged}.
      */
     private final java.util.Set<ReportRouting.Target> introduced = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Set<Waiter> waiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
     private final MemberRemovals removals;
-
-    private record Waiter(String vg, CompletableFuture<Completeness> done) {
-    }
 
     /** A reporter for a cache nobody else writes: its writer is made here, subscribed to the updates as {@code reporter-<node>}. */
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
@@ -141,7 +137,7 @@ public final class NodeReporter {
                         .thenRun(() -> introduced.add(target)));
             }
         });
-        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system).thenRun(this::checkWaiters);
+        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system);
     }
 
     /**
@@ -222,7 +218,7 @@ public final class NodeReporter {
         if (previous == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, device, r)).thenRun(this::checkWaiters);
+        return ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, device, r));
     }
 
     /** Devices this node has reported and not forgotten. */
@@ -233,26 +229,17 @@ public final class NodeReporter {
     /**
      * Completes when every PV of the VG (name or UUID) is present on this node, or fails after
      * {@code timeout} with a {@link java.util.concurrent.TimeoutException} naming the missing PVs.
+     * The node's cache actor keeps the waiter and answers when a change completes the VG.
      */
     public CompletionStage<Completeness> waitComplete(String vg, Duration timeout) {
-        Completeness now = Completeness.of(currentView(), vg);
-        if (now.complete()) {
-            return CompletableFuture.completedFuture(now);
-        }
-        Waiter w = new Waiter(vg, new CompletableFuture<>());
-        waiters.add(w);
-        system.scheduler().scheduleOnce(timeout, () -> {
-            waiters.remove(w);
-            Completeness last = Completeness.of(currentView(), vg);
-            w.done().completeExceptionally(last.timeout(node, timeout.toMillis()));
-        }, system.executionContext());
-        return w.done();
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<CacheUpdates.Write, Completeness>ask(writer,
+                        r -> new CacheUpdates.AwaitComplete(node, vg, timeout, r), timeout.plus(WAIT_SLACK), system.scheduler())
+                .thenCompose(c -> c.complete() ? CompletableFuture.completedFuture(c)
+                        : CompletableFuture.<Completeness>failedFuture(c.timeout(node, timeout.toMillis())));
     }
 
-    /** Completes waiters whose VG became complete; call when the cache took a pushed change too. */
-    public void recheckWaiters() {
-        checkWaiters();
-    }
+    /** Beyond a completeness wait's own timeout, for the cache actor's answer to arrive. */
+    private static final Duration WAIT_SLACK = Duration.ofSeconds(5);
 
     /** Reports and forgets sent to aggregates since this reporter started (batches count once). */
     public long asks() {
@@ -262,20 +249,6 @@ public final class NodeReporter {
     /** Reports that changed an aggregate (persisted something) since this reporter started. */
     public long changes() {
         return changes.get();
-    }
-
-    private void checkWaiters() {
-        List<Waiter> open = new ArrayList<>(waiters);
-        if (open.isEmpty()) {
-            return;
-        }
-        var view = currentView();
-        for (Waiter w : open) {
-            Completeness c = Completeness.of(view, w.vg());
-            if (c.complete() && w.done().complete(c)) {
-                waiters.remove(w);
-            }
-        }
     }
 
     private CompletableFuture<Void> ask(ReportRouting.Target target,
@@ -353,11 +326,6 @@ public final class NodeReporter {
             }
         }
         return false;
-    }
-
-    /** This node's view from the cache, through the shared (remembering) cluster view. */
-    private io.lvmcoord.coordinator.assembly.Assembly currentView() {
-        return views.forNode(node, cache.snapshot()).assembly();
     }
 
     /** This node's view from the cache: lvm2's rules over every aggregate holding its devices. */

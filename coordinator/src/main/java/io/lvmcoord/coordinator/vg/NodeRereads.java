@@ -5,8 +5,10 @@ import io.lvmcoord.scan.report.PvReports;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * if this node still sees the older metadata afterwards, its disks really differ and it is not
  * asked again until the seqno rises. While a re-read is in flight, queries wait for it
  * ({@link #inFlight()}), so the node does not serve the metadata it was told is outdated.
+ *
+ * <p>Owned by the node's cache actor (see {@link NodeCacheActor}), which calls it as it takes each
+ * update, before the cache shows the update: {@link #requested} and {@link #stateTaken} start
+ * re-reads and hand them back ({@link Started}); the actor pipes each one's end to itself and
+ * calls {@link #finished}. Nothing here is called from two threads at once, except the reads
+ * ({@link #inFlight}, {@link #stats}, {@link #convergence}) other components make of what it publishes.
  */
-public final class NodeRereads implements CacheUpdates.RereadSink {
+public final class NodeRereads {
 
     /** Re-reads devices of this node; completes when the resulting reports are persisted and cached. */
     public interface Rereader {
@@ -34,24 +42,27 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
     public record Stats(long requested, long batches, long devices) {
     }
 
-    private record Pending(long seqno, CompletableFuture<Void> done) {
+    /** A re-read this call started: its owner completes it with {@link #finished} when {@code io} ends. */
+    public record Started(String aggregateKey, long seqno, CompletableFuture<Void> io, Pending pending) {
     }
 
-    /**
-     * One aggregate's re-reads: the newest seqno re-read to the end, and the one in flight. Kept
-     * in a concurrent map and changed only by {@code compute} on its key, so the check "not done
-     * or running for this seqno yet" and the start are one step without a lock.
-     */
+    /** A re-read in flight, as queries wait for it. */
+    public record Pending(long seqno, CompletableFuture<Void> done) {
+    }
+
+    /** One aggregate's re-reads: the newest seqno re-read to the end, and the one in flight. */
     private record Track(long doneAt, Pending running) {
         static final Track NONE = new Track(-1, null);
     }
 
     private final String node;
     private final Rereader rereader;
-    private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+    private final Map<String, Track> tracks = new HashMap<>();
     /** The newest seqno each aggregate asked this node to re-read (a request may arrive twice). */
-    private final Map<String, Long> requestedAt = new ConcurrentHashMap<>();
-    /** Convergence per aggregate version, so a state taken twice (push, then a query's refresh) is parsed once. */
+    private final Map<String, Long> requestedAt = new HashMap<>();
+    /** Re-reads in flight, as last published for queries (replaced whole). */
+    private volatile List<CompletableFuture<Void>> inFlight = List.of();
+    /** Convergence per aggregate version, so a state taken twice (push, then a query's refresh) is parsed once; read by status too. */
     private final Map<String, Map.Entry<Long, Convergence>> memo = new ConcurrentHashMap<>();
     private final DecodeLimits limits;
     private final AtomicLong requested = new AtomicLong();
@@ -69,36 +80,32 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
         this.limits = limits;
     }
 
-    @Override
-    public void requested(String aggregateKey, CacheUpdates.Reread reread) {
+    /** The entity asked hosts behind to re-read: starts this node's re-read if it is one of them. */
+    Optional<Started> requested(String aggregateKey, CacheUpdates.Reread reread) {
         List<String> mine = reread.devicesByHost().get(node);
-        if (mine != null && !mine.isEmpty()) {
-            // The same request may come twice (the topic and the entity's direct send): count it once.
-            java.util.concurrent.atomic.AtomicBoolean newer = new java.util.concurrent.atomic.AtomicBoolean();
-            requestedAt.compute(aggregateKey, (k, prev) -> {
-                if (prev != null && prev >= reread.seqno()) {
-                    return prev;
-                }
-                newer.set(true);
-                return reread.seqno();
-            });
-            if (newer.get()) {
-                requested.incrementAndGet();
-            }
-            start(aggregateKey, reread.seqno(), mine);
+        if (mine == null || mine.isEmpty()) {
+            return Optional.empty();
         }
+        // The same request may come twice (the topic and the entity's direct send): count it once.
+        Long prev = requestedAt.get(aggregateKey);
+        if (prev == null || prev < reread.seqno()) {
+            requestedAt.put(aggregateKey, reread.seqno());
+            requested.incrementAndGet();
+        }
+        return start(aggregateKey, reread.seqno(), mine);
     }
 
-    /** A cache listener: re-reads when the state taken shows this node behind. */
-    public void stateTaken(NodeReadCache.Versioned v) {
+    /** The cache took {@code v}: starts a re-read when it shows this node behind. */
+    Optional<Started> stateTaken(NodeReadCache.Versioned v) {
         if (v.state() == null) {
-            return;
+            return Optional.empty();
         }
         Convergence c = convergence(v.aggregateKey(), v.state());
         List<String> mine = c.behind().get(node);
-        if (mine != null && !mine.isEmpty()) {
-            start(v.aggregateKey(), c.newest(), mine);
+        if (mine == null || mine.isEmpty()) {
+            return Optional.empty();
         }
+        return start(v.aggregateKey(), c.newest(), mine);
     }
 
     /** The per-host convergence of a state (remembered per aggregate version). */
@@ -112,38 +119,48 @@ public final class NodeRereads implements CacheUpdates.RereadSink {
         return c;
     }
 
-    private void start(String aggregateKey, long seqno, List<String> devs) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Pending mine = new Pending(seqno, done);
-        Track t = tracks.compute(aggregateKey, (k, prev) -> {
-            Track cur = prev == null ? Track.NONE : prev;
-            if (cur.doneAt() >= seqno || (cur.running() != null && cur.running().seqno() >= seqno)) {
-                return cur;
-            }
-            return new Track(cur.doneAt(), mine);
-        });
-        if (t.running() != mine) {
-            return;
+    private Optional<Started> start(String aggregateKey, long seqno, List<String> devs) {
+        Track cur = tracks.getOrDefault(aggregateKey, Track.NONE);
+        if (cur.doneAt() >= seqno || (cur.running() != null && cur.running().seqno() >= seqno)) {
+            return Optional.empty();
         }
+        Pending mine = new Pending(seqno, new CompletableFuture<>());
+        tracks.put(aggregateKey, new Track(cur.doneAt(), mine));
+        publish();
         batches.incrementAndGet();
         devices.addAndGet(devs.size());
-        rereader.reread(devs).whenComplete((ok, failure) -> {
-            tracks.computeIfPresent(aggregateKey, (k, cur) -> new Track(failure == null ? Math.max(cur.doneAt(), seqno) : cur.doneAt(),
-                    cur.running() == mine ? null : cur.running()));
-            // Queries waiting on it go on either way; after a failure they see the state as it is.
-            done.complete(null);
-        });
+        CompletableFuture<Void> io;
+        try {
+            io = rereader.reread(devs);
+        } catch (RuntimeException e) {
+            io = CompletableFuture.failedFuture(e);
+        }
+        return Optional.of(new Started(aggregateKey, seqno, io, mine));
     }
 
-    /** Re-reads not finished yet (queries wait for these, bounded). */
-    public List<CompletableFuture<Void>> inFlight() {
+    /** A re-read ended ({@code ok}: its reports were persisted): queries waiting on it go on either way. */
+    void finished(Started s, boolean ok) {
+        Track cur = tracks.getOrDefault(s.aggregateKey(), Track.NONE);
+        tracks.put(s.aggregateKey(), new Track(ok ? Math.max(cur.doneAt(), s.seqno()) : cur.doneAt(),
+                cur.running() == s.pending() ? null : cur.running()));
+        publish();
+        // After a failure they see the state as it is.
+        s.pending().done().complete(null);
+    }
+
+    private void publish() {
         List<CompletableFuture<Void>> out = new ArrayList<>();
         tracks.values().forEach(t -> {
             if (t.running() != null) {
                 out.add(t.running().done());
             }
         });
-        return out;
+        inFlight = List.copyOf(out);
+    }
+
+    /** Re-reads not finished yet (queries wait for these, bounded). */
+    public List<CompletableFuture<Void>> inFlight() {
+        return inFlight;
     }
 
     public Stats stats() {

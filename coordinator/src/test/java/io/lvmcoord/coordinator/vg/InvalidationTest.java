@@ -75,7 +75,6 @@ class InvalidationTest {
             this.rereads = new NodeRereads(name, this::rescan);
             this.reporter = new NodeReporter(system, name, cache, CacheUpdates.subscribe(system, cache, name, rereads), T,
                     new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
-            cache.addListener(rereads::stateTaken);
         }
 
         CompletableFuture<Void> rescan(Collection<String> devices) {

@@ -169,10 +169,11 @@ public final class Agent implements AutoCloseable {
             // drives, and requests arriving before it starts wait for the start-up scan.
             ScanLoop loop = ScanLoop.spawn(system, settings, scan.limits().deadline(), batchLatency);
             NodeRereads rereads = new NodeRereads(settings.nodeName(), devices -> loop.notify(devices, false), CodecSettings.limits(config));
-            // The cache's one writer: entities deliver to it, and the reporter, queries and the start-up load hand it what they read.
-            var writer = CacheUpdates.subscribe(system, cache, "agent", rereads);
             // One view builder for queries and completeness checks: what one parsed, the other reuses.
             ClusterView views = new ClusterView(new VgAssembler(AssemblySettings.from(config)), CodecSettings.limits(config));
+            // The node's cache actor, the cache's one writer: entities deliver to it, the reporter, queries and the
+            // start-up load hand it what they read; it starts the re-reads updates call for and answers `wait`.
+            var writer = CacheUpdates.subscribe(system, cache, "agent", rereads, views);
             NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, writer, settings.askTimeout(), views);
             QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
             query.waitForRereads(settings.nodeName(), rereads);
@@ -183,8 +184,6 @@ public final class Agent implements AutoCloseable {
             long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             reporter.adoptFromCache();
             Retirement.start(system, cache);
-            cache.addListener(v -> reporter.recheckWaiters());
-            cache.addListener(rereads::stateTaken);
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
             DeviceSource source = sourceFor(settings, config);
