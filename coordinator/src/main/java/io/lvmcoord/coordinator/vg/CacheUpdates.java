@@ -3,9 +3,7 @@ package io.lvmcoord.coordinator.vg;
 import io.lvmcoord.persistence.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -19,12 +17,13 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How aggregates push their versions to every node's {@link NodeReadCache}. An entity about to
- * persist a change first announces the version it will have; once persisted it publishes the
- * state itself. Both travel on one cluster-wide topic; every node runs a subscriber that offers
- * them to its cache. The cache ignores anything not newer than what it holds, so duplicates and
- * reordering are harmless; an announcement without its state (the write failed, or the state
- * was lost on the way) leaves the cache saying "may be stale" until a newer state arrives,
- * which is the honest answer.
+ * persist a change first announces the version it will have, on one cluster-wide topic; once
+ * persisted it delivers the state itself to every node's cache actor (registered under
+ * {@link #CACHES}) and acknowledges the write when they have confirmed it ({@link Delivery}).
+ * A cache ignores anything not newer than what it holds, so duplicates and reordering are
+ * harmless; an announcement without its state (the write failed, or the state was lost on the
+ * way) leaves the cache saying "may be stale" until a newer state arrives, which is the honest
+ * answer.
  */
 public final class CacheUpdates {
     private static final String TOPIC = "lvmcoord-aggregate-updates";
