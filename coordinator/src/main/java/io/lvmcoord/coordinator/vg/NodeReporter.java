@@ -5,6 +5,8 @@ import io.lvmcoord.scan.report.PvReport;
 import io.lvmcoord.scan.report.PvReports;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -24,6 +26,12 @@ import java.util.concurrent.CompletionStage;
  * states. When a device's report moves to another aggregate (a PV joined a VG, a VG was
  * removed), the old aggregate is told to forget it. The returned stage completes when every
  * report has been persisted (acknowledge after durable).
+ *
+ * <p>The routing state (which aggregate holds each device, which aggregates know this node's
+ * cache) belongs to the reporter's actor: {@link #report} and {@link #forget} are messages to it,
+ * handled one at a time, and the end of each one's asks comes back to it through
+ * {@code pipeToSelf}. What other components read of it ({@link #devices}, {@link #targets}) is
+ * a snapshot the actor publishes.
  */
 public final class NodeReporter {
     private final ActorSystem<?> system;
@@ -37,13 +45,9 @@ public final class NodeReporter {
     static final Duration RETRY_PAUSE = Duration.ofMillis(50);
     /** Longest single attempt of an ask to an entity; see {@link #retrying}. */
     static final Duration ATTEMPT = Duration.ofSeconds(2);
-    private final Map<String, ReportRouting.Target> lastTarget = new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * Aggregates this reporter has reported to since it started: they know this node's cache
-     * subscriber (the direct path of updates while the topic's gossip catches up after a start),
-     * so unchanged reports need not be sent to them again. See {@link #heldUnchanged}.
-     */
-    private final java.util.Set<ReportRouting.Target> introduced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The devices held and their aggregates, as the actor last published them. */
+    private volatile Held held = new Held(Map.of());
+    private final ActorRef<Command> actor;
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong asks = new java.util.concurrent.atomic.AtomicLong();
     private final MemberRemovals removals;
@@ -67,6 +71,137 @@ public final class NodeReporter {
         this.askTimeout = askTimeout;
         this.views = views;
         this.removals = MemberRemovals.of(system);
+        this.actor = system.systemActorOf(Behaviors.setup(Routing::new), "node-reporter-" + ACTOR_NAMES.incrementAndGet() + "-"
+                + node.replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong ACTOR_NAMES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** What the reporter's actor is told: the facade's calls, and the ends of their asks. */
+    private sealed interface Command permits Report, Forget, Adopt, Introduced, Done {
+    }
+
+    private record Report(List<DeviceScan> scans, CompletableFuture<Void> done) implements Command {
+    }
+
+    private record Forget(String device, CompletableFuture<Void> done) implements Command {
+    }
+
+    private record Adopt() implements Command {
+    }
+
+    /** An aggregate acknowledged a report of this node: it knows this node's cache now. */
+    private record Introduced(ReportRouting.Target target) implements Command {
+    }
+
+    /** A report's or forget's asks ended ({@code failure} null: all persisted). */
+    private record Done(CompletableFuture<Void> done, Throwable failure) implements Command {
+    }
+
+    /** The routing state as published for readers. */
+    private record Held(Map<String, ReportRouting.Target> byDevice) {
+    }
+
+    /** The reporter's actor: the routing state and the decisions made from it, one message at a time. */
+    private final class Routing extends org.apache.pekko.actor.typed.javadsl.AbstractBehavior<Command> {
+        private final Map<String, ReportRouting.Target> lastTarget = new HashMap<>();
+        /**
+         * Aggregates this reporter has reported to since it started: they know this node's cache
+         * (the direct path of updates while the receptionist's gossip catches up after a start),
+         * so unchanged reports need not be sent to them again. See {@link #heldUnchanged}.
+         */
+        private final java.util.Set<ReportRouting.Target> introduced = new java.util.HashSet<>();
+
+        Routing(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public org.apache.pekko.actor.typed.javadsl.Receive<Command> createReceive() {
+            return newReceiveBuilder()
+                    .onMessage(Report.class, r -> {
+                        started(plan(r.scans()), r.done());
+                        return this;
+                    })
+                    .onMessage(Forget.class, f -> {
+                        ReportRouting.Target previous = lastTarget.remove(f.device());
+                        publish();
+                        if (previous == null) {
+                            f.done().complete(null);
+                        } else {
+                            started(ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, f.device(), r)), f.done());
+                        }
+                        return this;
+                    })
+                    .onMessage(Adopt.class, a -> {
+                        adopt();
+                        return this;
+                    })
+                    .onMessage(Introduced.class, i -> {
+                        introduced.add(i.target());
+                        return this;
+                    })
+                    .onMessage(Done.class, d -> {
+                        if (d.failure() == null) {
+                            d.done().complete(null);
+                        } else {
+                            d.done().completeExceptionally(d.failure());
+                        }
+                        return this;
+                    })
+                    .build();
+        }
+
+        private void started(CompletableFuture<Void> asks, CompletableFuture<Void> done) {
+            getContext().pipeToSelf(asks, (ok, failure) -> new Done(done, failure));
+        }
+
+        private void adopt() {
+            for (NodeReadCache.Versioned v : cache.snapshot()) {
+                if (v.state() == null) {
+                    continue;
+                }
+                ReportRouting.Target t = CacheUpdates.target(v.aggregateKey());
+                v.state().reports().getOrDefault(node, Map.of()).keySet().forEach(device -> lastTarget.putIfAbsent(device, t));
+            }
+            publish();
+        }
+
+        private void publish() {
+            held = new Held(Map.copyOf(lastTarget));
+        }
+
+        /** Routes a scan batch and starts its asks; returns their joint completion. */
+        private CompletableFuture<Void> plan(List<DeviceScan> scans) {
+            List<java.util.function.Supplier<CompletableFuture<Void>>> pending = new ArrayList<>();
+            Map<ReportRouting.Target, List<PvReport>> byTarget = new java.util.LinkedHashMap<>();
+            Map<PvReport.TextKey, StoredText> texts = new HashMap<>();
+            // While this node's journal is known lost, what it held is not durable any more: every report
+            // goes to its aggregate, whose refusal reaches whoever waits for an acknowledgement (pvscan --cache).
+            boolean skipUnchanged = io.lvmcoord.persistence.JournalGuard.get(system).fault().isEmpty();
+            for (DeviceScan scan : scans) {
+                PvReports.Extracted e = PvReports.of(node, scan);
+                ReportRouting.Target target = ReportRouting.route(e.report(), scan);
+                e.texts().forEach((k, v) -> texts.putIfAbsent(k, new StoredText(k, v)));
+                ReportRouting.Target previous = lastTarget.put(scan.device(), target);
+                if (previous != null && !previous.equals(target)) {
+                    pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
+                } else if (skipUnchanged && previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
+                    continue;
+                }
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
+            }
+            publish();
+            ActorRef<CacheUpdates.Update> to = writer.narrow();
+            ActorRef<Command> self = getContext().getSelf();
+            byTarget.forEach((target, reports) -> {
+                for (Batch b : batches(reports, texts)) {
+                    pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to))
+                            .thenRun(() -> self.tell(new Introduced(target))));
+                }
+            });
+            return inWindow(pending, MAX_ASKS_IN_FLIGHT, system);
+        }
     }
 
     public String node() {
@@ -81,21 +216,16 @@ public final class NodeReporter {
     /**
      * Learns from the cache which aggregate holds each of this node's devices, so that after a
      * restart a device whose report moves is still forgotten by its old aggregate. Call after
-     * the cache was loaded from the journal, before reporting.
+     * the cache was loaded from the journal, before reporting (reports sent after it are routed
+     * after it).
      */
     public void adoptFromCache() {
-        for (NodeReadCache.Versioned v : cache.snapshot()) {
-            if (v.state() == null) {
-                continue;
-            }
-            ReportRouting.Target t = CacheUpdates.target(v.aggregateKey());
-            v.state().reports().getOrDefault(node, Map.of()).keySet().forEach(device -> lastTarget.putIfAbsent(device, t));
-        }
+        actor.tell(new Adopt());
     }
 
     /** The aggregates this node's devices are held by. */
     public List<ReportRouting.Target> targets() {
-        return List.copyOf(new java.util.LinkedHashSet<>(lastTarget.values()));
+        return List.copyOf(new java.util.LinkedHashSet<>(held.byDevice().values()));
     }
 
     /**
@@ -112,32 +242,9 @@ public final class NodeReporter {
      * thousand, and ships its text once, not once per PV.
      */
     public CompletionStage<Void> report(List<DeviceScan> scans) {
-        List<java.util.function.Supplier<CompletableFuture<Void>>> pending = new ArrayList<>();
-        Map<ReportRouting.Target, List<PvReport>> byTarget = new java.util.LinkedHashMap<>();
-        Map<PvReport.TextKey, StoredText> texts = new HashMap<>();
-        // While this node's journal is known lost, what it held is not durable any more: every report
-        // goes to its aggregate, whose refusal reaches whoever waits for an acknowledgement (pvscan --cache).
-        boolean skipUnchanged = io.lvmcoord.persistence.JournalGuard.get(system).fault().isEmpty();
-        for (DeviceScan scan : scans) {
-            PvReports.Extracted e = PvReports.of(node, scan);
-            ReportRouting.Target target = ReportRouting.route(e.report(), scan);
-            e.texts().forEach((k, v) -> texts.putIfAbsent(k, new StoredText(k, v)));
-            ReportRouting.Target previous = lastTarget.put(scan.device(), target);
-            if (previous != null && !previous.equals(target)) {
-                pending.add(() -> ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, scan.device(), r)));
-            } else if (skipUnchanged && previous != null && introduced.contains(target) && heldUnchanged(target, e.report())) {
-                continue;
-            }
-            byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(e.report());
-        }
-        ActorRef<CacheUpdates.Update> to = writer.narrow();
-        byTarget.forEach((target, reports) -> {
-            for (Batch b : batches(reports, texts)) {
-                pending.add(() -> ask(target, r -> new VolumeGroupEntity.ReportDevices(b.reports(), b.texts(), r, to))
-                        .thenRun(() -> introduced.add(target)));
-            }
-        });
-        return inWindow(pending, MAX_ASKS_IN_FLIGHT, system);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        actor.tell(new Report(List.copyOf(scans), done));
+        return done;
     }
 
     /**
@@ -214,16 +321,14 @@ public final class NodeReporter {
      * report. Completes after the change is persisted; at once when the device was not held.
      */
     public CompletionStage<Void> forget(String device) {
-        ReportRouting.Target previous = lastTarget.remove(device);
-        if (previous == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return ask(previous, r -> new VolumeGroupEntity.ForgetDevice(node, device, r));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        actor.tell(new Forget(device, done));
+        return done;
     }
 
     /** Devices this node has reported and not forgotten. */
     public java.util.Set<String> devices() {
-        return java.util.Set.copyOf(lastTarget.keySet());
+        return held.byDevice().keySet();
     }
 
     /**
