@@ -77,15 +77,15 @@ final class Delivery {
                             waiting.put(identity(cache, ctx.getSystem().address()), at);
                         }
                         timers.startTimerWithFixedDelay(Recheck.INSTANCE, RECHECK);
-                        return waitFor(waiting, ctx.getSystem().address(), Cluster.get(ctx.getSystem()), margin, done);
+                        return waitFor(update, waiting, ctx.getSystem().address(), Cluster.get(ctx.getSystem()), margin, done);
                     })
                     .onMessage(Deadline.class, d -> finish(done))
                     .build();
         }));
     }
 
-    private static Behavior<Msg> waitFor(java.util.Map<String, Address> waiting, Address self, Cluster cluster, Duration margin,
-                                         Runnable done) {
+    private static Behavior<Msg> waitFor(CacheUpdates.Update update, java.util.Map<String, Address> waiting, Address self,
+                                         Cluster cluster, Duration margin, Runnable done) {
         if (waiting.isEmpty()) {
             return finish(done);
         }
@@ -110,9 +110,16 @@ final class Delivery {
                             && now - unreachableSince.get(at) >= margin.toNanos());
                     return waiting.isEmpty() ? finish(done) : Behaviors.same();
                 })
-                .onMessage(Deadline.class, d -> finish(done))
+                .onMessage(Deadline.class, d -> {
+                    // Acknowledged without them: each answers may-be-stale while it lacks the version (the announcement).
+                    LOG.warn("{} v{}: acknowledged without a confirmation from {} cache(s) within the delivery wait: {}",
+                            update.aggregateKey(), update.version(), waiting.size(), waiting.keySet());
+                    return finish(done);
+                })
                 .build();
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Delivery.class);
 
     private static Behavior<Msg> finish(Runnable done) {
         done.run();

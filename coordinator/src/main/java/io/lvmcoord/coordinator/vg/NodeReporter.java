@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionStage;
  * a snapshot the actor publishes.
  */
 public final class NodeReporter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeReporter.class);
     private final ActorSystem<?> system;
     private final String node;
     private final NodeReadCache cache;
@@ -406,6 +407,8 @@ public final class NodeReporter {
             }
             boolean again = failure == null || isTimeout(failure);
             if (again && System.nanoTime() < deadline) {
+                LOG.info("{}: asking {} again ({})", node, entity.getEntityId(), failure == null ? "a member was removed" : "no answer within "
+                        + attempt.toMillis() + " ms");
                 // After a pause, from the scheduler: an ask that fails at once (the region stopped while
                 // this node is being downed) must neither spin nor nest one retry in the other's stack
                 // (that overflowed it, and the node's shutdown hung).
