@@ -167,6 +167,31 @@ final class ClusterHarness implements AutoCloseable {
         return root.resolve("bin/lvmcoord");
     }
 
+    /**
+     * Closes each of {@code parts} that was made (nulls are skipped), in order, every one of them
+     * even when one before it fails; the first failure is thrown after.
+     */
+    static void closeAll(AutoCloseable... parts) throws Exception {
+        Exception first = null;
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** A fresh work directory for a test class, under the module's target/. */
     static Path workFor(Class<?> test) {
         return Path.of("target", "mjvm", test.getSimpleName() + "-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());

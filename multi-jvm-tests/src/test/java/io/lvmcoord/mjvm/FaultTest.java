@@ -75,21 +75,7 @@ class FaultTest {
 
     @AfterAll
     void stopCluster() throws Exception {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            try {
-                if (postgres != null) {
-                    postgres.close();
-                }
-            } finally {
-                if (net != null) {
-                    net.close();
-                }
-            }
-        }
+        ClusterHarness.closeAll(cluster, postgres, net);
     }
 
     @Test
@@ -159,15 +145,7 @@ class FaultTest {
             long pause = System.nanoTime();
             String pausedAt = java.time.LocalTime.now().toString();
             cluster.pause(paused);
-            List<String> others = cluster.names().stream().filter(n -> !n.equals(paused)).toList();
-            cluster.installState(++onSan);
-            ClusterHarness.Ack pausedAck = cluster.pvscanSanUntilAcknowledged(pick(random, others), pause, ACK_LIMIT);
-            assertTrue(pausedAck.acknowledged(), "no write acknowledged while " + paused + " was paused: " + pausedAck.last().err());
-            ledger.acknowledged(onSan);
-            for (String s : others) {
-                cluster.awaitFresh(s, Fixtures.SAN_VG, onSan, FRESH_LIMIT);
-            }
-            long pauseToFresh = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pause);
+            OutageWrite pausedWrite = writeWithout(paused, pause, random, "paused");
             sleepUntil(pause + OUTAGE.toNanos());
             cluster.resume(paused);
             int pausedExit = cluster.awaitExit(paused, Duration.ofSeconds(60));
@@ -176,7 +154,7 @@ class FaultTest {
             long pausedRestart = restart(paused, probes);
             restartToServing.add(pausedRestart);
             System.out.println("MJVM fault pause: " + paused + " SIGSTOPped " + OUTAGE.toSeconds() + " s at " + pausedAt + "; others acknowledged a write "
-                    + pausedAck.millis() + " ms after the pause, fresh at " + pauseToFresh + " ms; " + paused + " exited " + pausedExit
+                    + pausedWrite.ack().millis() + " ms after the pause, fresh at " + pausedWrite.toFreshMillis() + " ms; " + paused + " exited " + pausedExit
                     + " on SIGCONT; restart->serving " + pausedRestart + " ms");
 
             // A node cut off the network: it keeps answering (flagged), the majority goes on writing.
@@ -184,15 +162,7 @@ class FaultTest {
             long cutAt = System.nanoTime();
             String cutWallClock = java.time.LocalTime.now().toString();
             cluster.cut(cut);
-            List<String> majority = cluster.names().stream().filter(n -> !n.equals(cut)).toList();
-            cluster.installState(++onSan);
-            ClusterHarness.Ack cutAck = cluster.pvscanSanUntilAcknowledged(pick(random, majority), cutAt, ACK_LIMIT);
-            assertTrue(cutAck.acknowledged(), "no write acknowledged on the majority while " + cut + " was cut off: " + cutAck.last().err());
-            ledger.acknowledged(onSan);
-            for (String s : majority) {
-                cluster.awaitFresh(s, Fixtures.SAN_VG, onSan, FRESH_LIMIT);
-            }
-            long cutToFresh = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
+            OutageWrite cutWrite = writeWithout(cut, cutAt, random, "cut off");
             sleepUntil(cutAt + OUTAGE.toNanos());
             // Answers until here are counted; once healed, it may be on its way out (it downed itself as the minority).
             probes.down(cut);
@@ -208,7 +178,7 @@ class FaultTest {
             long cutRestart = restart(cut, probes);
             restartToServing.add(cutRestart);
             System.out.println("MJVM fault partition: " + cut + " cut off " + OUTAGE.toSeconds() + " s at " + cutWallClock + "; majority acknowledged a write "
-                    + cutAck.millis() + " ms after the cut, fresh at " + cutToFresh + " ms; " + cut + " " + cutOutcome
+                    + cutWrite.ack().millis() + " ms after the cut, fresh at " + cutWrite.toFreshMillis() + " ms; " + cut + " " + cutOutcome
                     + "; restart->serving " + cutRestart + " ms");
 
             for (String n : cluster.names()) {
@@ -231,6 +201,27 @@ class FaultTest {
         }
         ClusterChecks.assertSanAnswersLikeLvm2(cluster, cluster.names(),
                 List.of(new Lvm2Reports.Placed(Fixtures.state(onSan), cluster.san())), Map.of());
+    }
+
+    /** A write made while a node was out, and the ms from the outage until every other node served it unflagged. */
+    private record OutageWrite(ClusterHarness.Ack ack, long toFreshMillis) {
+    }
+
+    /**
+     * The next series state written on a node other than {@code out} (retried until acknowledged,
+     * as a host would), then awaited fresh on every other node; {@code since} is when {@code out}
+     * went out ({@code what} it became, for the message).
+     */
+    private OutageWrite writeWithout(String out, long since, Random random, String what) throws Exception {
+        List<String> others = cluster.names().stream().filter(n -> !n.equals(out)).toList();
+        cluster.installState(++onSan);
+        ClusterHarness.Ack ack = cluster.pvscanSanUntilAcknowledged(pick(random, others), since, ACK_LIMIT);
+        assertTrue(ack.acknowledged(), "no write acknowledged on the others while " + out + " was " + what + ": " + ack.last().err());
+        ledger.acknowledged(onSan);
+        for (String s : others) {
+            cluster.awaitFresh(s, Fixtures.SAN_VG, onSan, FRESH_LIMIT);
+        }
+        return new OutageWrite(ack, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
     }
 
     /** A write of the next series state on {@code writer}, which must be acknowledged. */

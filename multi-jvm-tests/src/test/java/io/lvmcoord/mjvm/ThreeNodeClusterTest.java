@@ -61,15 +61,7 @@ class ThreeNodeClusterTest {
 
     @AfterAll
     void stopCluster() throws Exception {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
-        }
+        ClusterHarness.closeAll(cluster, postgres);
     }
 
     private List<Lvm2Reports.Placed> san() {
