@@ -39,7 +39,8 @@ public final class NodeReporter {
     private final String node;
     private final NodeReadCache cache;
     private final Duration askTimeout;
-    private final ClusterView views;
+    /** The node's {@code lvmcoord.codec} caps, for {@link #view} and the API's parses of stored texts. */
+    private final io.lvmcoord.scan.codec.DecodeLimits limits;
     /** The cache's one writer: this reporter's reads of acknowledged states go through it, and entities deliver to it. */
     private final ActorRef<CacheUpdates.Write> writer;
     /** Pause before asking again after an attempt ended without an answer; see {@link #retrying}. */
@@ -56,21 +57,21 @@ public final class NodeReporter {
     /** A reporter for a cache nobody else writes: its writer is made here, subscribed to the updates as {@code reporter-<node>}. */
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, Duration askTimeout) {
         this(system, node, cache, CacheUpdates.subscribe(system, cache, "reporter-" + node), askTimeout,
-                new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
+                io.lvmcoord.scan.codec.DecodeLimits.DEFAULT);
     }
 
     /**
-     * A reporter whose completeness checks share {@code views} (and what it remembers) with the
-     * node's queries; {@code writer} is the cache's writer (see {@link CacheUpdates#subscribe}).
+     * A reporter for the cache whose writer is {@code writer} (see {@link CacheUpdates#subscribe};
+     * completeness waits go to it), parsing stored texts under {@code limits}.
      */
     public NodeReporter(ActorSystem<?> system, String node, NodeReadCache cache, ActorRef<CacheUpdates.Write> writer,
-                        Duration askTimeout, ClusterView views) {
+                        Duration askTimeout, io.lvmcoord.scan.codec.DecodeLimits limits) {
         this.system = system;
         this.node = node;
         this.cache = cache;
         this.writer = writer;
         this.askTimeout = askTimeout;
-        this.views = views;
+        this.limits = limits;
         this.removals = MemberRemovals.of(system);
         this.actor = system.systemActorOf(Behaviors.setup(Routing::new), "node-reporter-" + ACTOR_NAMES.incrementAndGet() + "-"
                 + node.replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty());
@@ -444,11 +445,11 @@ public final class NodeReporter {
                 states.add(v.state());
             }
         }
-        return ClusterView.forNode(node, states, assembler, views.limits());
+        return ClusterView.forNode(node, states, assembler, limits);
     }
 
     /** The caps this node parses stored metadata texts under (its {@code lvmcoord.codec} settings). */
     public io.lvmcoord.scan.codec.DecodeLimits decodeLimits() {
-        return views.limits();
+        return limits;
     }
 }

@@ -74,7 +74,7 @@ class InvalidationTest {
             this.name = name;
             this.rereads = new NodeRereads(name, this::rescan);
             this.reporter = new NodeReporter(system, name, cache, CacheUpdates.subscribe(system, cache, name, rereads), T,
-                    new ClusterView(new io.lvmcoord.coordinator.assembly.VgAssembler()));
+                    DecodeLimits.DEFAULT);
         }
 
         CompletableFuture<Void> rescan(Collection<String> devices) {

@@ -174,7 +174,8 @@ public final class Agent implements AutoCloseable {
             // The node's cache actor, the cache's one writer: entities deliver to it, the reporter, queries and the
             // start-up load hand it what they read; it starts the re-reads updates call for and answers `wait`.
             var writer = CacheUpdates.subscribe(system, cache, "agent", rereads, views);
-            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, writer, settings.askTimeout(), views);
+            NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, writer, settings.askTimeout(),
+                    CodecSettings.limits(config));
             QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
             query.waitForRereads(settings.nodeName(), rereads);
 
