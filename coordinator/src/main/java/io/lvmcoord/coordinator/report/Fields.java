@@ -45,11 +45,28 @@ public final class Fields {
     private static final long JAVA_TIME_SAFE_SECONDS = 30_000_000_000_000_000L;
 
     private final Map<String, FieldDef> supported = new LinkedHashMap<>();
-    private final Map<String, String> known = new HashMap<>();
+    private final Map<String, String> known = new LinkedHashMap<>();
     private final ZoneId zone;
+    private final DeviceNumbers deviceNumbers;
+
+    /**
+     * A device's major and minor number as the reporting host sees them (pv_major, pv_minor),
+     * or empty when the name is not a device node there (an image file, a PV on another host).
+     */
+    @FunctionalInterface
+    public interface DeviceNumbers {
+        Optional<long[]> of(String device);
+
+        DeviceNumbers NONE = device -> Optional.empty();
+    }
 
     public Fields(ZoneId zone) {
+        this(zone, DeviceNumbers.NONE);
+    }
+
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers) {
         this.zone = zone;
+        this.deviceNumbers = deviceNumbers;
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
@@ -58,6 +75,7 @@ public final class Fields {
         defineVg(table);
         defineLv(table);
         defineSeg(table);
+        definePvSeg(table);
     }
 
     public Optional<FieldDef> find(String id) {
@@ -71,6 +89,28 @@ public final class Fields {
 
     public List<String> supportedIds() {
         return List.copyOf(supported.keySet());
+    }
+
+    /**
+     * What {@code -o all} means for a report: every field of lvm2's table whose kind the report
+     * shows, in the table's order (lvm2 2.03.16: pvs shows LABEL and PVS fields, pvs --segments
+     * LABEL and PVSEGS, vgs VGS, lvs the LV kinds then VGS, lvs --segments LVS, VGS and SEGS).
+     */
+    public List<String> allIds(ReportType type) {
+        List<String> kinds = switch (type) {
+            case PV -> List.of("LABEL", "PVS");
+            case PVSEG -> List.of("LABEL", "PVSEGS");
+            case VG -> List.of("VGS");
+            case LV -> List.of("LVS", "LVSINFO", "LVSSTATUS", "LVSINFOSTATUS", "VGS");
+            case SEG -> List.of("LVS", "VGS", "SEGS");
+        };
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : known.entrySet()) {
+            if (kinds.contains(e.getValue())) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
     }
 
     private static Map<String, String[]> loadTable() {
@@ -131,8 +171,19 @@ public final class Fields {
         });
         def(t, s, "pv_ba_start", r -> new Cell.Size(r.pv().inVg() ? bytes(r.pv().vgPv().meta().baStart(), 512, "ba_start", r.pv().vg()) : 0));
         def(t, s, "pv_ba_size", r -> new Cell.Size(r.pv().inVg() ? bytes(r.pv().vgPv().meta().baSize(), 512, "ba_size", r.pv().vg()) : 0));
+        // The device number of the PV's device node on the reporting host; 0:0 for a missing PV
+        // (as lvm2) and for a name that is not a device node here (an image file).
+        def(t, s, "pv_major", r -> Cell.text(Long.toString(deviceNumber(r.pv(), 0))));
+        def(t, s, "pv_minor", r -> Cell.text(Long.toString(deviceNumber(r.pv(), 1))));
         def(t, s, "pv_device_id", r -> Cell.text(r.pv().inVg() ? r.pv().vgPv().meta().deviceId() : ""));
         def(t, s, "pv_device_id_type", r -> Cell.text(r.pv().inVg() ? r.pv().vgPv().meta().deviceIdType() : ""));
+    }
+
+    private long deviceNumber(PvEntry p, int part) {
+        if (p.kind() == PvEntry.Kind.MISSING) {
+            return 0;
+        }
+        return deviceNumbers.of(p.name()).map(n -> n[part]).orElse(0L);
     }
 
     private static String pvUuid(PvEntry p) {
@@ -301,58 +352,164 @@ public final class Fields {
     private void defineLv(Map<String, String[]> t) {
         ReportType s = ReportType.LV;
         def(t, s, "lv_uuid", r -> Cell.text(r.lv().id()));
-        def(t, s, "lv_name", r -> new Cell.Text(r.relations().displayName(r.lv().name()), r.lv().name()));
+        def(t, s, "lv_name", r -> new Cell.Text(r.relations().displayName(r.lv()), r.lv().name()));
         def(t, s, "lv_full_name", r -> Cell.text(r.vg().name() + "/" + r.lv().name()));
-        def(t, s, "lv_path", r -> Cell.text(r.lv().visible() ? "/dev/" + r.vg().name() + "/" + r.lv().name() : ""));
+        def(t, s, "lv_path", r -> Cell.text(r.relations().visible(r.lv()) && !r.relations().thinPool(r.lv())
+                ? "/dev/" + r.vg().name() + "/" + r.lv().name() : ""));
         def(t, s, "lv_dm_path", r -> Cell.text("/dev/mapper/" + r.vg().name().replace("-", "--") + "-" + r.lv().name().replace("-", "--")));
+        def(t, s, "lv_parent", r -> Cell.text(r.relations().parent(r.lv())));
         def(t, s, "lv_layout", r -> Cell.text(String.join(",", r.relations().layout(r.lv()))));
         def(t, s, "lv_role", r -> Cell.text(String.join(",", r.relations().role(r.lv()))));
-        def(t, s, "lv_allocation_policy", r -> Cell.text(r.lv().allocationPolicy().isEmpty() ? "inherit" : r.lv().allocationPolicy()));
+        def(t, s, "lv_initial_image_sync", r -> Cell.flag(r.relations().initialImageSync(r.lv()), "initial image sync"));
+        // Whether an image is in sync is the kernel's answer; without it lvm2 says no.
+        def(t, s, "lv_image_synced", r -> Cell.EMPTY);
+        def(t, s, "lv_merging", r -> Cell.flag(r.relations().merging(r.lv()), "merging"));
+        def(t, s, "lv_converting", r -> Cell.flag(r.relations().converting(r.lv()), "converting"));
+        def(t, s, "lv_allocation_policy", r -> Cell.text(historical(r) ? "unknown"
+                : r.lv().allocationPolicy().isEmpty() ? "inherit" : r.lv().allocationPolicy()));
         def(t, s, "lv_allocation_locked", r -> Cell.flag(r.lv().status().contains("LOCKED"), "allocation locked"));
         def(t, s, "lv_fixed_minor", r -> Cell.flag(r.lv().status().contains("FIXED_MINOR"), "fixed minor"));
         def(t, s, "lv_skip_activation", r -> Cell.flag(r.lv().flags().contains("ACTIVATION_SKIP"), "skip activation"));
         def(t, s, "lv_autoactivation", r -> Cell.flag(!r.lv().flags().contains("NOAUTOACTIVATE"), "enabled"));
-        def(t, s, "lv_attr", r -> Cell.text(r.relations().attr(r.lv())));
-        def(t, s, "lv_major", r -> new Cell.Num(r.lv().major()));
-        def(t, s, "lv_minor", r -> new Cell.Num(r.lv().minor()));
-        def(t, s, "lv_read_ahead", r -> r.lv().readAhead() < 0 ? Cell.text("auto") : new Cell.Size(bytes(r.lv().readAhead(), 512, "read_ahead", r.vg())));
-        def(t, s, "lv_size", r -> new Cell.Size(bytes(extents(r), extentBytes(r.vg()), "size of LV " + r.lv().name(), r.vg())));
-        def(t, s, "seg_count", r -> new Cell.Num(r.lv().segments().size()));
-        def(t, s, "origin", r -> Cell.text(r.relations().origin(r.lv())));
-        def(t, s, "pool_lv", r -> Cell.text(r.relations().poolLv(r.lv())));
-        def(t, s, "data_lv", r -> Cell.text(r.relations().dataLv(r.lv())));
-        def(t, s, "metadata_lv", r -> Cell.text(r.relations().metadataLv(r.lv())));
-        def(t, s, "mirror_log", r -> Cell.text(r.relations().mirrorLog(r.lv())));
-        def(t, s, "move_pv", r -> Cell.EMPTY);
-        def(t, s, "convert_lv", r -> Cell.EMPTY);
-        // Percentages come from the kernel's target status; without it lvm2 prints nothing.
+        def(t, s, "lv_when_full", r -> Cell.text(r.relations().whenFull(r.lv())));
         // Activation state is the kernel's; lvm2 without device-mapper prints it empty.
         def(t, s, "lv_active", r -> Cell.EMPTY);
-        def(t, s, "data_percent", r -> Cell.EMPTY);
-        def(t, s, "metadata_percent", r -> Cell.EMPTY);
-        def(t, s, "copy_percent", r -> Cell.EMPTY);
-        def(t, s, "snap_percent", r -> Cell.EMPTY);
+        def(t, s, "lv_active_locally", r -> Cell.EMPTY);
+        def(t, s, "lv_active_remotely", r -> Cell.EMPTY);
+        def(t, s, "lv_active_exclusively", r -> Cell.EMPTY);
+        def(t, s, "lv_major", r -> new Cell.Num(r.lv().major()));
+        def(t, s, "lv_minor", r -> new Cell.Num(r.lv().minor()));
+        def(t, s, "lv_read_ahead", r -> readAhead(r));
+        def(t, s, "lv_size", r -> new Cell.Size(bytes(r.relations().extents(r.lv()), extentBytes(r.vg()), "size of LV " + r.lv().name(), r.vg())));
+        def(t, s, "lv_metadata_size", r -> r.relations().metadataSectors(r.lv()).isPresent()
+                ? new Cell.Size(bytes(r.relations().metadataSectors(r.lv()).getAsLong(), 512, "metadata size", r.vg())) : Cell.EMPTY);
+        def(t, s, "seg_count", r -> new Cell.Num(historical(r) ? 1 : r.lv().segments().size()));
+        def(t, s, "origin", r -> Cell.text(r.relations().origin(r.lv())));
+        def(t, s, "origin_uuid", r -> Cell.text(r.relations().originUuid(r.lv())));
+        def(t, s, "origin_size", r -> {
+            long ext = r.relations().originExtents(r.lv());
+            return ext == 0 ? Cell.EMPTY : new Cell.Size(bytes(ext, extentBytes(r.vg()), "origin_size", r.vg()));
+        });
+        def(t, s, "lv_ancestors", r -> Cell.text(String.join(",", r.relations().ancestors(r.lv(), false, r.relations().includeHistory()))));
+        def(t, s, "lv_full_ancestors", r -> Cell.text(String.join(",", r.relations().ancestors(r.lv(), true, r.relations().includeHistory()))));
+        def(t, s, "lv_descendants", r -> Cell.text(String.join(",", r.relations().descendants(r.lv(), false, r.relations().includeHistory()))));
+        def(t, s, "lv_full_descendants", r -> Cell.text(String.join(",", r.relations().descendants(r.lv(), true, r.relations().includeHistory()))));
+        // Mismatches and the sync action are the kernel's raid status: empty without it.
+        def(t, s, "raid_mismatch_count", r -> Cell.EMPTY);
+        def(t, s, "raid_sync_action", r -> Cell.EMPTY);
+        def(t, s, "raid_write_behind", r -> raidNumber(r, "writebehind"));
+        def(t, s, "raid_min_recovery_rate", r -> raidNumber(r, "min_recovery_rate"));
+        def(t, s, "raid_max_recovery_rate", r -> raidNumber(r, "max_recovery_rate"));
+        def(t, s, "raidintegritymode", r -> {
+            Segment is = r.relations().integritySettings(r.lv());
+            String mode = is == null ? "" : is.string("mode").orElse("");
+            return Cell.text(mode.startsWith("B") ? "bitmap" : mode.startsWith("J") ? "journal" : "");
+        });
+        def(t, s, "raidintegrityblocksize", r -> {
+            Segment is = r.relations().integritySettings(r.lv());
+            return new Cell.Num(is == null ? -1 : is.number("block_size").orElse(0L));
+        });
+        def(t, s, "integritymismatches", r -> Cell.EMPTY);
+        // pvmove is not modelled as a running operation: the metadata of a pvmove in progress
+        // names its source PV through the temporary LV's first area.
+        def(t, s, "move_pv", r -> Cell.text(movePv(r, false)));
+        def(t, s, "move_pv_uuid", r -> Cell.text(movePv(r, true)));
+        def(t, s, "convert_lv", r -> Cell.text(r.relations().convertLv(r.lv())));
+        def(t, s, "convert_lv_uuid", r -> Cell.text(r.relations().convertLvUuid(r.lv())));
+        def(t, s, "mirror_log", r -> Cell.text(r.relations().mirrorLog(r.lv())));
+        def(t, s, "mirror_log_uuid", r -> Cell.text(r.relations().mirrorLogUuid(r.lv())));
+        def(t, s, "data_lv", r -> Cell.text(r.relations().dataLv(r.lv())));
+        def(t, s, "data_lv_uuid", r -> Cell.text(r.relations().dataLvUuid(r.lv())));
+        def(t, s, "metadata_lv", r -> Cell.text(r.relations().metadataLv(r.lv())));
+        def(t, s, "metadata_lv_uuid", r -> Cell.text(r.relations().metadataLvUuid(r.lv())));
+        def(t, s, "pool_lv", r -> Cell.text(r.relations().poolLv(r.lv())));
+        def(t, s, "pool_lv_uuid", r -> Cell.text(r.relations().poolLvUuid(r.lv())));
         def(t, s, "lv_tags", r -> Cell.text(tags(r.lv().tags())));
         def(t, s, "lv_profile", r -> Cell.text(r.lv().profile()));
         def(t, s, "lv_lockargs", r -> Cell.text(r.lv().lockArgs()));
         def(t, s, "lv_time", r -> Cell.text(lvTime(r.lv().creationTime(), zone)));
+        def(t, s, "lv_time_removed", r -> Cell.text(lvTime(r.relations().removalTime(r.lv()), zone)));
         def(t, s, "lv_host", r -> Cell.text(r.lv().creationHost()));
+        def(t, s, "lv_modules", r -> Cell.text(String.join(",", r.relations().modules(r.lv()))));
+        def(t, s, "lv_historical", r -> Cell.flag(historical(r), "historical"));
+        def(t, s, "writecache_block_size", r -> new Cell.Num(r.relations().writecache(r.lv())
+                ? r.lv().firstSegment().number("writecache_block_size").filter(n -> n != 0).orElse(-1L) : -1));
+        // ---- LVSINFO and LVSSTATUS: the kernel's view of the LV, as lvm2 prints it when
+        // device-mapper answers nothing (numbers -1, flags "unknown", status values empty).
+        def(t, s, "lv_kernel_major", r -> new Cell.Num(-1));
+        def(t, s, "lv_kernel_minor", r -> new Cell.Num(-1));
+        def(t, s, "lv_kernel_read_ahead", r -> new Cell.Num(-1));
+        def(t, s, "lv_permissions", r -> Cell.text(r.relations().permissions(r.lv())));
+        for (String id : List.of("lv_suspended", "lv_live_table", "lv_inactive_table", "lv_device_open", "lv_check_needed",
+                "lv_merge_failed", "lv_snapshot_invalid")) {
+            def(t, s, id, r -> Cell.text("unknown"));
+        }
+        for (String id : List.of("data_percent", "snap_percent", "metadata_percent", "copy_percent", "sync_percent",
+                "cache_total_blocks", "cache_used_blocks", "cache_dirty_blocks", "cache_read_hits", "cache_read_misses",
+                "cache_write_hits", "cache_write_misses", "kernel_cache_settings", "kernel_cache_policy", "kernel_metadata_format",
+                "lv_health_status", "kernel_discards", "vdo_operating_mode", "vdo_compression_state", "vdo_index_state",
+                "vdo_used_size", "vdo_saving_percent", "writecache_total_blocks", "writecache_free_blocks",
+                "writecache_writeback_blocks", "writecache_error")) {
+            def(t, s, id, r -> Cell.EMPTY);
+        }
+        def(t, s, "lv_attr", r -> Cell.text(r.relations().attr(r.lv())));
     }
 
-    /** An LV's extents, summed exactly (LvMetadata.extents() would wrap past 2^63). */
-    private static long extents(Row r) {
-        long n = 0;
+    /**
+     * lvm2 reads read_ahead as a 32-bit number: absent or 0 means "auto", -1 (all ones) means
+     * none, printed as a size of 0; anything else is sectors.
+     */
+    private static Cell readAhead(Row r) {
+        if (historical(r)) {
+            return new Cell.Size(0);
+        }
+        long ra = r.lv().readAhead();
+        if (r.lv().raw() != null && r.lv().raw().value("read_ahead").isEmpty() || ra == 0) {
+            return Cell.text("auto");
+        }
+        if (ra == -1 || ra == 0xFFFF_FFFFL) {
+            return new Cell.Size(0);
+        }
+        return new Cell.Size(bytes(ra, 512, "read_ahead", r.vg()));
+    }
+
+    private static boolean historical(Row r) {
+        return r.relations().historical(r.lv());
+    }
+
+    /** A raid1 setting lvm2 prints only when set (and only for raid LVs and their images). */
+    private static Cell raidNumber(Row r, String key) {
+        if (!r.relations().raidType(r.lv()) || r.lv().firstSegment() == null) {
+            return Cell.EMPTY;
+        }
+        long v = r.lv().firstSegment().number(key).orElse(0L);
+        return v == 0 ? Cell.EMPTY : new Cell.Num(v);
+    }
+
+    /** The source PV of a pvmove: the first PV area of the LV's pvmove segment. */
+    private static String movePv(Row r, boolean uuid) {
+        if (!r.lv().status().contains("PVMOVE")) {
+            return "";
+        }
         for (Segment seg : r.lv().segments()) {
-            if (seg.extentCount() < 0) {
-                throw new ArithmeticException("VG " + r.vg().name() + ": LV " + r.lv().name() + " has a segment of " + seg.extentCount() + " extents");
+            SegmentArea first = seg.areas().isEmpty() ? null : seg.areas().get(0);
+            if (first instanceof SegmentArea.OnLv l) {
+                LvMetadata image = r.relations().lv(l.lvName());
+                first = image == null || image.firstSegment() == null || image.firstSegment().areas().isEmpty() ? null
+                        : image.firstSegment().areas().get(0);
             }
-            try {
-                n = Math.addExact(n, seg.extentCount());
-            } catch (ArithmeticException e) {
-                throw new ArithmeticException("VG " + r.vg().name() + ": extents of LV " + r.lv().name() + " exceed 2^63");
+            if (first instanceof SegmentArea.OnPv p) {
+                VgPv pv = r.relations().pv(p.pvKey());
+                if (pv == null) {
+                    return "";
+                }
+                if (uuid) {
+                    return pv.meta().id();
+                }
+                return pv.missing() ? "[unknown]" : pv.device().device();
             }
         }
-        return n;
+        return "";
     }
 
     /**
@@ -394,29 +551,81 @@ public final class Fields {
         return d.length() >= 4 ? d : "0".repeat(4 - d.length()) + d;
     }
 
+    // ---- PVSEG ---------------------------------------------------------------------------
+
+    private void definePvSeg(Map<String, String[]> t) {
+        ReportType s = ReportType.PVSEG;
+        def(t, s, "pvseg_start", r -> new Cell.Num(r.pvseg() == null ? 0 : r.pvseg().start()));
+        def(t, s, "pvseg_size", r -> new Cell.Num(r.pvseg() == null ? 0 : r.pvseg().size()));
+    }
+
     // ---- SEG ------------------------------------------------------------------------------
 
     private void defineSeg(Map<String, String[]> t) {
         ReportType s = ReportType.SEG;
         def(t, s, "segtype", r -> Cell.text(segtype(r.seg())));
-        def(t, s, "stripes", r -> new Cell.Num(stripes(r.seg())));
-        def(t, s, "data_stripes", r -> new Cell.Num(stripes(r.seg())));
+        def(t, s, "stripes", r -> new Cell.Num(areaCount(r.seg())));
+        def(t, s, "data_stripes", r -> new Cell.Num(dataStripes(r.seg())));
+        def(t, s, "reshape_len", r -> reshapable(r) == null ? Cell.EMPTY
+                : new Cell.Size(bytes(reshapeLe(r), extentBytes(r.vg()), "reshape_len", r.vg())));
+        def(t, s, "reshape_len_le", r -> reshapable(r) == null ? Cell.EMPTY : new Cell.Num(reshapeLe(r)));
+        def(t, s, "data_copies", r -> new Cell.Num(dataCopies(r.seg())));
+        def(t, s, "data_offset", r -> Cell.EMPTY);
+        def(t, s, "new_data_offset", r -> Cell.EMPTY);
+        def(t, s, "parity_chunks", r -> {
+            long p = parityChunks(r.seg());
+            return p == 0 ? Cell.EMPTY : new Cell.Num(p);
+        });
         def(t, s, "stripe_size", r -> new Cell.Size(bytes(r.seg().stripeSize(), 512, "stripe_size", r.vg())));
         def(t, s, "region_size", r -> new Cell.Size(bytes(r.seg().regionSize(), 512, "region_size", r.vg())));
-        def(t, s, "chunk_size", r -> new Cell.Size(bytes(r.seg().chunkSize(), 512, "chunk_size", r.vg())));
+        def(t, s, "chunk_size", r -> new Cell.Size(bytes(chunkSectors(r), 512, "chunk_size", r.vg())));
+        def(t, s, "thin_count", r -> r.seg().type().equals("thin-pool") ? new Cell.Num(r.relations().thinCount(r.lv())) : Cell.EMPTY);
+        def(t, s, "discards", r -> {
+            Segment pool = thinPoolSegment(r);
+            return pool == null ? Cell.EMPTY : Cell.text(pool.string("discards").orElse("passdown"));
+        });
+        def(t, s, "cache_metadata_format", r -> {
+            Segment c = cacheSettingsSegment(r);
+            long f = c == null ? 0 : c.number("metadata_format").orElse(0L);
+            return f == 1 || f == 2 ? new Cell.Num(f) : Cell.EMPTY;
+        });
+        def(t, s, "cache_mode", r -> {
+            Segment c = cacheSettingsSegment(r);
+            return Cell.text(c == null ? "" : c.string("cache_mode").orElse(""));
+        });
+        def(t, s, "zero", r -> {
+            Segment pool = thinPoolSegment(r);
+            return pool == null ? Cell.text("unknown") : Cell.flag(pool.number("zero_new_blocks").orElse(0L) == 1, "zero");
+        });
+        def(t, s, "transaction_id", r -> r.seg().type().equals("thin-pool") || r.seg().type().equals("thin")
+                ? new Cell.Num(r.seg().number("transaction_id").orElse(0L)) : Cell.EMPTY);
+        def(t, s, "thin_id", r -> r.seg().type().equals("thin") ? new Cell.Num(r.seg().number("device_id").orElse(0L)) : Cell.EMPTY);
         def(t, s, "seg_start", r -> new Cell.Size(bytes(r.seg().startExtent(), extentBytes(r.vg()), "start_extent", r.vg())));
         def(t, s, "seg_start_pe", r -> new Cell.Num(r.seg().startExtent()));
         def(t, s, "seg_size", r -> new Cell.Size(bytes(r.seg().extentCount(), extentBytes(r.vg()), "extent_count", r.vg())));
         def(t, s, "seg_size_pe", r -> new Cell.Num(r.seg().extentCount()));
         def(t, s, "seg_tags", r -> Cell.text(tags(r.seg().tags())));
-        def(t, s, "devices", r -> Cell.text(devices(r, r.seg().areas(), false)));
-        def(t, s, "metadata_devices", r -> Cell.text(String.join(",", r.seg().metaAreas().stream().map(m -> m + "(0)").toList())));
         def(t, s, "seg_pe_ranges", r -> Cell.text(devices(r, r.seg().areas(), true)));
-        def(t, s, "cache_mode", r -> Cell.text(r.seg().string("cache_mode").orElse("")));
-        def(t, s, "cache_policy", r -> Cell.text(r.seg().string("policy").orElse("")));
-        def(t, s, "discards", r -> Cell.text(r.seg().string("discards").orElse("")));
-        def(t, s, "transaction_id", r -> r.seg().number("transaction_id").map(n -> (Cell) new Cell.Num(n)).orElse(Cell.EMPTY));
-        def(t, s, "thin_id", r -> r.seg().number("device_id").map(n -> (Cell) new Cell.Num(n)).orElse(Cell.EMPTY));
+        def(t, s, "seg_le_ranges", r -> Cell.text(leRanges(r, dataAreas(r))));
+        def(t, s, "seg_metadata_le_ranges", r -> Cell.text(leRanges(r, r.seg().metaAreas().stream()
+                .map(m -> (SegmentArea) new SegmentArea.OnLv(m, 0)).toList())));
+        def(t, s, "devices", r -> Cell.text(devices(r, dataAreas(r), false)));
+        def(t, s, "metadata_devices", r -> Cell.text(String.join(",", r.seg().metaAreas().stream().map(m -> m + "(0)").toList())));
+        // dmeventd monitoring is a running daemon's state; lvm2 without it says raid0 is not
+        // monitored (it cannot be) and leaves the others empty.
+        def(t, s, "seg_monitor", r -> Cell.text(r.seg().type().equals("raid0") || r.seg().type().equals("raid0_meta") ? "not monitored" : ""));
+        def(t, s, "cache_policy", r -> {
+            Segment c = cacheSettingsSegment(r);
+            return Cell.text(c == null ? "" : c.string("policy").orElse(""));
+        });
+        def(t, s, "cache_settings", r -> Cell.text(String.join(",", cacheSettings(r))));
+        for (String id : List.of("vdo_compression", "vdo_deduplication", "vdo_use_metadata_hints", "vdo_minimum_io_size",
+                "vdo_block_map_cache_size", "vdo_block_map_era_length", "vdo_use_sparse_index", "vdo_index_memory_size",
+                "vdo_slab_size", "vdo_ack_threads", "vdo_bio_threads", "vdo_bio_rotation", "vdo_cpu_threads",
+                "vdo_hash_zone_threads", "vdo_logical_threads", "vdo_physical_threads", "vdo_max_discard", "vdo_write_policy",
+                "vdo_header_size")) {
+            def(t, s, id, r -> vdoSetting(r, id));
+        }
     }
 
     private static String segtype(Segment seg) {
@@ -426,17 +635,234 @@ public final class Fields {
         return seg.type();
     }
 
-    private static long stripes(Segment seg) {
-        if (seg.type().equals("thin") || seg.type().equals("error") || seg.type().equals("zero") || seg.type().equals("snapshot")) {
+    /**
+     * lvm2's area_len: the extents each area holds. Mirror and raid1 images hold the whole LV,
+     * raid10 images share it among data copies, striped and parity raid split it among the data
+     * devices.
+     */
+    static long areaLen(Segment seg) {
+        String t = seg.type();
+        long len = seg.extentCount();
+        long areas = seg.areas().size();
+        if (areas == 0) {
+            return 0;
+        }
+        if (t.equals("mirror") || t.equals("raid1")) {
+            return len;
+        }
+        if (t.equals("raid10")) {
+            return len * dataCopies(seg) / areas;
+        }
+        if (t.startsWith("raid")) {
+            return len / Math.max(1, areas - parityDevs(t));
+        }
+        return len / areas;
+    }
+
+    /** lvm2's area_count: raid metadata areas are not counted; thin, error and zero have none. */
+    private static long areaCount(Segment seg) {
+        return switch (seg.type()) {
+            case "thin", "error", "zero", "snapshot", "vdo", "free" -> 0;
+            case "thin-pool", "cache-pool", "cache", "writecache", "integrity", "vdo-pool" -> 1;
+            default -> seg.areas().size();
+        };
+    }
+
+    /** Data areas as lvm2 lists them: pools and caches have their data LV (or origin) as area 0. */
+    private static List<SegmentArea> dataAreas(Row r) {
+        Segment seg = r.seg();
+        String key = switch (seg.type()) {
+            case "thin-pool" -> "pool";
+            case "cache-pool", "vdo-pool" -> "data";
+            case "cache", "writecache", "integrity" -> "origin";
+            default -> null;
+        };
+        if (key == null) {
+            return seg.areas();
+        }
+        return seg.string(key).map(n -> List.<SegmentArea>of(new SegmentArea.OnLv(n, 0))).orElse(List.of());
+    }
+
+    private static long parityDevs(String type) {
+        if (type.startsWith("raid6")) {
+            return 2;
+        }
+        return type.startsWith("raid4") || type.startsWith("raid5") ? 1 : 0;
+    }
+
+    private static long dataCopies(Segment seg) {
+        String t = seg.type();
+        if (seg.number("data_copies").isPresent()) {
+            return seg.number("data_copies").get();
+        }
+        if (t.equals("raid1")) {
             return seg.areas().size();
         }
-        return Math.max(1, seg.areas().size());
+        if (t.equals("raid10")) {
+            return 2;
+        }
+        if (t.startsWith("raid4") || t.startsWith("raid5")) {
+            return 2;
+        }
+        if (t.startsWith("raid6")) {
+            return 3;
+        }
+        return 1;
+    }
+
+    private static long dataStripes(Segment seg) {
+        long stripes = areaCount(seg) - parityDevs(seg.type());
+        if (seg.type().equals("raid10")) {
+            stripes /= dataCopies(seg);
+        }
+        return stripes;
+    }
+
+    private long parityChunks(Segment seg) {
+        long devs = parityDevs(seg.type());
+        return devs != 0 ? devs : dataCopies(seg) - 1;
+    }
+
+    /** lvm2's _get_reshapable_seg: a striped raid segment (raid4/5/6/10), or the one using this raid image. */
+    private static Segment reshapable(Row r) {
+        Segment seg = r.seg();
+        if (isReshapable(seg.type())) {
+            return seg;
+        }
+        if (r.relations().raidType(r.lv()) && !r.relations().raid(r.lv())) {
+            for (LvMetadata lv : r.vg().metadata().lvs()) {
+                Segment s = lv.firstSegment();
+                if (s != null && isReshapable(s.type())
+                        && s.areas().stream().anyMatch(a -> a instanceof SegmentArea.OnLv l && l.lvName().equals(r.lv().name()))) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isReshapable(String type) {
+        return type.startsWith("raid4") || type.startsWith("raid5") || type.startsWith("raid6") || type.equals("raid10");
+    }
+
+    private static long reshapeLe(Row r) {
+        Segment s = reshapable(r);
+        return s == null ? 0 : s.number("reshape_count").orElse(0L) * areaCount(s);
+    }
+
+    /** chunk_size: a COW's from its snapshot, a cache's from its pool, a pool's own. */
+    private static long chunkSectors(Row r) {
+        Segment seg = r.seg();
+        if (seg.type().equals("cache")) {
+            Segment pool = seg.string("cache_pool").map(r.relations()::lv).map(LvMetadata::firstSegment).orElse(null);
+            if (r.relations().cacheVol(seg.string("cache_pool").orElse(""))) {
+                return seg.chunkSize();
+            }
+            return pool == null ? 0 : pool.chunkSize();
+        }
+        for (LvMetadata lv : r.relations().vg().metadata().lvs()) {
+            Segment s = lv.firstSegment();
+            if (s != null && s.type().equals("snapshot") && (s.string("cow_store").orElse("").equals(r.lv().name())
+                    || s.string("merging_store").orElse("").equals(r.lv().name()))) {
+                return s.chunkSize();
+            }
+        }
+        return seg.chunkSize();
+    }
+
+    /** The thin pool segment a thin pool or thin volume segment reports discards and zeroing of. */
+    private static Segment thinPoolSegment(Row r) {
+        Segment seg = r.seg();
+        if (seg.type().equals("thin")) {
+            LvMetadata pool = seg.string("thin_pool").map(r.relations()::lv).orElse(null);
+            seg = pool == null ? null : pool.firstSegment();
+        }
+        return seg != null && seg.type().equals("thin-pool") ? seg : null;
+    }
+
+    /** Where a cache segment's settings live: its own (cachevol), the pool's, or a cache pool's own. */
+    private static Segment cacheSettingsSegment(Row r) {
+        Segment seg = r.seg();
+        if (seg.type().equals("cache")) {
+            String pool = seg.string("cache_pool").orElse("");
+            if (r.relations().cacheVol(pool)) {
+                return seg;
+            }
+            LvMetadata p = r.relations().lv(pool);
+            return p == null ? null : p.firstSegment();
+        }
+        return seg.type().equals("cache-pool") ? seg : null;
+    }
+
+    /** cache_settings: a writecache's settings, or the policy settings of a cache, as key=value. */
+    private static List<String> cacheSettings(Row r) {
+        Segment seg = r.seg();
+        List<String> out = new ArrayList<>();
+        if (seg.type().equals("writecache")) {
+            for (String key : WRITECACHE_SETTINGS) {
+                seg.raw().value(key).ifPresent(v -> out.add(key + "=" + configValue(v)));
+            }
+            return out;
+        }
+        Segment c = cacheSettingsSegment(r);
+        if (c != null) {
+            c.raw().section("policy_settings").ifPresent(ps -> {
+                for (io.lvmcoord.scan.metadata.ConfigNode n : ps.children()) {
+                    if (n instanceof io.lvmcoord.scan.metadata.ConfigNode.Entry e) {
+                        out.add(e.name() + "=" + configValue(e.value()));
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /** lvm2's writecache settings in the order writecache_settings_to_str_list lists them. */
+    private static final List<String> WRITECACHE_SETTINGS = List.of("high_watermark", "low_watermark", "writeback_jobs",
+            "autocommit_blocks", "autocommit_time", "fua", "nofua", "cleaner", "max_age", "metadata_only", "pause_writeback");
+
+    private static String configValue(io.lvmcoord.scan.metadata.ConfigValue v) {
+        if (v instanceof io.lvmcoord.scan.metadata.ConfigValue.Int i) {
+            return Long.toString(i.value());
+        }
+        if (v instanceof io.lvmcoord.scan.metadata.ConfigValue.Str str) {
+            return str.value();
+        }
+        return v.toString();
+    }
+
+    private static Cell vdoSetting(Row r, String id) {
+        // VDO pools cannot be written without vdoformat here; their settings print as lvm2 does
+        // for a segment that is not VDO: empty.
+        return Cell.EMPTY;
+    }
+
+    /** seg_le_ranges: {@code dev:first-last} of each area (LV areas in their displayed name). */
+    private static String leRanges(Row r, List<SegmentArea> areas) {
+        List<String> out = new ArrayList<>();
+        long perArea = dataAreas(r) == r.seg().areas() ? areaLen(r.seg()) : r.seg().extentCount();
+        for (SegmentArea a : areas) {
+            if (a instanceof SegmentArea.OnPv p) {
+                VgPv pv = r.relations().pv(p.pvKey());
+                String name = pv == null || pv.missing() ? "[unknown]" : pv.device().device();
+                out.add(name + ":" + p.startExtent() + "-" + (p.startExtent() + perArea - 1));
+            } else {
+                SegmentArea.OnLv l = (SegmentArea.OnLv) a;
+                LvMetadata lv = r.relations().lv(l.lvName());
+                long len = lv == null ? 0 : r.relations().extents(lv);
+                if (!r.seg().metaAreas().contains(l.lvName())) {
+                    len = perArea;
+                }
+                out.add(r.relations().displayName(l.lvName()) + ":" + l.startExtent() + "-" + (l.startExtent() + len - 1));
+            }
+        }
+        return String.join(",", out);
     }
 
     /** lvm2's devices ({@code dev(startPE)}) and seg_pe_ranges ({@code dev:first-last}) for a segment's areas. */
     private static String devices(Row r, List<SegmentArea> areas, boolean ranges) {
         List<String> out = new ArrayList<>();
-        long perArea = areas.isEmpty() ? 0 : r.seg().extentCount() / areas.size();
+        long perArea = areaLen(r.seg());
         for (SegmentArea a : areas) {
             String name;
             long start;
@@ -450,7 +876,7 @@ public final class Fields {
                 start = l.startExtent();
             }
             if (ranges) {
-                long len = a instanceof SegmentArea.OnPv ? perArea : r.seg().extentCount();
+                long len = perArea;
                 long last;
                 try {
                     last = Math.addExact(start, len) - 1;

@@ -53,6 +53,9 @@ public final class ReportBuilder {
         if (type == ReportType.LV && columns.stream().anyMatch(c -> c.scope() == ReportType.SEG)) {
             type = ReportType.SEG;
         }
+        if (type == ReportType.PV && columns.stream().anyMatch(c -> c.scope() == ReportType.PVSEG)) {
+            type = ReportType.PVSEG;
+        }
         for (FieldDef c : columns) {
             if (!allowed(type, c.scope())) {
                 throw new BadRequest("Field " + c.id() + " cannot be used in a " + type.jsonKey() + " report.");
@@ -133,6 +136,7 @@ public final class ReportBuilder {
             case VG -> scope == ReportType.VG;
             case LV -> scope == ReportType.LV || scope == ReportType.VG;
             case SEG -> scope == ReportType.SEG || scope == ReportType.LV || scope == ReportType.VG;
+            case PVSEG -> scope == ReportType.PVSEG || scope == ReportType.PV || scope == ReportType.VG;
         };
     }
 
@@ -152,17 +156,18 @@ public final class ReportBuilder {
                 if (item.isEmpty()) {
                     continue;
                 }
+                // "all" is every field lvm2 has for the report, in its table's order.
+                List<String> named = item.equals("all") ? fields.allIds(type) : List.of(lookup(type, item).id());
                 if (mode == '+') {
-                    ids.add(lookup(type, item).id());
+                    ids.addAll(named);
                 } else if (mode == '-') {
-                    String id = lookup(type, item).id();
-                    ids.removeIf(id::equals);
+                    ids.removeIf(named::contains);
                 } else {
                     if (!replaced) {
                         ids.clear();
                         replaced = true;
                     }
-                    ids.add(lookup(type, item).id());
+                    ids.addAll(named);
                 }
             }
         }
@@ -195,6 +200,7 @@ public final class ReportBuilder {
             case VG -> List.of("vg_");
             case LV -> List.of("lv_", "vg_", "seg_");
             case SEG -> List.of("seg_", "lv_", "vg_");
+            case PVSEG -> List.of("pvseg_", "pv_", "vg_");
         };
     }
 
@@ -259,7 +265,7 @@ public final class ReportBuilder {
         List<VgGroup> vgs = new ArrayList<>();
         List<Row> loose = new ArrayList<>();
         switch (type) {
-            case PV -> {
+            case PV, PVSEG -> {
                 Map<String, List<DeviceScan.PvScan>> duplicatesByPvUuid = new HashMap<>();
                 for (DuplicatePv d : a.duplicates()) {
                     duplicatesByPvUuid.computeIfAbsent(d.scan().label().pvUuid(), k -> new ArrayList<>()).add(d.scan());
@@ -279,22 +285,26 @@ public final class ReportBuilder {
                             fallback.add(pvRow(PvEntry.Kind.DUPLICATE, s, null, null));
                         }
                     }
-                    vgs.add(new VgGroup(vg, () -> pvRows(vg, dups), fallback));
+                    List<Row> fb = type == ReportType.PVSEG ? fallback.stream().map(ReportBuilder::wholePvSeg).toList() : fallback;
+                    vgs.add(new VgGroup(vg, () -> type == ReportType.PVSEG ? pvSegRows(pvRows(vg, dups)) : pvRows(vg, dups), fb));
                 }
+                List<Row> looseRows = new ArrayList<>();
                 for (LoosePv l : a.loosePvs()) {
-                    loose.add(pvRow(l.unknownVg() ? PvEntry.Kind.UNKNOWN_VG : PvEntry.Kind.ORPHAN, l.scan(), null, null));
+                    looseRows.add(pvRow(l.unknownVg() ? PvEntry.Kind.UNKNOWN_VG : PvEntry.Kind.ORPHAN, l.scan(), null, null));
                 }
                 for (DuplicatePv d : a.duplicates()) {
                     if (!claimed.contains(d.scan().label().pvUuid())) {
-                        loose.add(pvRow(PvEntry.Kind.DUPLICATE, d.scan(), null, null));
+                        looseRows.add(pvRow(PvEntry.Kind.DUPLICATE, d.scan(), null, null));
                     }
                 }
                 if (all) {
                     for (DeviceScan.NotAPv n : a.nonPvDevices()) {
-                        loose.add(new Row(new PvEntry(PvEntry.Kind.NOT_PV, n.device(), n.deviceSize(), null, null, null, null),
+                        looseRows.add(new Row(new PvEntry(PvEntry.Kind.NOT_PV, n.device(), n.deviceSize(), null, null, null, null),
                                 null, null, null, null));
                     }
                 }
+                // A device outside any VG is one empty segment in pvs --segments.
+                loose.addAll(type == ReportType.PVSEG ? looseRows.stream().map(ReportBuilder::wholePvSeg).toList() : looseRows);
             }
             case VG -> {
                 for (VgView vg : a.vgs()) {
@@ -332,6 +342,61 @@ public final class ReportBuilder {
             rows.add(pvRow(PvEntry.Kind.DUPLICATE, d, vg, rel));
         }
         return rows;
+    }
+
+    private static Row wholePvSeg(Row r) {
+        return new Row(r.pv(), r.vg(), r.relations(), null, null, new Row.PvSeg(0, 0));
+    }
+
+    /**
+     * pvs --segments: each PV's extents in order, one row per run allocated to an LV segment
+     * area and one per free gap between them (lvm2's pv_segments). A PV without extents (a
+     * duplicate) is one empty segment.
+     */
+    private static List<Row> pvSegRows(List<Row> pvRows) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : pvRows) {
+            PvEntry p = r.pv();
+            if (!p.inVg() || p.vgPv().meta().peCount() == 0) {
+                out.add(wholePvSeg(r));
+                continue;
+            }
+            String key = p.vgPv().meta().key();
+            List<long[]> used = new ArrayList<>();
+            List<LvMetadata> usedLv = new ArrayList<>();
+            List<Segment> usedSeg = new ArrayList<>();
+            for (LvMetadata lv : r.vg().metadata().lvs()) {
+                for (Segment seg : lv.segments()) {
+                    long perArea = seg.areas().isEmpty() ? 0 : seg.extentCount() / seg.areas().size();
+                    for (io.lvmcoord.scan.metadata.SegmentArea a : seg.areas()) {
+                        if (a instanceof io.lvmcoord.scan.metadata.SegmentArea.OnPv on && on.pvKey().equals(key)) {
+                            used.add(new long[]{on.startExtent(), perArea});
+                            usedLv.add(lv);
+                            usedSeg.add(seg);
+                        }
+                    }
+                }
+            }
+            Integer[] order = new Integer[used.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (x, y) -> Long.compare(used.get(x)[0], used.get(y)[0]));
+            long next = 0;
+            long peCount = p.vgPv().meta().peCount();
+            for (int i : order) {
+                long start = used.get(i)[0];
+                if (start > next) {
+                    out.add(new Row(p, r.vg(), r.relations(), null, null, new Row.PvSeg(next, start - next)));
+                }
+                out.add(new Row(p, r.vg(), r.relations(), usedLv.get(i), usedSeg.get(i), new Row.PvSeg(start, used.get(i)[1])));
+                next = Math.max(next, start + used.get(i)[1]);
+            }
+            if (next < peCount) {
+                out.add(new Row(p, r.vg(), r.relations(), null, null, new Row.PvSeg(next, peCount - next)));
+            }
+        }
+        return out;
     }
 
     private static List<Row> lvRows(VgView vg, ReportType type, boolean all) {

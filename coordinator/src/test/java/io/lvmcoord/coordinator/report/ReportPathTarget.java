@@ -24,7 +24,8 @@ public final class ReportPathTarget {
             ReportType.PV, fieldsOf(ReportType.PV, ReportType.VG),
             ReportType.VG, fieldsOf(ReportType.VG),
             ReportType.LV, fieldsOf(ReportType.LV, ReportType.VG),
-            ReportType.SEG, fieldsOf(ReportType.SEG, ReportType.LV, ReportType.VG));
+            ReportType.SEG, fieldsOf(ReportType.SEG, ReportType.LV, ReportType.VG),
+            ReportType.PVSEG, fieldsOf(ReportType.PVSEG, ReportType.PV, ReportType.VG));
 
     private ReportPathTarget() {
     }
@@ -53,6 +54,7 @@ public final class ReportPathTarget {
                 case VG -> "vgs";
                 case LV -> "lvs";
                 case SEG -> "lvs --segments";
+                case PVSEG -> "pvs --segments";
             };
             return cmd + (all ? " -a" : "") + " -o <all " + ALL_FIELDS.get(type).size() + " supported fields>"
                     + (format == ReportRequest.Format.JSON ? " --reportformat json" : "");
