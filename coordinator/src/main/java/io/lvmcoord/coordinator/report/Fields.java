@@ -46,6 +46,7 @@ public final class Fields {
 
     private final Map<String, FieldDef> supported = new LinkedHashMap<>();
     private final Map<String, String> known = new LinkedHashMap<>();
+    private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final ZoneId zone;
     private final DeviceNumbers deviceNumbers;
 
@@ -70,6 +71,7 @@ public final class Fields {
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
+            descriptions.put(e.getKey(), e.getValue()[4]);
         }
         definePv(table);
         defineVg(table);
@@ -113,6 +115,53 @@ public final class Fields {
         return out;
     }
 
+    /** lvm2's sections of {@code -o help}, in its order: report kind, title, and the name of its "all" entry. */
+    private static final List<String[]> HELP_SECTIONS = List.of(
+            new String[]{"LVS", "Logical Volume Fields", "lv_all"},
+            new String[]{"LVSINFO", "Logical Volume Device Info Fields", "lv_all"},
+            new String[]{"LVSSTATUS", "Logical Volume Device Status Fields", "lv_all"},
+            new String[]{"LVSINFOSTATUS", "Logical Volume Device Info and Status Combined Fields", "lv_all"},
+            new String[]{"LABEL", "Physical Volume Label Fields", "pv_all"},
+            new String[]{"PVS", "Physical Volume Fields", "pv_all"},
+            new String[]{"VGS", "Volume Group Fields", "vg_all"},
+            new String[]{"SEGS", "Logical Volume Segment Fields", "seg_all"},
+            new String[]{"PVSEGS", "Physical Volume Segment Fields", "pvseg_all"});
+
+    /**
+     * What lvm2 prints for {@code -o help} (and before "Unrecognised field" when a field is
+     * unknown): every field by section with its description, then the special fields. The same
+     * for pvs, vgs and lvs. Lines without their line ends, for stderr.
+     */
+    public List<String> helpLines() {
+        int width = 0;
+        for (String id : known.keySet()) {
+            width = Math.max(width, id.length());
+        }
+        List<String> out = new ArrayList<>();
+        for (String[] section : HELP_SECTIONS) {
+            out.add("  " + section[1]);
+            out.add("  " + "-".repeat(section[1].length()));
+            out.add(helpLine(section[2], "All fields in this section.", width));
+            for (Map.Entry<String, String> e : known.entrySet()) {
+                if (e.getValue().equals(section[0])) {
+                    out.add(helpLine(e.getKey(), descriptions.get(e.getKey()), width));
+                }
+            }
+            out.add("   ");
+        }
+        out.add("  Special Fields");
+        out.add("  --------------");
+        out.add(helpLine("selected", "Set if item passes selection criteria.", width));
+        out.add(helpLine("help", "Show help.", width));
+        out.add(helpLine("?", "Show help.", width));
+        out.add("   ");
+        return out;
+    }
+
+    private static String helpLine(String id, String description, int width) {
+        return "    " + id + " ".repeat(Math.max(0, width - id.length() + 1)) + "- " + description;
+    }
+
     private static Map<String, String[]> loadTable() {
         Map<String, String[]> table = new LinkedHashMap<>();
         try (InputStream in = Fields.class.getResourceAsStream("lvm2-fields.txt");
@@ -123,7 +172,7 @@ public final class Fields {
                     continue;
                 }
                 String[] p = line.split("\\|", -1);
-                table.putIfAbsent(p[0], new String[]{p[1], p[2], p[3], p[4]});
+                table.putIfAbsent(p[0], new String[]{p[1], p[2], p[3], p[4], p.length > 5 ? p[5] : ""});
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the lvm2 field table", e);
