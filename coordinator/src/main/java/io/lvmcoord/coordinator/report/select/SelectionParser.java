@@ -244,8 +244,7 @@ final class SelectionParser {
      * A value as read: its text (begin..end of the token), where parsing goes on, the comparison flags
      * as adjusted for the field's type, and what the type's reader produced besides the text.
      */
-    private record Value(String text, int end, int flags, ReservedValues.Entry reserved, String reservedName,
-                         long unitFactor, Condition.ListOperand list, SelectionTime.TimeValue time) {
+    private record Value(String text, int end, int flags, ReservedValues.Entry reserved, long unitFactor, Condition.ListOperand list, SelectionTime.TimeValue time) {
     }
 
     /** A token: [begin, end) and where to go on. */
@@ -304,7 +303,7 @@ final class SelectionParser {
             errors.add("Failed to parse regex value for selection field " + field.id() + ".");
             return null;
         }
-        return new Value(t.text(in), t.next(), flags, null, null, 0, null, null);
+        return new Value(t.text(in), t.next(), flags, null, 0, null, null);
     }
 
     private Value typedValue(SelectField field, int s, int flags) {
@@ -322,7 +321,7 @@ final class SelectionParser {
                     errors.add("Failed to parse string value for selection field " + field.id() + ".");
                     return null;
                 }
-                return new Value(t.text(in), t.next(), flags, null, null, 0, null, null);
+                return new Value(t.text(in), t.next(), flags, null, 0, null, null);
             }
             case STRING_LIST: {
                 ListRead read = stringList(field, s);
@@ -330,7 +329,7 @@ final class SelectionParser {
                     errors.add("Failed to parse string list value for selection field " + field.id() + ".");
                     return null;
                 }
-                return new Value(in.substring(s, read.end()), read.end(), flags, null, null, 0, read.list(), null);
+                return new Value(in.substring(s, read.end()), read.end(), flags, null, 0, read.list(), null);
             }
             case NUMBER, SIZE, PERCENT: {
                 Token t = number(s);
@@ -361,7 +360,7 @@ final class SelectionParser {
                         factor = 1024 * 1024;
                     }
                 }
-                return new Value(t.text(in), end, flags & ~Operators.TIME, null, null, factor, null, null);
+                return new Value(t.text(in), end, flags & ~Operators.TIME, null, factor, null, null);
             }
             case TIME: {
                 TimeRead read = timeValue(field, s);
@@ -369,7 +368,7 @@ final class SelectionParser {
                     errors.add("Failed to parse time value for selection field " + field.id() + ".");
                     return null;
                 }
-                return new Value(read.text(), read.end(), flags & ~Operators.NUMBER, null, null, 0, null, read.value());
+                return new Value(read.text(), read.end(), flags & ~Operators.NUMBER, null, 0, null, read.value());
             }
             default:
                 throw new IllegalStateException("unknown kind " + kind);
@@ -400,7 +399,7 @@ final class SelectionParser {
                 } else if (field.kind() == FieldType.Kind.NUMBER) {
                     adjusted &= ~Operators.TIME;
                 }
-                return new Value(token, t.next(), adjusted, e, name, 0, null, fuzzy);
+                return new Value(token, t.next(), adjusted, e, 0, null, fuzzy);
             }
         }
         return null;

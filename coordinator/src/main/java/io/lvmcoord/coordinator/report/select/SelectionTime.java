@@ -21,9 +21,9 @@ import java.util.List;
  * month long. "hh:mm:ss" is a single instant.
  *
  * <p><b>Fuzzy</b> (lvm2's lv_time reserved value): words and numbers such as "yesterday",
- * "2 hours ago", "Feb 15", "10:00 PM", "last" is not one of them. Items are tokenised, classified from
- * their neighbours (a number before a month name is a day when it is shorter than the number after
- * it), checked for mixes of absolute and relative parts, then applied to the current local time and
+ * "2 hours ago", "Feb 15", "10:00 PM" (but not "last week": "last" is no word lvm2 knows). Items are
+ * tokenised, classified from their neighbours (a number before a month name is a day when it is
+ * shorter than the number after it), checked for mixes of absolute and relative parts, then applied to the current local time and
  * turned into a range whose width is the finest unit used. Time zone items are parsed but ignored.
  * The tokenizer may step one character past the phrase when a clock time ends it; lvm2 then reads on
  * into the rest of the selection after its closing quote, so we hand it the same text.
