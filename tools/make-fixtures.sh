@@ -186,11 +186,11 @@ s16_thin() {
 }
 
 # Raid of every level and layout lvm2 writes: raid0 (with and without rmeta), raid1 (one made
-# --nosync, one with integrity, one with write-behind and recovery rates), raid4, raid5 (ls, la,
-# n), raid6 (zr, nc) and raid10.
+# --nosync, one with integrity, one with recovery rates), raid4, raid5 (ls, la, ra, rs, n), raid6
+# (zr, nr, nc, n_6, la_6, ra_6, ls_6, rs_6) and raid10.
 s17_raid() {
   scenario s17-raid
-  vg_setup vgraid 64 6; local d=$ALLDEVS
+  vg_setup vgraid 96 6; local d=$ALLDEVS
   nrun lvcreate --devices "$d" --type raid0 -i 2 -I 64k -L 8m -n r0 vgraid
   nrun lvcreate --devices "$d" --type raid0_meta -i 3 -L 6m -n r0m vgraid
   nrun lvcreate --devices "$d" --type raid1 -m 1 -L 4m -n r1 vgraid
@@ -204,6 +204,10 @@ s17_raid() {
   nrun lvcreate --devices "$d" --type raid6 -i 3 -L 6m -n r6 vgraid
   nrun lvcreate --devices "$d" --type raid6_nc -i 3 -L 6m -n r6nc vgraid
   nrun lvcreate --devices "$d" --type raid10 -i 2 -m 1 -L 4m -n r10 vgraid
+  local layout
+  for layout in raid5_ra raid5_rs raid6_nr raid6_n_6 raid6_la_6 raid6_ra_6 raid6_ls_6 raid6_rs_6; do
+    nrun lvcreate --devices "$d" --type "$layout" -i 3 -L 3m -n "${layout//_/}" vgraid
+  done
   finish
 }
 

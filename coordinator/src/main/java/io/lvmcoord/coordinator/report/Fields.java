@@ -47,6 +47,7 @@ public final class Fields {
     private final Map<String, FieldDef> supported = new LinkedHashMap<>();
     private final Map<String, String> known = new LinkedHashMap<>();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
+    private final Map<String, String> types = new LinkedHashMap<>();
     private final ZoneId zone;
     private final DeviceNumbers deviceNumbers;
 
@@ -72,6 +73,7 @@ public final class Fields {
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
             descriptions.put(e.getKey(), e.getValue()[4]);
+            types.put(e.getKey(), e.getValue()[1]);
         }
         definePv(table);
         defineVg(table);
@@ -133,33 +135,54 @@ public final class Fields {
      * for pvs, vgs and lvs. Lines without their line ends, for stderr.
      */
     public List<String> helpLines() {
+        return listing(false).stream().map(l -> "  " + l).toList();
+    }
+
+    /**
+     * The field listing lvm2 prints before an unknown or uncomparable selection field: as
+     * {@link #helpLines()} but without the "all" entries, each field followed by its selection
+     * type, and without the two-blank indent (the selection error adds it).
+     */
+    public List<String> selectionListing() {
+        return listing(true);
+    }
+
+    private List<String> listing(boolean forSelection) {
         int width = 0;
         for (String id : known.keySet()) {
             width = Math.max(width, id.length());
         }
         List<String> out = new ArrayList<>();
         for (String[] section : HELP_SECTIONS) {
-            out.add("  " + section[1]);
-            out.add("  " + "-".repeat(section[1].length()));
-            out.add(helpLine(section[2], "All fields in this section.", width));
+            out.add(section[1]);
+            out.add("-".repeat(section[1].length()));
+            if (!forSelection) {
+                out.add(helpLine(section[2], "All fields in this section.", width, null));
+            }
             for (Map.Entry<String, String> e : known.entrySet()) {
                 if (e.getValue().equals(section[0])) {
-                    out.add(helpLine(e.getKey(), descriptions.get(e.getKey()), width));
+                    String type = forSelection ? selectType(e.getKey()).kind().displayName() : null;
+                    out.add(helpLine(e.getKey(), descriptions.get(e.getKey()), width, type));
                 }
             }
-            out.add("   ");
+            out.add(" ");
         }
-        out.add("  Special Fields");
-        out.add("  --------------");
-        out.add(helpLine("selected", "Set if item passes selection criteria.", width));
-        out.add(helpLine("help", "Show help.", width));
-        out.add(helpLine("?", "Show help.", width));
-        out.add("   ");
+        out.add("Special Fields");
+        out.add("--------------");
+        out.add(helpLine("selected", "Set if item passes selection criteria.", width, forSelection ? "number" : null));
+        out.add(helpLine("help", "Show help.", width, forSelection ? "unselectable number" : null));
+        out.add(helpLine("?", "Show help.", width, forSelection ? "unselectable number" : null));
+        out.add(" ");
         return out;
     }
 
-    private static String helpLine(String id, String description, int width) {
-        return "    " + id + " ".repeat(Math.max(0, width - id.length() + 1)) + "- " + description;
+    private static String helpLine(String id, String description, int width, String type) {
+        return "  " + id + " ".repeat(Math.max(0, width - id.length() + 1)) + "- " + description + (type == null ? "" : " [" + type + "]");
+    }
+
+    /** A field's type as selection compares it (lvm2's table type). */
+    public io.lvmcoord.coordinator.report.select.FieldType selectType(String id) {
+        return io.lvmcoord.coordinator.report.select.FieldType.valueOf(types.get(id));
     }
 
     private static Map<String, String[]> loadTable() {
