@@ -130,7 +130,7 @@ public final class ReportBuilder {
         return out;
     }
 
-    private static boolean allowed(ReportType report, ReportType scope) {
+    static boolean allowed(ReportType report, ReportType scope) {
         return switch (report) {
             case PV -> scope == ReportType.PV || scope == ReportType.VG;
             case VG -> scope == ReportType.VG;
