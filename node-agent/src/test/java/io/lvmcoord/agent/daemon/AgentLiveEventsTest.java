@@ -108,7 +108,7 @@ class AgentLiveEventsTest {
         Files.writeString(conf, "lvmcoord.discovery.accept = [\"^loop[0-9]+$\"]\n");
         try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent"), "--config", conf.toString(), "--node-name", "live")) {
             agent.awaitScanned();
-            String vgs = awaitCli(agent, o -> o.contains("vglive"), "vgs", "--noheadings", "-o", "vg_name,vg_seqno");
+            String vgs = awaitCli(agent, o -> o.contains("vglive"), "vgs", "--noheadings", "-o", "vg_name,vg_seqno", "vglive");
             long seqno = Long.parseLong(vgs.trim().split("\\s+")[1]);
 
             List<String> watched = new CopyOnWriteArrayList<>();
@@ -130,7 +130,7 @@ class AgentLiveEventsTest {
             run(true, "lvcreate", "-q", "--config", NOWRITE, "--devices", loopA, "--driverloaded", "n", "-an", "-Zn", "-L", "4m",
                     "-n", "fresh", "vglive");
             awaitCli(agent, o -> o.contains("fresh"), "lvs", "--noheadings", "-o", "lv_name,vg_name");
-            String after = awaitCli(agent, o -> o.contains("vglive"), "vgs", "--noheadings", "-o", "vg_name,vg_seqno");
+            String after = awaitCli(agent, o -> o.contains("vglive"), "vgs", "--noheadings", "-o", "vg_name,vg_seqno", "vglive");
             assertEquals(seqno + 1, Long.parseLong(after.trim().split("\\s+")[1]), "lvcreate bumped the seqno by one");
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (watched.stream().noneMatch(l -> l.contains("\"seqno\": " + (seqno + 1))) && System.nanoTime() < until) {
