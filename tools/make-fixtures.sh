@@ -211,8 +211,8 @@ s17_raid() {
   finish
 }
 
-# Mirrors (disk and core logs; one --nosync; a mirrored log fails without activation even with
-# the noact build), old-style COW snapshots (two of one
+# Mirrors (disk and core logs; one --nosync; lvm2 2.03.16 fails to create a mirrored log, which
+# it calls deprecated, even on a device-mapper kernel), old-style COW snapshots (two of one
 # origin, one with 8 KiB chunks; lvconvert --merge needs the kernel's snapshot-merge target even
 # in the noact build, so merging is not written here), a sparse snapshot of a
 # virtual origin, and zero/error LVs.
@@ -251,6 +251,52 @@ s19_cache() {
   finish
 }
 
+# States only a device-mapper kernel can write, made in a vmlab VM (../shared/tools/vmlab, QEMU
+# with the Debian 12 kernel; VMLAB_DIR default /work/vmlab, built by its build-rootfs.sh) by the
+# guest's stock lvm2 2.03.16, then recorded on this host as every other scenario (no kernel state):
+# a COW snapshot whose merge into its origin waits for the next activation, a raid1 image split
+# off with --trackchanges (a visible raid image), and a pvmove in progress (its poller checks every
+# 10 minutes, so the VM, stopped hard a second after the start, leaves the move in the metadata, as
+# a host that crashed during a pvmove).
+s20_kernel_written() {
+  scenario s20-kernel-written
+  local vmlab; vmlab=$(cd "$(dirname "$0")/../../shared/tools/vmlab" && pwd)
+  export VMLAB_DIR=${VMLAB_DIR:-/work/vmlab}
+  local i files=()
+  for i in 1 2 3 4; do
+    truncate -s 64M "$WORK/$S/pv$i.img"; files+=("$WORK/$S/pv$i.img")
+  done
+  local vm=fixs20
+  MEM=1024 LAN=0 "$vmlab/boot.sh" "$vm" "${files[@]}" >> "$WORK/$S/build.log" 2>&1 || failed "boot.sh"
+  "$vmlab/vmssh.sh" "$vm" 'set -ex
+    pvcreate -q /dev/vdb /dev/vdc /dev/vdd /dev/vde
+    vgcreate -q -s 1m vgk /dev/vdb /dev/vdc /dev/vdd /dev/vde
+    lvcreate -q -y -L 8m -n origin vgk /dev/vdb
+    lvcreate -q -y -s -L 4m -n msnap vgk/origin /dev/vdb
+    vgchange -q -an vgk
+    lvconvert -y --merge vgk/msnap
+    lvcreate -q -y --type raid1 -m 1 --nosync -L 4m -n rsplit vgk /dev/vdb /dev/vdc
+    lvconvert -y --splitmirrors 1 --trackchanges vgk/rsplit
+    lvcreate -q -y -L 24m -n moving vgk /dev/vdd
+    sync' >> "$WORK/$S/build.log" 2>&1 || { python3 "$vmlab/tools/qmp.py" "$VMLAB_DIR/run/$vm/qmp.sock" quit >/dev/null 2>&1; failed "guest commands"; }
+  # The pvmove's destination (vde, drive d3) is throttled to 256 KiB/s, so the 24 MiB copy is
+  # still running when the VM stops.
+  python3 "$vmlab/tools/qmp.py" "$VMLAB_DIR/run/$vm/qmp.sock" block_set_io_throttle \
+    '{"device": "d3", "bps": 0, "bps_rd": 0, "bps_wr": 262144, "iops": 0, "iops_rd": 0, "iops_wr": 0}' >> "$WORK/$S/build.log" 2>&1
+  "$vmlab/vmssh.sh" "$vm" 'set -ex
+    pvmove -b -i 600 /dev/vdd /dev/vde
+    sleep 2
+    lvs -a -o name,attr,copy_percent,move_pv vgk
+    sync' >> "$WORK/$S/build.log" 2>&1 || { python3 "$vmlab/tools/qmp.py" "$VMLAB_DIR/run/$vm/qmp.sock" quit >/dev/null 2>&1; failed "pvmove"; }
+  # A hard stop: a clean one would deactivate (and could finish) the pvmove.
+  python3 "$vmlab/tools/qmp.py" "$VMLAB_DIR/run/$vm/qmp.sock" quit >> "$WORK/$S/build.log" 2>&1 || true
+  for i in $(seq 1 50); do [ -e "/proc/$(cat "$VMLAB_DIR/run/$vm/qemu.pid" 2>/dev/null)" ] || break; sleep 0.2; done
+  for i in 1 2 3 4; do
+    DEV=$(losetup -f --show "$WORK/$S/pv$i.img"); LOOPS+=("$DEV"); printf '%s\t%s\n' "pv$i.img" "$DEV" >> "$WORK/$S/devices.tsv"
+  done
+  finish
+}
+
 # record-all: attach an existing scenario's images (or a state folder's) and record the -o all reports.
 rerecord_all() {
   local dir=$OUT/$1 img
@@ -269,5 +315,5 @@ rerecord_all() {
 
 if [ "$RECORD_ALL_ONLY" = 1 ]; then for s in "$@"; do rerecord_all "$s"; done; exit 0; fi
 
-ALL=(s14_same_vg_name s15_seqno_series s16_thin s17_raid s18_mirror_cow s19_cache)
+ALL=(s14_same_vg_name s15_seqno_series s16_thin s17_raid s18_mirror_cow s19_cache s20_kernel_written)
 for s in "${@:-${ALL[@]}}"; do "${s//-/_}"; done

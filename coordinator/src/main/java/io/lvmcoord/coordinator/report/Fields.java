@@ -683,9 +683,11 @@ public final class Fields {
                 .map(m -> (SegmentArea) new SegmentArea.OnLv(m, 0)).toList())));
         def(t, s, "devices", r -> Cell.text(devices(r, dataAreas(r), false)));
         def(t, s, "metadata_devices", r -> Cell.text(String.join(",", r.seg().metaAreas().stream().map(m -> m + "(0)").toList())));
-        // dmeventd monitoring is a running daemon's state; lvm2 without it says raid0 is not
-        // monitored (it cannot be) and leaves the others empty.
-        def(t, s, "seg_monitor", r -> Cell.text(r.seg().type().equals("raid0") || r.seg().type().equals("raid0_meta") ? "not monitored" : ""));
+        // dmeventd monitoring is a running daemon's state; lvm2 without it says raid0 (which
+        // cannot be monitored) and a pvmove's mirror (never monitored) are not monitored, and
+        // leaves the others empty.
+        def(t, s, "seg_monitor", r -> Cell.text(r.seg().type().equals("raid0") || r.seg().type().equals("raid0_meta")
+                || (r.seg().type().equals("mirror") && r.lv().status().contains("PVMOVE")) ? "not monitored" : ""));
         def(t, s, "cache_policy", r -> {
             Segment c = cacheSettingsSegment(r);
             return Cell.text(c == null ? "" : c.string("policy").orElse(""));

@@ -183,7 +183,7 @@ public final class LvRelations {
                 importSegment(n, seg);
                 for (SegmentArea a : seg.areas()) {
                     if (a instanceof SegmentArea.OnPv p) {
-                        long perArea = seg.extentCount() / seg.areas().size();
+                        long perArea = Fields.areaLen(seg);
                         allocatedByPv.merge(p.pvKey(), perArea, (x, y) -> exactSum(x, y, vgName, "allocated extents of " + p.pvKey()));
                     }
                 }

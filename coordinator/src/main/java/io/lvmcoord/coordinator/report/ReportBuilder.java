@@ -367,7 +367,7 @@ public final class ReportBuilder {
             List<Segment> usedSeg = new ArrayList<>();
             for (LvMetadata lv : r.vg().metadata().lvs()) {
                 for (Segment seg : lv.segments()) {
-                    long perArea = seg.areas().isEmpty() ? 0 : seg.extentCount() / seg.areas().size();
+                    long perArea = Fields.areaLen(seg);
                     for (io.lvmcoord.scan.metadata.SegmentArea a : seg.areas()) {
                         if (a instanceof io.lvmcoord.scan.metadata.SegmentArea.OnPv on && on.pvKey().equals(key)) {
                             used.add(new long[]{on.startExtent(), perArea});

@@ -56,6 +56,8 @@ public final class MetadataImporter {
 
     private final TextLimits limits;
     private int segmentsSeen;
+    /** The VG's LV names, for areas that name an LV (a pvmove's temporary LV in a striped segment). */
+    private java.util.Set<String> lvNames = java.util.Set.of();
 
     private MetadataImporter(TextLimits limits) {
         this.limits = limits;
@@ -129,6 +131,11 @@ public final class MetadataImporter {
                         sections.size() + " LVs exceed the cap of " + limits.maxLvs());
             }
             long lvExtents = 0;
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (ConfigSection lv : sections) {
+                names.add(lv.name());
+            }
+            lvNames = names;
             for (ConfigSection lv : sections) {
                 LvMetadata imported = lv(lv, p + "/logical_volumes/" + lv.name(), pvByKey, extentSize);
                 lvs.add(imported);
@@ -216,9 +223,9 @@ public final class MetadataImporter {
                 if (count % stripes != 0) {
                     throw new ImportError(p, s.position(), "extent_count " + count + " is not a multiple of stripe_count " + stripes);
                 }
-                pairs(s, "stripes", p, stripes, count / stripes, areas, pvs);
+                pairs(s, "stripes", p, stripes, count / stripes, areas, pvs, lvNames);
             }
-            case "mirror" -> pairs(s, "mirrors", p, areaCount(s, "mirror_count", p), count, areas, null);
+            case "mirror" -> pairs(s, "mirrors", p, areaCount(s, "mirror_count", p), count, areas, pvs, lvNames);
             case "raid0", "raid0_meta" -> {
                 if (s.raw("raid0_lvs") != null) {
                     Object[] lvs = array(s, "raid0_lvs", p);
@@ -283,11 +290,13 @@ public final class MetadataImporter {
     }
 
     /**
-     * (name, first extent) pairs; on PVs ({@code pvs} given) each area's {@code areaLength} extents
-     * must lie within its PV, as lvm2 requires when it maps the segment onto PV segments.
+     * (name, first extent) pairs naming a PV or an LV, as lvm2 resolves them: a PV name first
+     * (its {@code areaLength} extents must lie within the PV, as lvm2 requires when it maps the
+     * segment onto PV segments), then an LV of the VG (a pvmove's temporary mirror in a striped
+     * segment, mirror images; a pvmove mirror's areas are PVs); a name that is neither is refused.
      */
     private static void pairs(ConfigSection s, String key, String p, long expectedPairs, long areaLength, List<SegmentArea> out,
-                              Map<String, PvMetadata> pvs) throws ImportError {
+                              Map<String, PvMetadata> pvs, java.util.Set<String> lvNames) throws ImportError {
         Object[] list = array(s, key, p);
         if (list.length != expectedPairs * 2) {
             throw new ImportError(p + "/" + key, s.position(), "expects " + expectedPairs + " (name, extent) pairs, found "
@@ -299,11 +308,11 @@ public final class MetadataImporter {
                 throw new ImportError(p + "/" + key, s.position(), "item " + (i + 1) + " must be a non-negative extent number");
             }
             long first = n;
-            if (pvs != null) {
-                PvMetadata pv = pvs.get(name);
-                if (pv == null) {
-                    throw new ImportError(p + "/" + key, s.position(), "refers to unknown PV " + name);
-                }
+            PvMetadata pv = pvs.get(name);
+            if (pv == null && !lvNames.contains(name)) {
+                throw new ImportError(p + "/" + key, s.position(), "refers to unknown PV or LV " + name);
+            }
+            if (pv != null) {
                 if (first > pv.peCount() || areaLength > pv.peCount() - first) {
                     throw new ImportError(p + "/" + key, s.position(), "extents " + first + " + " + areaLength + " lie beyond the "
                             + pv.peCount() + " extents of " + name);

@@ -86,7 +86,7 @@ class MalformedMetadataTest {
             "\"pv0\", 0               | \"pv0\", 24                             | extents 24 + 8 lie beyond the 31 extents of pv0",
             "\"pv0\", 0               | \"pv0\", -1                             | must be a non-negative extent number",
             "\"pv0\", 0               | \"pv0\", 0, \"pv0\", 8                    | expects 1 (name, extent) pairs, found 4 items",
-            "\"pv0\", 0               | \"pv9\", 0                              | refers to unknown PV pv9",
+            "\"pv0\", 0               | \"pv9\", 0                              | refers to unknown PV or LV pv9",
             "\"pv0\", 0               | 0, 0                                  | expected a string",
             "segment_count = 1       | segment_count = -1                    | segment_count: must not be negative",
             "segment_count = 1       | segment_count = 9223372036854775807   | past the cap of 4194304 segments",
