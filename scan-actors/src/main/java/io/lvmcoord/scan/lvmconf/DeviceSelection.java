@@ -236,6 +236,30 @@ public final class DeviceSelection {
         return new Selection(verdicts, warnings);
     }
 
+    /**
+     * The name lvm2 reports for a used device: its preferred name, except that a regex filter
+     * accepting the device by another of its names moves that name to the front (global_filter
+     * first, then filter), as lvm2 does when devices/preferred_names is not set.
+     */
+    public static String reportedName(Mode mode, Filters filters, DeviceIdentity d, LvmConfig config) {
+        String name = d.name();
+        if (!(mode instanceof ByFilters) || config.isSet("devices/preferred_names")) {
+            return name;
+        }
+        List<String> names = new ArrayList<>(d.names());
+        for (Optional<RegexFilter> f : List.of(filters.global(), filters.local())) {
+            if (f.isEmpty()) {
+                continue;
+            }
+            Optional<String> by = f.get().acceptingName(names);
+            if (by.isPresent() && !by.get().equals(names.get(0))) {
+                names.remove(by.get());
+                names.add(0, by.get());
+            }
+        }
+        return names.get(0);
+    }
+
     private static Verdict byFilters(DeviceIdentity d, Filters filters) {
         if (filters.global().isPresent() && filters.global().get().judge(d.names()) instanceof RegexFilter.Rejected r) {
             return new Unused(d, d.name() + ": rejected by devices/global_filter pattern " + r.rule() + " (name " + r.name() + ")");
