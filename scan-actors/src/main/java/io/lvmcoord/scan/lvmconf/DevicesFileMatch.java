@@ -212,13 +212,14 @@ public final class DevicesFileMatch {
                 found.put(id, d);
             }
         }
-        for (Map.Entry<String, DeviceIdentity> f : found.entrySet()) {
-            if (f.getValue() == null) {
+        for (Map.Entry<String, Integer> w : wanted.entrySet()) {
+            DeviceIdentity d = found.get(w.getKey());
+            if (d == null) {
                 continue;
             }
-            int i = wanted.get(f.getKey());
+            int i = w.getValue();
             DevicesFile.Entry e = pairings.get(i).entry();
-            DeviceIdentity d = f.getValue();
+            warns.add("Devices file PVID " + w.getKey() + " updating IDNAME to " + d.name() + ".");
             pairings.set(i, new Pairing(new DevicesFile.Entry(e.idType(), Optional.of(d.name()), Optional.of(d.name()), e.pvid(), e.part()),
                     Optional.of(d)));
         }

@@ -77,7 +77,8 @@ class DevicesFileTest {
         DevicesFileMatch after = before.validate(all, d -> d == sdb ? Optional.of(PVID_B) : Optional.of(PVID_A), "auto");
         assertEquals(List.of(sdc), after.used(all));
         assertEquals(List.of("Devices file PVID " + PVID_A + " not found on device /dev/sdb (device PVID " + PVID_B + ").",
-                "Devices file PVID " + PVID_A + " found on /dev/sdc."), after.warnings());
+                "Devices file PVID " + PVID_A + " found on /dev/sdc.",
+                "Devices file PVID " + PVID_A + " updating IDNAME to /dev/sdc."), after.warnings());
     }
 
     @Test
