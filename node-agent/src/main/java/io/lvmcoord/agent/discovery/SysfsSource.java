@@ -132,7 +132,7 @@ public final class SysfsSource implements DeviceSource {
         List<DeviceIdentity> identities = new ArrayList<>(byNumber.size());
         Map<DeviceIdentity, BlockDeviceInfo> info = new IdentityHashMap<>();
         for (BlockDeviceInfo d : byNumber) {
-            DeviceIdentity id = LvmEnvironment.identity(d, nodes.names(d.major(), d.minor()), nodes.symlinks());
+            DeviceIdentity id = env.identityOf(d, nodes.names(d.major(), d.minor()), nodes.symlinks());
             identities.add(id);
             info.put(id, d);
         }

@@ -10,9 +10,11 @@ import java.util.Set;
  * name goes to the front when lvm2 prefers it to the current first name, else to the back. So
  * only the first name, the one lvm2 reports, is "the best"; the rest keep their scan order.
  *
- * <p>Preference between two names under the dev dir: a name not under /dev/block/ beats one that
- * is, then likewise for /dev/dm-*, /dev/disk/ and /dev/mapper/; then fewer slashes; then, after
- * their common prefix, a symlink beats a node; then byte order.
+ * <p>Preference between two names: with {@code devices/preferred_names} set, a name matching an
+ * earlier pattern of it beats one matching a later pattern or none. Then, under the dev dir, a
+ * name not under /dev/block/ beats one that is, then likewise for /dev/dm-*, /dev/disk/ and
+ * /dev/mapper/; then fewer slashes; then, after their common prefix, a symlink beats a node;
+ * then byte order.
  */
 public final class DeviceNames {
     private static final String DEV_DIR = "/dev/";
@@ -27,12 +29,17 @@ public final class DeviceNames {
      * @param symlinks  which of them are symlinks
      */
     public static List<String> order(List<String> scanOrder, Set<String> symlinks) {
+        return order(scanOrder, symlinks, List.of());
+    }
+
+    /** As {@link #order(List, Set)} with {@code devices/preferred_names} compiled ({@link RegexFilter#toJava}). */
+    public static List<String> order(List<String> scanOrder, Set<String> symlinks, List<java.util.regex.Pattern> preferred) {
         List<String> out = new ArrayList<>();
         for (String name : scanOrder) {
             if (out.contains(name)) {
                 continue;
             }
-            if (out.isEmpty() || prefersFirst(name, out.get(0), symlinks)) {
+            if (out.isEmpty() || prefersFirst(name, out.get(0), symlinks, preferred)) {
                 out.add(0, name);
             } else {
                 out.add(name);
@@ -42,7 +49,12 @@ public final class DeviceNames {
     }
 
     /** Whether lvm2 prefers {@code a} to {@code b} (its _compare_paths returning 0). */
-    static boolean prefersFirst(String a, String b, Set<String> symlinks) {
+    static boolean prefersFirst(String a, String b, Set<String> symlinks, List<java.util.regex.Pattern> preferred) {
+        int ma = firstMatch(preferred, a);
+        int mb = firstMatch(preferred, b);
+        if (ma != mb) {
+            return mb < 0 || (ma >= 0 && ma < mb);
+        }
         if (a.startsWith(DEV_DIR) && b.startsWith(DEV_DIR)) {
             for (String sub : LESS_PREFERRED) {
                 boolean ra = a.startsWith(sub, DEV_DIR.length());
@@ -61,6 +73,15 @@ public final class DeviceNames {
             }
         }
         return byShape(a, b, symlinks);
+    }
+
+    private static int firstMatch(List<java.util.regex.Pattern> patterns, String name) {
+        for (int i = 0; i < patterns.size(); i++) {
+            if (patterns.get(i).matcher(name).find()) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean byShape(String a, String b, Set<String> symlinks) {

@@ -173,8 +173,29 @@ public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.M
      * lvm2's view of a sysfs device: its names (from the scan of {@link #scanDirs}, preferred
      * first; the kernel node alone when no scanned name leads to it) and its ID attributes.
      */
+    public DeviceIdentity identityOf(BlockDeviceInfo d, List<String> scannedNames, Set<String> symlinks) {
+        return identity(d, scannedNames, symlinks, preferredNames());
+    }
+
+    /** {@code devices/preferred_names} compiled; patterns lvm2 could not parse are left out. */
+    public List<java.util.regex.Pattern> preferredNames() {
+        List<java.util.regex.Pattern> out = new ArrayList<>();
+        for (ConfigValue v : config.array("devices/preferred_names").orElse(List.of())) {
+            if (v instanceof ConfigValue.Str s) {
+                RegexFilter.toJava(s.value()).ifPresent(re -> out.add(java.util.regex.Pattern.compile(re)));
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #identityOf} without devices/preferred_names. */
     public static DeviceIdentity identity(BlockDeviceInfo d, List<String> scannedNames, Set<String> symlinks) {
-        List<String> names = scannedNames.isEmpty() ? List.of(d.devNode()) : DeviceNames.order(scannedNames, symlinks);
+        return identity(d, scannedNames, symlinks, List.of());
+    }
+
+    private static DeviceIdentity identity(BlockDeviceInfo d, List<String> scannedNames, Set<String> symlinks,
+                                           List<java.util.regex.Pattern> preferred) {
+        List<String> names = scannedNames.isEmpty() ? List.of(d.devNode()) : DeviceNames.order(scannedNames, symlinks, preferred);
         DeviceIdentity.Kind kind = d.major() == LOOP_MAJOR ? DeviceIdentity.Kind.LOOP
                 : d.major() == MD_MAJOR ? DeviceIdentity.Kind.MD
                 : d.deviceMapper() ? DeviceIdentity.Kind.DEVICE_MAPPER : DeviceIdentity.Kind.OTHER;

@@ -120,4 +120,13 @@ class DevicesFileTest {
         assertEquals("/dev/xyz", DeviceNames.order(List.of("/dev/sdb", "/dev/xyz"), Set.of("/dev/xyz")).get(0));
         assertEquals("/dev/sdb", DeviceNames.order(List.of("/dev/xyz", "/dev/sdb"), Set.of()).get(0));
     }
+
+    @Test
+    void preferredNamesPatternsOutrankTheBuiltInRulesInTheirOrder() {
+        List<java.util.regex.Pattern> preferred = List.of(java.util.regex.Pattern.compile(RegexFilter.toJava("^/dev/disk/by-id/wwn").orElseThrow()),
+                java.util.regex.Pattern.compile(RegexFilter.toJava("^/dev/disk/by-id/").orElseThrow()));
+        assertEquals("/dev/disk/by-id/wwn-1", DeviceNames.order(List.of("/dev/disk/by-id/ata-x", "/dev/disk/by-id/wwn-1", "/dev/sda"),
+                Set.of(), preferred).get(0));
+        assertEquals("/dev/disk/by-id/ata-x", DeviceNames.order(List.of("/dev/sda", "/dev/disk/by-id/ata-x"), Set.of(), preferred).get(0));
+    }
 }

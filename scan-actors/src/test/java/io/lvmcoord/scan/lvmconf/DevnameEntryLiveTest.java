@@ -129,7 +129,7 @@ class DevnameEntryLiveTest {
         for (BlockDeviceInfo d : SysfsBlockDevices.list(SysfsBlockDevices.SYS_CLASS_BLOCK)) {
             List<String> names = nodes.names(d.major(), d.minor());
             if (!names.isEmpty()) {
-                devices.add(LvmEnvironment.identity(d, names, nodes.symlinks()));
+                devices.add(env.identityOf(d, names, nodes.symlinks()));
             }
         }
         devices.sort(Comparator.comparing(DeviceIdentity::name));

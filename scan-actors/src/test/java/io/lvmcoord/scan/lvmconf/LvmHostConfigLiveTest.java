@@ -177,7 +177,7 @@ class LvmHostConfigLiveTest {
         for (BlockDeviceInfo d : SysfsBlockDevices.list(SysfsBlockDevices.SYS_CLASS_BLOCK)) {
             List<String> names = nodes.names(d.major(), d.minor());
             if (!names.isEmpty()) {
-                out.add(LvmEnvironment.identity(d, names, nodes.symlinks()));
+                out.add(env.identityOf(d, names, nodes.symlinks()));
             }
         }
         return out;
