@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +37,8 @@ final class LvmConfigWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * @param onChange called from the watcher's thread with what changed ("lvm.conf", "devices/system.devices")
+     * @param onChange called from the watcher's thread once per batch of events, with what changed
+     *                 ("lvm.conf", "devices/system.devices_new, devices/system.devices")
      * @param onLost   called when events may have been lost or watching failed, with the reason
      */
     LvmConfigWatcher(Path systemDir, Consumer<String> onChange, Consumer<String> onLost) throws NativeIoException {
@@ -65,10 +68,10 @@ final class LvmConfigWatcher implements AutoCloseable {
                 }
                 return;
             }
-            String changed = null;
+            Set<String> changed = new LinkedHashSet<>();
             for (InotifyEvent e : events) {
                 if (e.overflow()) {
-                    changed = "(inotify queue overflow)";
+                    changed.add("(inotify queue overflow)");
                     continue;
                 }
                 Path dir = dirs.get(e.wd());
@@ -90,10 +93,10 @@ final class LvmConfigWatcher implements AutoCloseable {
                 }
                 String name = e.name() == null || e.name().isEmpty() ? dir.toString()
                         : dir.equals(systemDir) ? e.name() : DEVICES + "/" + e.name();
-                changed = changed == null ? name : changed;
+                changed.add(name);
             }
-            if (changed != null) {
-                onChange.accept(changed);
+            if (!changed.isEmpty()) {
+                onChange.accept(String.join(", ", changed));
             }
         }
     }

@@ -3,6 +3,7 @@ package io.lvmcoord.scan.lvmconf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The order lvm2 keeps a device's names in (dev-cache.c, without {@code devices/preferred_names}):
@@ -33,7 +34,7 @@ public final class DeviceNames {
     }
 
     /** As {@link #order(List, Set)} with {@code devices/preferred_names} compiled ({@link RegexFilter#toJava}). */
-    public static List<String> order(List<String> scanOrder, Set<String> symlinks, List<java.util.regex.Pattern> preferred) {
+    public static List<String> order(List<String> scanOrder, Set<String> symlinks, List<Pattern> preferred) {
         List<String> out = new ArrayList<>();
         for (String name : scanOrder) {
             if (out.contains(name)) {
@@ -49,7 +50,7 @@ public final class DeviceNames {
     }
 
     /** Whether lvm2 prefers {@code a} to {@code b} (its _compare_paths returning 0). */
-    static boolean prefersFirst(String a, String b, Set<String> symlinks, List<java.util.regex.Pattern> preferred) {
+    static boolean prefersFirst(String a, String b, Set<String> symlinks, List<Pattern> preferred) {
         int ma = firstMatch(preferred, a);
         int mb = firstMatch(preferred, b);
         if (ma != mb) {
@@ -75,7 +76,7 @@ public final class DeviceNames {
         return byShape(a, b, symlinks);
     }
 
-    private static int firstMatch(List<java.util.regex.Pattern> patterns, String name) {
+    private static int firstMatch(List<Pattern> patterns, String name) {
         for (int i = 0; i < patterns.size(); i++) {
             if (patterns.get(i).matcher(name).find()) {
                 return i;

@@ -1,9 +1,13 @@
 package io.lvmcoord.scan.lvmconf;
 
+import io.lvmcoord.scan.metadata.ConfigValue;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +119,7 @@ public record LocalSystemId(Optional<String> id, boolean unknown, List<String> w
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             byte[] h = mac.doFinal(LVM_APPLICATION_ID);
-            byte[] id = java.util.Arrays.copyOf(h, 16);
+            byte[] id = Arrays.copyOf(h, 16);
             id[6] = (byte) ((id[6] & 0x0F) | 0x40);
             id[8] = (byte) ((id[8] & 0x3F) | 0x80);
             return HexFormat.of().formatHex(id);
@@ -195,7 +199,7 @@ public record LocalSystemId(Optional<String> id, boolean unknown, List<String> w
             return true;
         }
         return config.array("local/extra_system_ids").orElse(List.of()).stream()
-                .anyMatch(v -> v instanceof io.lvmcoord.scan.metadata.ConfigValue.Str s && !s.value().isEmpty() && s.value().equals(vgSystemId));
+                .anyMatch(v -> v instanceof ConfigValue.Str s && !s.value().isEmpty() && s.value().equals(vgSystemId));
     }
 
     /** Convenience for hosts whose files are read through {@code reader} (tests pass a map's get). */

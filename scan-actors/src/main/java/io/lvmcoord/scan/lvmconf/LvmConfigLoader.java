@@ -2,6 +2,7 @@ package io.lvmcoord.scan.lvmconf;
 
 import io.lvmcoord.scan.metadata.ConfigParser;
 import io.lvmcoord.scan.metadata.ConfigSection;
+import io.lvmcoord.scan.metadata.TextLimits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class LvmConfigLoader {
             throw new LoadError(file + ": cannot read: " + e.getMessage());
         }
         try {
-            return Optional.of(ConfigParser.parse(text, text.length, io.lvmcoord.scan.metadata.TextLimits.DEFAULT));
+            return Optional.of(ConfigParser.parse(text, text.length, TextLimits.DEFAULT));
         } catch (ConfigParser.SyntaxError e) {
             throw new LoadError(file + ": " + e.getMessage());
         }

@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Everything of lvm2's host configuration that decides what lvm2 shows, read once: the config
@@ -29,12 +32,12 @@ import java.util.function.Function;
  */
 public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.Mode mode, DeviceSelection.Filters filters,
                              Optional<DevicesFile> devicesFile, LocalSystemId systemId, List<Path> scanDirs,
-                             List<String> warnings, java.util.Map<String, String> sources) {
+                             List<String> warnings, Map<String, String> sources) {
 
     public LvmEnvironment {
         scanDirs = List.copyOf(scanDirs);
         warnings = List.copyOf(warnings);
-        sources = java.util.Map.copyOf(sources);
+        sources = Map.copyOf(sources);
     }
 
     /** Loading gives an environment or the reason lvm2 would refuse to run. */
@@ -56,7 +59,7 @@ public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.M
      * @param host          nodename and file reads for the system ID
      */
     public static Result load(Path systemDir, String configOverlay, DeviceSelection.Overrides overrides, LocalSystemId.Host host) {
-        java.util.Map<String, String> sources = new java.util.HashMap<>();
+        Map<String, String> sources = new HashMap<>();
         if (!systemDir.toString().isEmpty()) {
             for (String f : List.of(LvmConfigLoader.LVM_CONF, LvmConfigLoader.LVMLOCAL_CONF)) {
                 readText(systemDir.resolve(f)).ifPresent(t -> sources.put(systemDir.resolve(f).toString(), t));
@@ -178,11 +181,11 @@ public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.M
     }
 
     /** {@code devices/preferred_names} compiled; patterns lvm2 could not parse are left out. */
-    public List<java.util.regex.Pattern> preferredNames() {
-        List<java.util.regex.Pattern> out = new ArrayList<>();
+    public List<Pattern> preferredNames() {
+        List<Pattern> out = new ArrayList<>();
         for (ConfigValue v : config.array("devices/preferred_names").orElse(List.of())) {
             if (v instanceof ConfigValue.Str s) {
-                RegexFilter.toJava(s.value()).ifPresent(re -> out.add(java.util.regex.Pattern.compile(re)));
+                RegexFilter.toJava(s.value()).ifPresent(re -> out.add(Pattern.compile(re)));
             }
         }
         return out;
@@ -194,7 +197,7 @@ public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.M
     }
 
     private static DeviceIdentity identity(BlockDeviceInfo d, List<String> scannedNames, Set<String> symlinks,
-                                           List<java.util.regex.Pattern> preferred) {
+                                           List<Pattern> preferred) {
         List<String> names = scannedNames.isEmpty() ? List.of(d.devNode()) : DeviceNames.order(scannedNames, symlinks, preferred);
         DeviceIdentity.Kind kind = d.major() == LOOP_MAJOR ? DeviceIdentity.Kind.LOOP
                 : d.major() == MD_MAJOR ? DeviceIdentity.Kind.MD

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * lvm2's {@code devices/filter} and {@code devices/global_filter}: a list of {@code a<d>re<d>}
@@ -180,7 +181,7 @@ public final class RegexFilter {
         }
         try {
             Pattern.compile(out.toString());
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             return Optional.empty();
         }
         return Optional.of(out.toString());

@@ -1,11 +1,15 @@
 package io.lvmcoord.scan.nativeio;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +34,7 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
     public DeviceNodes {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         namesByDevice.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        namesByDevice = java.util.Collections.unmodifiableMap(copy);
+        namesByDevice = Collections.unmodifiableMap(copy);
         symlinks = Set.copyOf(symlinks);
         warnings = List.copyOf(warnings);
     }
@@ -59,7 +63,7 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
     }
 
     private static String reason(Exception e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : String.valueOf(e.getMessage());
+        return e instanceof NoSuchFileException ? "No such file or directory" : String.valueOf(e.getMessage());
     }
 
     private static void walk(Path dir, Object rootDev, Map<String, List<String>> names, Set<String> links) {
@@ -73,8 +77,8 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
         } catch (IOException e) {
             return; // gone or unreadable: lvm2 skips it the same way
         }
-        entries.sort(Comparator.comparing(p -> p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.util.Arrays::compareUnsigned));
+        entries.sort(Comparator.comparing(p -> p.getFileName().toString().getBytes(StandardCharsets.UTF_8),
+                Arrays::compareUnsigned));
         for (Path p : entries) {
             Map<String, Object> st;
             try {
