@@ -3,15 +3,10 @@ package io.lvmcoord.agent.discovery;
 import io.lvmcoord.scan.DeviceFilter;
 import io.lvmcoord.scan.DeviceTarget;
 import io.lvmcoord.scan.DiscoverySettings;
-import io.lvmcoord.scan.codec.Decoded;
-import io.lvmcoord.scan.codec.Label;
-import io.lvmcoord.scan.codec.PvDecoder;
-import io.lvmcoord.scan.lvmconf.DeviceIdentity;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
 import io.lvmcoord.scan.nativeio.BlockDeviceInfo;
-import io.lvmcoord.scan.nativeio.DeviceNodes;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 import io.lvmcoord.scan.nativeio.Uevent;
@@ -20,10 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -125,43 +117,20 @@ public final class SysfsSource implements DeviceSource {
             throw new IOException("lvm2 configuration in " + lvmSystemDir + " is invalid: " + f.reason());
         }
         LvmEnvironment env = ((LvmEnvironment.Ready) lvm.get()).environment();
-        List<BlockDeviceInfo> all = SysfsBlockDevices.list(settings.sysClassBlock());
-        DeviceNodes nodes = DeviceNodes.scan(env.scanDirs());
-        List<BlockDeviceInfo> byNumber = new ArrayList<>(all);
-        byNumber.sort(Comparator.comparingInt(BlockDeviceInfo::major).thenComparingInt(BlockDeviceInfo::minor));
-        List<DeviceIdentity> identities = new ArrayList<>(byNumber.size());
-        Map<DeviceIdentity, BlockDeviceInfo> info = new IdentityHashMap<>();
-        for (BlockDeviceInfo d : byNumber) {
-            DeviceIdentity id = env.identityOf(d, nodes.names(d.major(), d.minor()), nodes.symlinks());
-            identities.add(id);
-            info.put(id, d);
-        }
-        DeviceSelection.Selection s = env.select(identities);
-        if (env.needsPvids()) {
-            s = env.validate(s, identities, SysfsSource::pvid);
-        }
-        List<String> warnings = new ArrayList<>(nodes.warnings());
+        // lvm2 sees only devices with a node under its scan dirs; a fake sysfs tree (tests) has none.
+        boolean keepUnnamed = !settings.sysClassBlock().equals(SysfsBlockDevices.SYS_CLASS_BLOCK);
+        LvmEnvironment.HostDevices host = env.hostDevices(settings.sysClassBlock(), keepUnnamed);
+        DeviceSelection.Selection s = env.chooseDevices(host);
+        List<String> warnings = new ArrayList<>(host.warnings());
         warnings.addAll(s.warnings());
         if (!warnings.equals(loggedWarnings.getAndSet(List.copyOf(warnings)))) {
             warnings.forEach(w -> LOG.warn("lvm2 device selection: {}", w));
         }
         Map<BlockDeviceInfo, Boolean> used = new IdentityHashMap<>();
-        s.used().forEach(id -> used.put(info.get(id), Boolean.TRUE));
+        s.used().forEach(id -> used.put(host.sysfs().get(id), Boolean.TRUE));
+        List<BlockDeviceInfo> all = new ArrayList<>(host.sysfs().values());
+        all.sort(Comparator.comparing(BlockDeviceInfo::name));
         return filter.accepted(all).stream().filter(used::containsKey).toList();
-    }
-
-    /** The PVID in a device's LVM label (first four sectors), empty when it has none or cannot be read. */
-    private static Optional<String> pvid(DeviceIdentity d) {
-        try (FileChannel ch = FileChannel.open(Path.of(d.name()), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(PvDecoder.LABEL_BYTES);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // keep reading: a block device may return short reads
-            }
-            Decoded<Label> label = Label.find(d.name(), buf.array());
-            return label instanceof Decoded.Ok<Label> ok ? Optional.of(ok.value().pvUuid()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

@@ -1,8 +1,14 @@
 package io.lvmcoord.scan.lvmconf;
 
+import io.lvmcoord.scan.codec.Decoded;
+import io.lvmcoord.scan.codec.Label;
+import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.metadata.ConfigValue;
 import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.nativeio.BlockDeviceInfo;
+import io.lvmcoord.scan.nativeio.DeviceHead;
+import io.lvmcoord.scan.nativeio.DeviceNodes;
+import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,6 +215,65 @@ public record LvmEnvironment(Path systemDir, LvmConfig config, DeviceSelection.M
         String dmUuid = a.dmUuid() != null ? a.dmUuid() : d.dmUuid();
         return new DeviceIdentity(names, kind, a.partitionNumber(), Optional.ofNullable(a.wwid()), Optional.ofNullable(a.serial()),
                 Optional.ofNullable(dmUuid), Optional.ofNullable(a.mdUuid()), Optional.ofNullable(a.loopBackingFile()));
+    }
+
+    /**
+     * This host's block devices as lvm2 sees them before reading any: sysfs's devices that have a
+     * node under {@link #scanDirs} (lvm2 knows no other), in device-number order, with their names.
+     *
+     * @param devices  in device-number order (the order lvm2 pairs devices-file entries in)
+     * @param sysfs    each device's sysfs record
+     * @param warnings lvm2's warnings about scan dirs it cannot use
+     */
+    public record HostDevices(List<DeviceIdentity> devices, Map<DeviceIdentity, BlockDeviceInfo> sysfs, List<String> warnings) {
+        public HostDevices {
+            devices = List.copyOf(devices);
+            IdentityHashMap<DeviceIdentity, BlockDeviceInfo> copy = new IdentityHashMap<>(sysfs);
+            sysfs = Collections.unmodifiableMap(copy);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Lists the host's devices ({@link HostDevices}).
+     *
+     * @param sysClassBlock usually {@link SysfsBlockDevices#SYS_CLASS_BLOCK}
+     * @param keepUnnamed   keep sysfs devices with no node under the scan dirs, named by their kernel
+     *                      node (lvm2 would not see them; for fake sysfs trees in tests)
+     */
+    public HostDevices hostDevices(Path sysClassBlock, boolean keepUnnamed) throws IOException {
+        List<BlockDeviceInfo> all = new ArrayList<>(SysfsBlockDevices.list(sysClassBlock));
+        all.sort(Comparator.comparingInt(BlockDeviceInfo::major).thenComparingInt(BlockDeviceInfo::minor));
+        DeviceNodes nodes = DeviceNodes.scan(scanDirs);
+        List<DeviceIdentity> devices = new ArrayList<>();
+        Map<DeviceIdentity, BlockDeviceInfo> sysfs = new IdentityHashMap<>();
+        for (BlockDeviceInfo d : all) {
+            List<String> names = nodes.names(d.major(), d.minor());
+            if (names.isEmpty() && !keepUnnamed) {
+                continue;
+            }
+            DeviceIdentity id = identityOf(d, names, nodes.symlinks());
+            devices.add(id);
+            sysfs.put(id, d);
+        }
+        return new HostDevices(devices, sysfs, nodes.warnings());
+    }
+
+    /** The PVID in a device's label (its first four sectors), empty when none or unreadable: the pvidOf of {@link #validate}. */
+    public static Optional<String> pvidOnDevice(DeviceIdentity d) {
+        return DeviceHead.read(d.name(), PvDecoder.LABEL_BYTES).flatMap(head -> {
+            Decoded<Label> label = Label.find(d.name(), head);
+            return label instanceof Decoded.Ok<Label> ok ? Optional.of(ok.value().pvUuid()) : Optional.empty();
+        });
+    }
+
+    /**
+     * The devices lvm2 would use, in device-number order: {@link #select}, then {@link #validate}
+     * reading PVIDs when devname entries need them. The selection's warnings are lvm2's.
+     */
+    public DeviceSelection.Selection chooseDevices(HostDevices host) {
+        DeviceSelection.Selection s = select(host.devices());
+        return needsPvids() ? validate(s, host.devices(), LvmEnvironment::pvidOnDevice) : s;
     }
 
     /** Linux's fixed major numbers of loop and md devices. */

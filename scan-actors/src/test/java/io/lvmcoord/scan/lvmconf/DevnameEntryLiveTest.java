@@ -1,11 +1,6 @@
 package io.lvmcoord.scan.lvmconf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lvmcoord.scan.codec.Decoded;
-import io.lvmcoord.scan.codec.Label;
-import io.lvmcoord.scan.codec.PvDecoder;
-import io.lvmcoord.scan.nativeio.BlockDeviceInfo;
-import io.lvmcoord.scan.nativeio.DeviceNodes;
 import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -20,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,17 +95,6 @@ class DevnameEntryLiveTest {
         return all;
     }
 
-    private static Optional<String> pvidOnDevice(DeviceIdentity d) {
-        try (RandomAccessFile f = new RandomAccessFile(d.name(), "r")) {
-            byte[] head = new byte[PvDecoder.LABEL_BYTES];
-            f.readFully(head);
-            Decoded<Label> label = Label.find(d.name(), head);
-            return label instanceof Decoded.Ok<Label> ok ? Optional.of(ok.value().pvUuid()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     @Test
     void aMovedPvOfADevnameEntryIsFoundByItsPvidAsLvm2FindsIt() throws Exception {
         String x = loops.get(0);
@@ -124,20 +107,12 @@ class DevnameEntryLiveTest {
         String overlay = "devices { search_for_devnames = \"all\" }";
         LvmEnvironment env = assertInstanceOf(LvmEnvironment.Ready.class,
                 LvmEnvironment.load(sysDir, overlay, DeviceSelection.Overrides.NONE, LvmEnvironment.osHost())).environment();
-        DeviceNodes nodes = DeviceNodes.scan(env.scanDirs());
-        List<DeviceIdentity> devices = new ArrayList<>();
-        for (BlockDeviceInfo d : SysfsBlockDevices.list(SysfsBlockDevices.SYS_CLASS_BLOCK)) {
-            List<String> names = nodes.names(d.major(), d.minor());
-            if (!names.isEmpty()) {
-                devices.add(env.identityOf(d, names, nodes.symlinks()));
-            }
-        }
-        devices.sort(Comparator.comparing(DeviceIdentity::name));
+        List<DeviceIdentity> devices = env.hostDevices(SysfsBlockDevices.SYS_CLASS_BLOCK, false).devices();
         DeviceSelection.Selection before = env.select(devices);
         assertEquals(List.of(x), before.used().stream().map(DeviceIdentity::name).toList());
         // Only our two loops can hold this PVID; reading every device of the host is not this test's business.
         DeviceSelection.Selection after = env.validate(before, devices.stream().filter(d -> loops.contains(d.name())).toList(),
-                DevnameEntryLiveTest::pvidOnDevice);
+                LvmEnvironment::pvidOnDevice);
 
         List<String> pvs = runAll("lvm", "pvs", "--driverloaded", "n", "--config", overlay, "--reportformat", "json", "-o", "pv_name");
         List<String> shown = new ArrayList<>();

@@ -7,8 +7,6 @@ import io.lvmcoord.scan.codec.DecodeLimits;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.metadata.VgMetadata;
-import io.lvmcoord.scan.nativeio.BlockDeviceInfo;
-import io.lvmcoord.scan.nativeio.DeviceNodes;
 import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -172,15 +170,7 @@ class LvmHostConfigLiveTest {
 
     /** Every block device of this host as lvm2 sees it before reading: names and IDs. */
     private static List<DeviceIdentity> hostDevices(LvmEnvironment env) throws IOException {
-        DeviceNodes nodes = DeviceNodes.scan(env.scanDirs());
-        List<DeviceIdentity> out = new ArrayList<>();
-        for (BlockDeviceInfo d : SysfsBlockDevices.list(SysfsBlockDevices.SYS_CLASS_BLOCK)) {
-            List<String> names = nodes.names(d.major(), d.minor());
-            if (!names.isEmpty()) {
-                out.add(env.identityOf(d, names, nodes.symlinks()));
-            }
-        }
-        return out;
+        return env.hostDevices(SysfsBlockDevices.SYS_CLASS_BLOCK, false).devices();
     }
 
     private static Set<String> ours(LvmEnvironment env, DeviceSelection.Selection s) {
