@@ -11,7 +11,10 @@ public sealed interface DeviceEvent permits DeviceEvent.Changed, DeviceEvent.Rem
     record Removed(String device, String cause) implements DeviceEvent {
     }
 
-    /** Events were dropped (a kernel or inotify queue overflowed): only a full rescan is safe. */
+    /**
+     * Only a full rescan is safe: events were dropped (a kernel or inotify queue overflowed), or the
+     * rules choosing devices changed (lvm2's configuration was edited).
+     */
     record Lost(String cause) implements DeviceEvent {
     }
 }

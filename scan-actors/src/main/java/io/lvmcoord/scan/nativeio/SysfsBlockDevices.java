@@ -67,11 +67,57 @@ public final class SysfsBlockDevices {
         List<String> holders = entries(dir.resolve("holders"));
         List<String> slaves = entries(dir.resolve("slaves"));
         String dmUuid = attribute(dir.resolve("dm/uuid"));
+        String partition = attribute(dir.resolve("partition"));
         return Optional.of(new BlockDeviceInfo(name, "/dev/" + name.replace('!', '/'), major, minor,
-                sectors * SECTOR_BYTES, Files.exists(dir.resolve("partition")), "1".equals(attribute(dir.resolve("ro"))),
+                sectors * SECTOR_BYTES, partition != null, "1".equals(attribute(dir.resolve("ro"))),
                 "1".equals(attribute(dir.resolve("removable"))), attribute(dir.resolve("dm/name")),
                 dmUuid == null || dmUuid.isEmpty() ? null : dmUuid,
-                holders == null ? List.of() : holders, slaves == null ? List.of() : slaves));
+                holders == null ? List.of() : holders, slaves == null ? List.of() : slaves, idAttributes(dir, partition)));
+    }
+
+    /**
+     * What lvm2 reads for device IDs. lvm2 reads a partition's attribute and, when that is
+     * empty, its disk's: the disk is the partition's parent dir in the real sysfs tree.
+     */
+    private static BlockDeviceInfo.IdAttributes idAttributes(Path dir, String partition) {
+        int number = 0;
+        Path disk = null;
+        if (partition != null) {
+            try {
+                number = Integer.parseInt(partition);
+            } catch (NumberFormatException e) {
+                number = 0;
+            }
+            try {
+                disk = dir.toRealPath().getParent();
+            } catch (IOException e) {
+                disk = null;
+            }
+        }
+        String wwid = idAttribute(dir, disk, "device/wwid");
+        if (wwid == null) {
+            wwid = idAttribute(dir, disk, "wwid");
+        }
+        return new BlockDeviceInfo.IdAttributes(number, wwid, idAttribute(dir, disk, "device/serial"),
+                idAttribute(dir, disk, "dm/uuid"), idAttribute(dir, disk, "md/uuid"),
+                idAttribute(dir, disk, "loop/backing_file"));
+    }
+
+    /** An ID attribute; one that cannot be read counts as empty, as lvm2's get_sysfs_value makes it. */
+    private static String idAttribute(Path dir, Path disk, String suffix) {
+        String v = readQuietly(dir.resolve(suffix));
+        if ((v == null || v.isEmpty()) && disk != null) {
+            v = readQuietly(disk.resolve(suffix));
+        }
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return attribute(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The trimmed content of a sysfs attribute, or null when it does not exist. */

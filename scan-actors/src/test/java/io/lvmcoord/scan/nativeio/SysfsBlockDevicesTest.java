@@ -29,7 +29,8 @@ class SysfsBlockDevicesTest {
                 new BlockDeviceInfo("cciss!c0d0", "/dev/cciss/c0d0", 104, 0, 2048 * 512L, false, false, false, null,
                         null, List.of(), List.of()),
                 new BlockDeviceInfo("dm-3", "/dev/dm-3", 253, 3, 8 * 512L, false, true, false, "vg0-lv0",
-                        "LVM-abcdef", List.of(), List.of("sdb1")),
+                        "LVM-abcdef", List.of(), List.of("sdb1"),
+                        new BlockDeviceInfo.IdAttributes(0, null, null, "LVM-abcdef", null, null)),
                 new BlockDeviceInfo("dm-4", "/dev/dm-4", 253, 4, 512L, false, false, false, "plain", null, List.of(),
                         List.of()),
                 new BlockDeviceInfo("loop0", "/dev/loop0", 7, 0, 0, false, false, false, null, null, List.of(),
@@ -37,7 +38,33 @@ class SysfsBlockDevicesTest {
                 new BlockDeviceInfo("sdb", "/dev/sdb", 8, 16, 4096 * 512L, false, false, true, null, null, List.of(),
                         List.of()),
                 new BlockDeviceInfo("sdb1", "/dev/sdb1", 8, 17, 4000 * 512L, true, false, false, null, null,
-                        List.of("dm-3"), List.of())), devices);
+                        List.of("dm-3"), List.of(), new BlockDeviceInfo.IdAttributes(1, null, null, null, null, null))), devices);
+    }
+
+    @Test
+    void idAttributesAreReadAndAPartitionTakesItsDisksWhereItHasNone() throws IOException {
+        Path block = Files.createDirectories(sys.resolve("class/block"));
+        Path sda = device(Files.createDirectories(sys.resolve("devices/pci0/host0")), "sda", "8:0", "4096");
+        Files.createDirectories(sda.resolve("device"));
+        Files.writeString(sda.resolve("device/wwid"), "naa.6001405abc  \n");
+        Files.writeString(sda.resolve("device/serial"), "S123\n");
+        Path sda1 = device(sda, "sda1", "8:1", "2048");
+        Files.writeString(sda1.resolve("partition"), "1\n");
+        Files.createSymbolicLink(block.resolve("sda"), sda);
+        Files.createSymbolicLink(block.resolve("sda1"), sda1);
+        Path loop = device(block, "loop3", "7:3", "2048");
+        Files.createDirectories(loop.resolve("loop"));
+        Files.writeString(loop.resolve("loop/backing_file"), "/var/img/a b.img\n");
+        Path md = device(block, "md0", "9:0", "2048");
+        Files.createDirectories(md.resolve("md"));
+        Files.writeString(md.resolve("md/uuid"), "1a2b:3c4d\n");
+
+        assertEquals(new BlockDeviceInfo.IdAttributes(1, "naa.6001405abc", "S123", null, null, null),
+                SysfsBlockDevices.read(block, "sda1").orElseThrow().ids());
+        assertEquals(new BlockDeviceInfo.IdAttributes(0, null, null, null, null, "/var/img/a b.img"),
+                SysfsBlockDevices.read(block, "loop3").orElseThrow().ids());
+        assertEquals(new BlockDeviceInfo.IdAttributes(0, null, null, null, "1a2b:3c4d", null),
+                SysfsBlockDevices.read(block, "md0").orElseThrow().ids());
     }
 
     @Test
