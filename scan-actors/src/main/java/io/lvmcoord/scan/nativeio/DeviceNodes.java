@@ -107,6 +107,23 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
         }
     }
 
+    /**
+     * The major and minor number of the block device node {@code node} (symlinks followed), or
+     * empty for anything else: a regular file (a PV image), a name that does not exist.
+     */
+    public static java.util.Optional<long[]> numbersOf(Path node) {
+        try {
+            Map<String, Object> st = Files.readAttributes(node, "unix:mode,rdev");
+            if ((((Integer) st.get("mode")) & 0170000) != 0060000) {
+                return java.util.Optional.empty();
+            }
+            long rdev = (Long) st.get("rdev");
+            return java.util.Optional.of(new long[]{major(rdev), minor(rdev)});
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** glibc's major() of a dev_t. */
     static int major(long rdev) {
         return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
