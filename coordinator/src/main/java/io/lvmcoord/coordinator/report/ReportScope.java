@@ -35,7 +35,8 @@ import java.util.Set;
  *     tags lvm2 walks every VG and never looks the names up, so an unknown name is silent.</li>
  * <li><b>lvs</b>: {@code vg}, {@code vg/lv} (or {@code /dev/vg/lv}) and {@code @tag}. A bare VG
  *     name reports all its LVs (hidden ones only with {@code -a}); otherwise an LV is reported if
- *     it is named, carries a tag, or its VG carries a tag. A named LV is shown even when hidden.
+ *     it is named, carries a tag, or its VG carries a tag. A named LV is shown even when hidden
+ *     (not in the segment report: there hidden LVs need {@code -a}).
  *     Names left unmatched in a VG are errors ("Failed to find logical volume "vg/lv"").</li>
  * <li><b>pvs</b>: device names and {@code @tag}s (PV tags). With only label fields
  *     ({@code pv_name}, {@code pv_uuid}, {@code dev_size}, ...) and no tag, lvm2 reports each named
@@ -235,7 +236,7 @@ public final class ReportScope {
         }
         return switch (type) {
             case VG -> selectVgs(assembly, all);
-            case LV, SEG -> selectLvs(assembly, all);
+            case LV, SEG -> selectLvs(assembly, type, all);
             case PV -> selectPvs(assembly, columns, all);
         };
     }
@@ -265,7 +266,7 @@ public final class ReportScope {
         }
     }
 
-    private Selection selectLvs(Assembly a, boolean all) {
+    private Selection selectLvs(Assembly a, ReportType type, boolean all) {
         List<String> errors = new ArrayList<>();
         if (!invalidPaths.isEmpty()) {
             for (String p : invalidPaths) {
@@ -292,6 +293,13 @@ public final class ReportScope {
             if (vg == null) {
                 errors.add("Volume group \"" + name + "\" not found");
                 errors.add("Cannot process volume group " + name);
+                continue;
+            }
+            if (vg.metadata().exported()) {
+                // lvs does not read an exported VG: an error where it was named, silence where a tag reached it.
+                if (vgNames.contains(name)) {
+                    errors.add("Volume group " + name + " is exported");
+                }
                 continue;
             }
             if (!tags.isEmpty() && !vgNames.contains(name) && !anyTag(vg.metadata().tags()) && !anyLvTagged(vg)) {
@@ -325,8 +333,9 @@ public final class ReportScope {
                 }
             }
         }
-        // Hidden LVs pass where LVs were named in their VG; the builder then keeps only the picked ones.
-        boolean hiddenWhenNamed = !lvNames.isEmpty();
+        // Hidden LVs pass where LVs were named in their VG (the builder then keeps only the picked ones);
+        // not in the segment report, which lvm2 limits to visible LVs unless -a.
+        boolean hiddenWhenNamed = !lvNames.isEmpty() && type == ReportType.LV;
         return new Selection(keepVgs, keepLvs, lvArgsIn, List.of(), false, hiddenWhenNamed, all, errors);
     }
 
