@@ -79,8 +79,11 @@ public final class ReportRenderer {
 
     private static String jsonRows(Report report, ReportRequest req) {
         String whole = req.format() == ReportRequest.Format.JSON_STD ? jsonStd(report) : json(report, req.layout());
-        // The rows sit between the array's opening line and its closing lines.
-        int start = whole.indexOf('\n', whole.indexOf("\": [")) + 1;
+        // The rows sit between the four opening lines (see open) and the array's closing line.
+        int start = 0;
+        for (int line = 0; line < 4; line++) {
+            start = whole.indexOf('\n', start) + 1;
+        }
         int end = whole.lastIndexOf("              ]\n");
         return whole.substring(start, end);
     }
