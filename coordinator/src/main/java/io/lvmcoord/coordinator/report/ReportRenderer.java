@@ -207,7 +207,8 @@ public final class ReportRenderer {
         String sep = separator(req);
         int[] width = new int[cols.size()];
         for (int c = 0; c < cols.size(); c++) {
-            width[c] = Math.max(cols.get(c).width(), headings ? cols.get(c).heading().length() : 0);
+            // lvm2's field table gives a width, 0 meaning the heading's length, with or without headings shown.
+            width[c] = cols.get(c).width() > 0 ? cols.get(c).width() : cols.get(c).heading().length();
             if (layout.fieldIdHeadings() && headings) {
                 width[c] = Math.max(width[c], cols.get(c).id().length());
             }
@@ -223,7 +224,8 @@ public final class ReportRenderer {
                     sb.append(sep);
                 }
                 String h = heading(cols.get(c), layout);
-                sb.append(pad ? padRight(h, width[c]) : h);
+                // Padded headings are cut to the column's width, as lvm2's "%-*.*s" does (InitImgSyn).
+                sb.append(pad ? padRight(h.length() > width[c] ? h.substring(0, width[c]) : h, width[c]) : h);
             }
             sb.append('\n');
         }

@@ -38,6 +38,19 @@ class ReportRendererTest {
                         + "  vg1   2 120.00m a,b    \n"
                         + "  vg2   1  60.00m        \n",
                 ReportRenderer.render(VGS, basic(ReportRequest.Layout.DEFAULT, true, null, false)));
+        // A width of 0 in lvm2's field table means the heading's length, headings shown or not (#PV: 3).
+        assertEquals("  vg1   2 120.00m a,b    \n"
+                        + "  vg2   1  60.00m        \n",
+                ReportRenderer.render(VGS, basic(ReportRequest.Layout.DEFAULT, false, null, false)));
+    }
+
+    @Test
+    void paddedHeadingsAreCutToTheirColumnAsLvm2Does() {
+        // lv_initial_image_sync: width 10 in lvm2's table, heading "InitImgSync" (11).
+        FieldDef sync = new FieldDef("lv_initial_image_sync", ReportType.LV, "BIN", "InitImgSync", 10, row -> Cell.EMPTY);
+        Report r = new Report(ReportType.LV, List.of(sync), List.of(List.of("")));
+        assertEquals("  InitImgSyn\n            \n", ReportRenderer.render(r, basic(ReportRequest.Layout.DEFAULT, true, null, false)));
+        assertEquals("  InitImgSync\n  \n", ReportRenderer.render(r, basic(ReportRequest.Layout.DEFAULT, true, ":", false)));
     }
 
     @Test

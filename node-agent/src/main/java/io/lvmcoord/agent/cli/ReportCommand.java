@@ -96,7 +96,7 @@ abstract class ReportCommand implements Callable<Integer> {
     String select;
 
     @Option(names = {"-q", "--quiet", "-d", "--debug", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure",
-            "--nohints", "--trustcache", "--unbuffered"},
+            "--nohints", "--trustcache"},
             description = "Accepted as lvm2 accepts them; no effect (lvmcoord never locks, writes or caches).")
     boolean noEffect;
 
@@ -156,7 +156,18 @@ abstract class ReportCommand implements Callable<Integer> {
             return 0;
         }
         if (query.viaAgent()) {
-            // Without --devices the running agent answers; the same client code as the fast entry point.
+            // Without --devices the running agent answers; the same client code as the fast entry point. What lvm2
+            // refuses before reporting is refused here first (exit 3), whether an agent runs or not.
+            try {
+                if (command.equals("fullreport")) {
+                    FullReport.requests(query);
+                } else {
+                    ReportQueries.toRequest(query);
+                }
+            } catch (ReportQuery.BadQuery e) {
+                err.println(e.getMessage());
+                return EXIT_USAGE;
+            }
             List<String> argv = new ArrayList<>();
             argv.add(command);
             argv.addAll(args);

@@ -260,6 +260,8 @@ public record ReportQuery(String command, List<String> options, List<String> sor
                     }
                 }
             }
+            case "--unbuffered" -> throw new BadQuery("  --unbuffered is not supported by lvmcoord: lvm2 then prints rows unsorted, "
+                    + "in the order it reads them, with columns as wide as the first row; use lvm2's default (buffered) output.");
             case "--driverloaded" -> {
                 // lvm2's switch for running without device-mapper: we never talk to it. A bool, as lvm2 checks it.
                 if (!Set.of("y", "n", "yes", "no", "1", "0").contains(value.toLowerCase(Locale.ROOT))) {
@@ -437,6 +439,9 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             if (node != null && !NODE_NAME.matcher(node).matches()) {
                 // Never echoed: it would go back in a header (and a CR LF in it would start headers of its own).
                 throw new BadQuery("--node (node=) takes a node name: 1-253 letters, digits, '.', '_' or '-'");
+            }
+            if (!devices.isEmpty() && devicesFile != null) {
+                throw new BadQuery("  A --devices list cannot be used with --devicesfile.\n  Run `" + command + " --help' for more information.");
             }
             if (!devices.isEmpty() && (node != null || allNodes)) {
                 throw new BadQuery("--node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only");
