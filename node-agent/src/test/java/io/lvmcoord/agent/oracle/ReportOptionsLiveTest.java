@@ -297,6 +297,21 @@ class ReportOptionsLiveTest {
                 }
             }
         }));
+        // fullreport: per VG (and the orphans) its subreports; it needs the PV segment report, which the report builder makes
+        // once pvseg fields exist. Until then the comparison is skipped, and says why.
+        for (String format : List.of("basic", "json")) {
+            List<String> fullreport = List.of("fullreport", "--reportformat", format, "--configreport", "vg", "-o", "vg_name,vg_size",
+                    "--configreport", "pv", "-o", "pv_name,pv_size", "--configreport", "lv", "-o", "lv_name,lv_size",
+                    "--configreport", "pvseg", "-o", "pvseg_start,pvseg_size", "--configreport", "seg", "-o", "seg_start,seg_size");
+            Run theirs = lvm2(env, devices, fullreport);
+            Run ours = ours(devices, fullreport);
+            tests.add(dynamicTest("fullreport --reportformat " + format, () -> {
+                Assumptions.assumeFalse(ours.stderr().contains("which lvmcoord does not make yet"),
+                        "fullreport waits for lvm2's PV segment report (pvseg fields): " + ours.stderr().strip());
+                assertEquals(theirs.stdout(), ours.stdout(), "lvm2 stderr:\n" + theirs.stderr() + "ours:\n" + ours.stderr());
+                assertEquals(theirs.exitCode(), ours.exitCode());
+            }));
+        }
         Run version = lvm2(env, devices, List.of("vgs", "--version"));
         Run ourVersion = ours(devices, List.of("vgs", "--version"));
         tests.add(dynamicTest("--version names lvm2's release in lvm2's first line", () -> {
