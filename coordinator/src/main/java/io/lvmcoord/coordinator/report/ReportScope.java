@@ -78,9 +78,11 @@ public final class ReportScope {
     private final List<String> invalidPaths;
     /** pvs: device names, in order, repeats kept. */
     private final List<String> pvNames;
+    /** lvm2's messages while reading the arguments that do not stop it (a device-mapper name it cannot split). */
+    private final List<String> notes;
 
     private ReportScope(ReportType type, List<String> vgNames, List<String> tags, Map<String, List<String>> lvNames,
-                        Set<String> wholeVgs, List<String> invalidPaths, List<String> pvNames) {
+                        Set<String> wholeVgs, List<String> invalidPaths, List<String> pvNames, List<String> notes) {
         this.type = type;
         this.vgNames = vgNames;
         this.tags = tags;
@@ -88,11 +90,12 @@ public final class ReportScope {
         this.wholeVgs = wholeVgs;
         this.invalidPaths = invalidPaths;
         this.pvNames = pvNames;
+        this.notes = List.copyOf(notes);
     }
 
     /** The scope of a request with no positional arguments: everything. */
     public static ReportScope everything(ReportType type) {
-        return new ReportScope(type, List.of(), List.of(), Map.of(), Set.of(), List.of(), List.of());
+        return new ReportScope(type, List.of(), List.of(), Map.of(), Set.of(), List.of(), List.of(), List.of());
     }
 
     /** Whether the command line named anything (without names lvm2 reports everything). */
@@ -131,9 +134,10 @@ public final class ReportScope {
                 if (!errors.isEmpty()) {
                     throw new BadArguments(errors);
                 }
-                return new ReportScope(type, List.copyOf(names), tags, Map.of(), Set.of(), List.of(), List.of());
+                return new ReportScope(type, List.copyOf(names), tags, Map.of(), Set.of(), List.of(), List.of(), List.of());
             }
             case LV, SEG -> {
+                List<String> notes = new ArrayList<>();
                 LinkedHashSet<String> names = new LinkedHashSet<>();
                 Map<String, List<String>> lvs = new LinkedHashMap<>();
                 Set<String> whole = new HashSet<>();
@@ -146,7 +150,7 @@ public final class ReportScope {
                         }
                         continue;
                     }
-                    String n = skipDevDir(a);
+                    String n = skipDevDir(a, notes);
                     if (n.startsWith("/")) {
                         invalid.add(a);
                         continue;
@@ -167,7 +171,7 @@ public final class ReportScope {
                     List<String> inVg = lvs.computeIfAbsent(vg, k -> new ArrayList<>());
                     addOnce(inVg, lv);
                 }
-                return new ReportScope(type, List.copyOf(names), tags, lvs, whole, invalid, List.of());
+                return new ReportScope(type, List.copyOf(names), tags, lvs, whole, invalid, List.of(), notes);
             }
             default -> {
                 List<String> pvs = new ArrayList<>();
@@ -185,7 +189,7 @@ public final class ReportScope {
                 if (!errors.isEmpty()) {
                     throw new BadArguments(errors);
                 }
-                return new ReportScope(type, List.of(), tags, Map.of(), Set.of(), List.of(), pvs);
+                return new ReportScope(type, List.of(), tags, Map.of(), Set.of(), List.of(), pvs, List.of());
             }
         }
     }
@@ -211,16 +215,57 @@ public final class ReportScope {
         return true;
     }
 
-    /** lvm2's skip_dev_dir without the /dev/mapper form: {@code /dev/vg/lv} is {@code vg/lv}. */
+    /**
+     * lvm2's skip_dev_dir: {@code /dev/vg/lv} is {@code vg/lv}, and a device-mapper name
+     * {@code /dev/mapper/vg-lv} is split back ({@code --} stands for a {@code -} in a name).
+     */
     static String skipDevDir(String name) {
+        return skipDevDir(name, null);
+    }
+
+    private static String skipDevDir(String name, List<String> notes) {
         String n = name;
         if (n.startsWith("/")) {
             n = n.replaceFirst("^/+", "/");
         }
-        if (n.startsWith("/dev/")) {
-            n = n.substring("/dev/".length()).replaceFirst("^/+", "");
+        if (!n.startsWith("/dev/")) {
+            return n;
+        }
+        n = n.substring("/dev/".length()).replaceFirst("^/+", "");
+        if (n.startsWith("mapper/")) {
+            String dm = n.substring("mapper/".length()).replaceFirst("^/+", "");
+            String[] vg = unquote(dm);
+            String[] lv = unquote(vg[1]);
+            String[] layer = unquote(lv[1]);
+            if (!layer[0].isEmpty()) {
+                // A layer of an LV (-real, -cow ...): lvm2 says so and goes on with the name as it is.
+                if (notes != null) {
+                    notes.add("skip_dev_dir: Couldn't split up device name " + dm + ".");
+                }
+                return dm;
+            }
+            return vg[0] + (lv[0].isEmpty() ? "" : "/" + lv[0]);
         }
         return n;
+    }
+
+    /** libdm's split of a device-mapper name at the first single '-' ("--" is an escaped '-'): {part, rest}. */
+    private static String[] unquote(String s) {
+        StringBuilder part = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '-' && i + 1 < s.length()) {
+                if (s.charAt(i + 1) == '-') {
+                    i++;
+                } else {
+                    return new String[]{part.toString(), s.substring(i + 1)};
+                }
+            }
+            part.append(s.charAt(i));
+            i++;
+        }
+        return new String[]{part.toString(), ""};
     }
 
     /**
@@ -267,7 +312,7 @@ public final class ReportScope {
     }
 
     private Selection selectLvs(Assembly a, ReportType type, boolean all) {
-        List<String> errors = new ArrayList<>();
+        List<String> errors = new ArrayList<>(notes);
         if (!invalidPaths.isEmpty()) {
             for (String p : invalidPaths) {
                 errors.add("\"" + p + "\": Invalid path for Logical Volume.");

@@ -110,6 +110,16 @@ class ReportScopeTest {
     }
 
     @Test
+    void devicePathsOfLvsNameTheirVgAndLv() {
+        assertEquals("vg1/lv1", ReportScope.skipDevDir("/dev/vg1/lv1"));
+        assertEquals("vg1/lv1", ReportScope.skipDevDir("//dev//vg1/lv1"));
+        assertEquals("my-vg/lv-1", ReportScope.skipDevDir("/dev/mapper/my--vg-lv--1"));
+        assertEquals("vg1", ReportScope.skipDevDir("/dev/mapper/vg1"));
+        assertEquals("vg1-lv1-real", ReportScope.skipDevDir("/dev/mapper/vg1-lv1-real"));
+        assertEquals("vg1", ReportScope.skipDevDir("vg1"));
+    }
+
+    @Test
     void withoutArgumentsEverythingIsInScope() throws Exception {
         assertEquals(3, column(report(S11, ReportType.VG, "vg_name", false)).size());
         assertTrue(!ReportScope.parse(ReportType.LV, List.of()).restricted());

@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,6 +175,9 @@ abstract class ReportCommand implements Callable<Integer> {
             argv.addAll(args);
             return io.lvmcoord.agent.client.ClientCli.run(argv.toArray(String[]::new), out, err);
         }
+        if (command.equals("pvs")) {
+            query = query.withNames(asListed(query.names(), query.devices()));
+        }
         List<ReportRequest> requests;
         try {
             requests = command.equals("fullreport") ? FullReport.requests(query) : List.of(ReportQueries.toRequest(query));
@@ -225,6 +230,34 @@ abstract class ReportCommand implements Callable<Integer> {
         out.print(text);
         out.flush();
         return failed ? EXIT_FAILED : 0;
+    }
+
+    /**
+     * PV names as direct mode lists its devices: lvm2 finds a device by any of the names its scan
+     * of /dev gave it (/dev/disk/by-id/..., /dev/mapper/...) and reports it under the name it
+     * scanned; a name that is such an alias of a listed device stands for that device. Other paths
+     * to it (outside /dev, or spelled with "..") lvm2 does not know, and neither do we.
+     */
+    static List<String> asListed(List<String> names, List<String> devices) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            String listed = n;
+            boolean devAlias = n.startsWith("/dev/") && Path.of(n).normalize().toString().equals(n);
+            if (devAlias && !devices.contains(n) && Files.exists(Path.of(n))) {
+                for (String d : devices) {
+                    try {
+                        if (Files.isSameFile(Path.of(n), Path.of(d))) {
+                            listed = d;
+                            break;
+                        }
+                    } catch (IOException gone) {
+                        // A listed device that cannot be reached is reported by the scan; it names nothing here.
+                    }
+                }
+            }
+            out.add(listed);
+        }
+        return out;
     }
 
     /** This command's arguments: picocli's original arguments are the whole command line, the command's name included. */

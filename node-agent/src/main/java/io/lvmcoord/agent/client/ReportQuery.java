@@ -114,6 +114,12 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         more = more == null ? More.NONE : more;
     }
 
+    /** This request with other positional names. */
+    public ReportQuery withNames(List<String> other) {
+        return new ReportQuery(command, options, sort, all, segments, format, units, nosuffix, noheadings, separator, aligned, binary, node,
+                allNodes, other, devices, socket, more);
+    }
+
     /** Whether the agent answers (no --devices). */
     public boolean viaAgent() {
         return devices.isEmpty();

@@ -155,7 +155,8 @@ class ReportOptionsLiveTest {
             cases.add(same("vgs", "-o", VGF, names).withStderr());
         }
         for (String names : List.of("vg1", "vg1/lv1", "vg1/nope", "vg2/nope vg1/nope nope2", "@t1", "@nosuch", "vg1/lv1 vg1",
-                "/dev/vg1/lv2 vg1/lv1", "vg1/", "vg1/lv1/x vg2", "@vgtag1", "@t1 nope", "@t2 vg2", "vg1//lv2")) {
+                "/dev/vg1/lv2 vg1/lv1", "vg1/", "vg1/lv1/x vg2", "@vgtag1", "@t1 nope", "@t2 vg2", "vg1//lv2",
+                "/dev/mapper/vg1-lv2 /dev/mapper/vg2", "/dev/mapper/vg1-lv1-real")) {
             cases.add(same("lvs", "-o", LVF, names).withStderr());
         }
         cases.add(same("lvs", "--segments", "-o", "lv_name,vg_name,seg_size", "vg1/lv2 @t1").withStderr());
@@ -170,6 +171,10 @@ class ReportOptionsLiveTest {
             cases.add(same("pvs", "-o", "pv_name,pv_uuid,dev_size", names).withStderr());
         }
         cases.add(same("pvs", "-a", "-o", PVF, blank).withStderr());
+        // Another path to the same device that is no name in lvm2's scan of /dev: not found, as in lvm2.
+        String path = "/dev/../dev/" + pv2.substring("/dev/".length());
+        cases.add(same("pvs", "-o", PVF, path).withStderr());
+        cases.add(same("pvs", "-o", "pv_name", path).withStderr());
         cases.add(same("pvs", "-o", PVF, "@ba%d").withStderr());
         // What lvm2 refuses, and its exit codes.
         for (String bad : List.of("--bogus", "-z", "--reportformat xml", "--segments", "--units", "--config x --config y")) {
