@@ -94,7 +94,7 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "lvm2's verbose default columns.")
     boolean verbose;
 
-    @Option(names = {"-S", "--select"}, paramLabel = "EXPR", description = "lvm2's selection (accepted and carried; not applied yet).")
+    @Option(names = {"-S", "--select"}, paramLabel = "EXPR", description = "lvm2's selection: read and carried to the report, refused until lvmcoord applies it.")
     String select;
 
     @Option(names = {"-q", "--quiet", "-d", "--debug", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure",

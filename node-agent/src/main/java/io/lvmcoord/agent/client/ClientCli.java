@@ -101,6 +101,10 @@ public final class ClientCli {
             VersionText.print(out);
             return 0;
         }
+        if (!query.viaAgent()) {
+            // An abbreviated --devices (--dev) the launcher did not recognise: direct mode lives in the full jar.
+            throw new ReportQuery.BadQuery("  direct mode (--devices) runs in the full lvmcoord.jar: spell the option --devices");
+        }
         AgentClient.Response r = client(query.socket(), Duration.ofSeconds(60)).get(query.toUrl());
         if (r.status() == 400) {
             // The agent refused the command line: its message is lvm2's lines, as direct mode prints them.

@@ -65,8 +65,11 @@ class ReportQueryTest {
         // Accepted with no effect: lvmcoord never locks, writes or caches.
         ReportQuery plain = args("vgs");
         ReportQuery noEffect = args("vgs", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure", "-q",
-                "--driverloaded", "n", "-dd", "--unbuffered", "--trustcache", "--nohints");
+                "--driverloaded", "n", "-dd", "--trustcache", "--nohints");
         assertEquals(plain, noEffect);
+        // lvm2's unbuffered output (unsorted, widths of the first row) is not made: refused rather than printed otherwise.
+        assertTrue(assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--unbuffered")).getMessage()
+                .startsWith("  --unbuffered is not supported by lvmcoord"));
     }
 
     @Test
