@@ -295,8 +295,7 @@ public final class QueryService {
         // A VG whose rows could not be computed is left out with lvm2's words; the rest answer.
         warnings.addAll(report.warnings());
         failed |= report.failed();
-        String text = req.format() == ReportRequest.Format.JSON ? ReportRenderer.json(report)
-                : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned());
+        String text = ReportRenderer.render(report, req);
         return new Answer(text, report, warnings, view, failed);
     }
 

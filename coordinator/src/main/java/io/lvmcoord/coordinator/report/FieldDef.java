@@ -10,7 +10,11 @@ import java.util.function.Function;
  */
 public record FieldDef(String id, ReportType scope, String type, String heading, int width, Function<Row, Cell> value) {
 
+    /**
+     * lvm2 right-aligns what libdm types as a number or a size: NUM, SNUM and BIN (a number to
+     * libdm, also when it prints a word) and SIZ; PCT is a type of its own and left-aligned.
+     */
     public boolean rightAligned() {
-        return type.equals("NUM") || type.equals("SIZ") || type.equals("SNUM") || type.equals("PCT");
+        return type.equals("NUM") || type.equals("SIZ") || type.equals("SNUM") || type.equals("BIN");
     }
 }

@@ -6,8 +6,12 @@ import java.util.List;
 /**
  * A computed report: its type (after any switch to segments), columns and rendered values, and
  * the VGs whose rows could not be computed (left out, the other VGs reported as usual).
+ *
+ * @param notFound lvm2's errors for the objects named on the command line that are not there
+ *                 ({@link ReportScope}), in lvm2's order; any of them fails the command
  */
-public record Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures) {
+public record Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures,
+                     List<String> notFound) {
 
     /**
      * A VG whose metadata made a row impossible to compute (an impossible size, a reference no
@@ -22,6 +26,11 @@ public record Report(ReportType type, List<FieldDef> columns, List<List<String>>
         columns = List.copyOf(columns);
         rows = List.copyOf(rows);
         failures = List.copyOf(failures);
+        notFound = List.copyOf(notFound);
+    }
+
+    public Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures) {
+        this(type, columns, rows, failures, List.of());
     }
 
     public Report(ReportType type, List<FieldDef> columns, List<List<String>> rows) {
@@ -34,7 +43,7 @@ public record Report(ReportType type, List<FieldDef> columns, List<List<String>>
      * process it (lvm2 then exits non-zero, and so should callers when this is not empty).
      */
     public List<String> warnings() {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(notFound);
         for (VgFailure f : failures) {
             out.add("Volume group \"" + f.vgName() + "\" not found");
             out.add("Cannot process volume group " + f.vgName());
@@ -43,6 +52,6 @@ public record Report(ReportType type, List<FieldDef> columns, List<List<String>>
     }
 
     public boolean failed() {
-        return !failures.isEmpty();
+        return !failures.isEmpty() || !notFound.isEmpty();
     }
 }

@@ -64,19 +64,24 @@ public final class ReportBuilder {
         List<SortKey> sort = resolveSort(type, req.sortSpecs());
         List<Line> lines = new ArrayList<>();
         List<Report.VgFailure> failures = new ArrayList<>();
-        Groups groups = groups(assembly, type, req.all());
+        // Hook (options helper): the positional arguments keep what lvm2 would report; ReportScope words what they miss.
+        ReportScope.Selection scope = scope(req).select(assembly, type, columns, req.all());
+        Groups groups = groups(assembly, type, scope.all());
         for (VgGroup g : groups.vgs()) {
+            if (!scope.vg(g.vg().metadata().id())) {
+                continue;
+            }
             try {
-                lines.addAll(compute(g.rows().get(), columns, sort, req));
+                lines.addAll(compute(scope.rows(g.rows().get()), columns, sort, req));
             } catch (RuntimeException | StackOverflowError e) {
                 // The VG's metadata is input: whatever it makes impossible fails that VG alone.
                 // Its rows are dropped whole (never half a VG), lvm2's words are reported for it,
                 // and in pvs its present devices stay listed as PVs of an unreadable VG.
                 failures.add(new Report.VgFailure(g.vg().name(), g.vg().metadata().id(), describe(e)));
-                lines.addAll(compute(g.fallback(), columns, sort, req));
+                lines.addAll(compute(scope.rows(g.fallback()), columns, sort, req));
             }
         }
-        lines.addAll(compute(groups.loose(), columns, sort, req));
+        lines.addAll(compute(scope.rows(groups.loose()), columns, sort, req));
         lines.sort((a, b) -> {
             for (int i = 0; i < sort.size(); i++) {
                 int c = compare(a.sortCells()[i], b.sortCells()[i]);
@@ -90,7 +95,15 @@ public final class ReportBuilder {
         for (Line l : lines) {
             out.add(l.rendered());
         }
-        return new Report(type, columns, out, failures);
+        return new Report(type, columns, out, failures, scope.errors());
+    }
+
+    private static ReportScope scope(ReportRequest req) throws BadRequest {
+        try {
+            return ReportScope.parse(req.type(), req.names());
+        } catch (ReportScope.BadArguments e) {
+            throw new BadRequest(e.getMessage());
+        }
     }
 
     /** One computed row: its sort values and its rendered columns. */

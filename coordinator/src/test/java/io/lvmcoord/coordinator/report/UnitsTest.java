@@ -2,6 +2,8 @@ package io.lvmcoord.coordinator.report;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -50,9 +52,39 @@ class UnitsTest {
     }
 
     @Test
-    void unknownUnitIsRefusedWithTheAcceptedLetters() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Units.parse("x", false));
-        assertEquals("Invalid units specification 'x': use one of hHbBsSkKmMgGtTpPeErR", e.getMessage());
+    void unitsLvm2CannotReadAreRefusedInItsWords() {
+        // lvm2 says no more than this for any of them (lvmcmdline.c), and exits 3.
+        for (String bad : List.of("x", "", "4", "kk", "0k", "1.5", "k4", "16e", "0.5h")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Units.parse(bad, false), bad);
+            assertEquals("Invalid units specification", e.getMessage(), bad);
+        }
+    }
+
+    @Test
+    void aNumberBeforeTheLetterDividesByThatManyUnitsAndPrintsU() {
+        // 120 MiB in units of 4 KiB is 30720; of 3 MiB 40; of 3 MB 41.94...
+        assertEquals("30720.00U", Units.parse("4k", false).format(120 * MIB));
+        assertEquals("40.00U", Units.parse("3m", false).format(120 * MIB));
+        assertEquals("41.94U", Units.parse("3M", false).format(120 * MIB));
+        assertEquals("122880.00U", Units.parse("2s", false).format(120 * MIB));
+        assertEquals("30720.00", Units.parse("4k", true).format(120 * MIB));
+        assertEquals("0U", Units.parse("4k", false).format(0));
+    }
+
+    @Test
+    void onlyTheIntegerPartDecidesTheSuffixAsInLvm2() {
+        // 1.5k: integer part 1, so the letter k stays, but the factor is 1536 bytes.
+        assertEquals("81920.00k", Units.parse("1.5k", false).format(120 * MIB));
+        // 10.25m: integer part 10, a custom unit of 10.25 MiB.
+        assertEquals("11.71U", Units.parse("10.25m", false).format(120 * MIB));
+        // 1.0k and 1k are plain kibibytes.
+        assertEquals(Units.parse("k", false), Units.parse("1.0k", false));
+    }
+
+    @Test
+    void aNumberBeforeAHumanUnitIsIgnored() {
+        assertEquals(Units.parse("h", false), Units.parse("4h", false));
+        assertEquals(Units.parse("R", false), Units.parse("7R", false));
     }
 
     /** A label's u64 device size past 2^63 arrives as a negative long; lvm2 prints it unsigned. */

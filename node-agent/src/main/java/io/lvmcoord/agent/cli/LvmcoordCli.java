@@ -4,8 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.lvmcoord.agent.client.VersionText;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -14,7 +20,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "lvmcoord", mixinStandardHelpOptions = false,
         description = "Cluster-wide LVM2 metadata coordinator. Reports are identical to lvm2's.",
-        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, ClientCommands.Pvscan.class,
+        subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, LvmcoordCli.FullReportCommand.class,
+                ClientCommands.Pvscan.class,
                 ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class,
                 TlsCommand.class, JournalCommand.class},
         footer = {"", "Examples:",
@@ -32,14 +39,26 @@ public final class LvmcoordCli implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
+    @Option(names = "--version", description = "Print the lvm2 version whose reports lvmcoord reproduces, and lvmcoord's.")
+    boolean version;
+
+    private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs", "fullreport");
+
     private final PrintStream err;
 
-    private LvmcoordCli(PrintStream err) {
+    private final PrintStream out;
+
+    private LvmcoordCli(PrintStream out, PrintStream err) {
+        this.out = out;
         this.err = err;
     }
 
     @Override
     public Integer call() {
+        if (version) {
+            VersionText.print(out);
+            return 0;
+        }
         err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan, tls or journal (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
@@ -51,10 +70,19 @@ public final class LvmcoordCli implements Callable<Integer> {
     static final class Pvs extends ReportCommand {
         @Option(names = {"-a", "--all"}, description = "Also list devices that are not PVs.")
         boolean all;
+
+        @Option(names = "--segments", description = "lvm2's PV segment report (pvseg fields).")
+        boolean segments;
+
+        @picocli.CommandLine.Parameters(paramLabel = "PV|@tag", arity = "0..*",
+                description = "Only these PVs (device names) or PVs with these tags.")
+        List<String> names = new ArrayList<>();
     }
 
     @Command(name = "vgs", description = "Report volume groups, as lvm2's vgs.")
     static final class Vgs extends ReportCommand {
+        @picocli.CommandLine.Parameters(paramLabel = "VG|@tag", arity = "0..*", description = "Only these VGs, or VGs with these tags.")
+        List<String> names = new ArrayList<>();
     }
 
     @Command(name = "lvs", description = "Report logical volumes, as lvm2's lvs.")
@@ -64,11 +92,29 @@ public final class LvmcoordCli implements Callable<Integer> {
 
         @Option(names = "--segments", description = "One line per segment, with segment fields.")
         boolean segments;
+
+        @picocli.CommandLine.Parameters(paramLabel = "VG|VG/LV|@tag", arity = "0..*",
+                description = "Only the LVs of these VGs, these LVs, or LVs (or VGs) with these tags.")
+        List<String> names = new ArrayList<>();
+    }
+
+    @Command(name = "fullreport", description = "lvm2's fullreport: per VG its vg, pv, lv, pvseg and seg subreports.")
+    static final class FullReportCommand extends ReportCommand {
+        @Option(names = "--configreport", paramLabel = "vg|pv|lv|pvseg|seg",
+                description = "The following -o/-O apply to this subreport. Repeatable.")
+        List<String> configReport = new ArrayList<>();
+
+        @picocli.CommandLine.Parameters(paramLabel = "VG|@tag", arity = "0..*", description = "Only these VGs, or VGs with these tags.")
+        List<String> names = new ArrayList<>();
     }
 
     /** Runs the CLI with the given streams and returns the exit code (lvm2's codes). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new LvmcoordCli(err));
+        if (args.length > 0 && REPORTS.contains(args[0]) && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"))) {
+            // Report commands are read by the parser every path shares (lvm2's getopt rules), not by picocli, which makes --help.
+            return ReportCommand.run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
+        }
+        CommandLine cl = new CommandLine(new LvmcoordCli(out, err));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionStrategy(parseResult -> {

@@ -1,6 +1,8 @@
 package io.lvmcoord.agent.cli;
 
 import io.lvmcoord.agent.client.ReportQuery;
+import io.lvmcoord.agent.client.VersionText;
+import io.lvmcoord.agent.daemon.FullReport;
 import io.lvmcoord.agent.daemon.ReportQueries;
 import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.assembly.AssemblySettings;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,11 +54,13 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = {"-O", "--sort"}, paramLabel = "FIELDS", description = "Sort keys; prefix '-' for descending.")
     List<String> sort = new ArrayList<>();
 
-    @Option(names = "--reportformat", paramLabel = "basic|json", description = "Output format (default: basic).")
+    @Option(names = "--reportformat", paramLabel = "basic|json|json_std",
+            description = "Output format (default: basic). json_std is lvm2 2.03.17's: numbers as JSON numbers, lists as arrays.")
     String reportFormat = "basic";
 
-    @Option(names = "--units", paramLabel = "UNIT",
-            description = "Size units: r (default: human, '<' marks rounding), h, H, b, s, k, m, g, t, p, e; upper case K..E are powers of 1000.")
+    @Option(names = "--units", paramLabel = "[N]UNIT",
+            description = "Size units: r (default: human, '<' marks rounding), h, H, b, s, k, m, g, t, p, e; upper case K..E are "
+                    + "powers of 1000. A number before the letter (4k, 3m) divides by that many units and prints the suffix U.")
     String units;
 
     @Option(names = "--nosuffix", description = "Omit the unit suffix (not for human units, as in lvm2).")
@@ -62,6 +68,10 @@ abstract class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--noheadings", description = "Omit the heading line (basic format).")
     boolean noHeadings;
+
+    @Option(names = "--headings", paramLabel = "none|abbrev|full|0|1|2",
+            description = "Headings: none, lvm2's abbreviations (default), or the field names (full).")
+    String headings;
 
     @Option(names = "--separator", paramLabel = "SEP", description = "Join fields with SEP instead of aligning columns.")
     String separator;
@@ -71,6 +81,41 @@ abstract class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--binary", description = "Print 0/1 instead of words for yes/no fields.")
     boolean binary;
+
+    @Option(names = "--nameprefixes", description = "Print each value as LVM2_FIELD='value' (not aligned).")
+    boolean namePrefixes;
+
+    @Option(names = "--unquoted", description = "With --nameprefixes: no quotes around the values.")
+    boolean unquoted;
+
+    @Option(names = "--rows", description = "One line per field, one column per object.")
+    boolean rows;
+
+    @Option(names = {"-v", "--verbose"}, description = "lvm2's verbose default columns.")
+    boolean verbose;
+
+    @Option(names = {"-S", "--select"}, paramLabel = "EXPR", description = "lvm2's selection: read and carried to the report, refused until lvmcoord applies it.")
+    String select;
+
+    @Option(names = {"-q", "--quiet", "-d", "--debug", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure",
+            "--nohints", "--trustcache"},
+            description = "Accepted as lvm2 accepts them; no effect (lvmcoord never locks, writes or caches).")
+    boolean noEffect;
+
+    @Option(names = {"--foreign", "--shared"}, description = "Include VGs of another system ID / shared VGs (as lvm2).")
+    boolean visibility;
+
+    @Option(names = {"--config"}, paramLabel = "STRING", description = "lvm2 configuration, as lvm2's --config.")
+    String config;
+
+    @Option(names = {"--devicesfile"}, paramLabel = "NAME", description = "lvm2's devices file (ignored with --devices, as in lvm2).")
+    String devicesFile;
+
+    @Option(names = {"--nodevicesfile"}, description = "Use no devices file.")
+    boolean noDevicesFile;
+
+    @Option(names = "--version", description = "Print the lvm2 version whose reports lvmcoord reproduces, and lvmcoord's.")
+    boolean version;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "The agent's socket, when it answers (no --devices).")
     java.nio.file.Path socket;
@@ -82,9 +127,6 @@ abstract class ReportCommand implements Callable<Integer> {
             + "\"Node N:\" line (JSON: {\"nodes\": {N: report}}); warnings name their node (agent mode).")
     boolean allNodes;
 
-    @picocli.CommandLine.Parameters(paramLabel = "VG", arity = "0..*", description = "Only these VGs (agent mode).")
-    List<String> vgNames = new ArrayList<>();
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
@@ -93,25 +135,56 @@ abstract class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (devices.isEmpty()) {
-            // Without --devices the running agent answers; the same client code as the fast entry point.
-            List<String> argv = new ArrayList<>();
-            argv.add(spec.name());
-            argv.addAll(ownArgs());
-            return io.lvmcoord.agent.client.ClientCli.run(argv.toArray(String[]::new), out, err);
-        }
-        // picocli checked the flags and serves --help; the request itself is read by the one parser all paths share.
+        // Reached only for --help (LvmcoordCli sends report commands to run() before picocli sees them).
+        return run(spec.name(), ownArgs(), out, err);
+    }
+
+    /**
+     * A report command with lvm2's flags, read by the one parser all paths share
+     * ({@link ReportQuery}): answered by the agent without {@code --devices}, else read from the
+     * named devices here. lvm2's exit codes: 3 for a command line it refuses, 5 for a report it
+     * could not make whole (a field it does not know, a named object that is not there).
+     */
+    static int run(String command, List<String> args, PrintStream out, PrintStream err) {
         ReportQuery query;
-        ReportRequest req;
         try {
-            query = ReportQuery.fromArgs(spec.name(), ownArgs());
-            req = ReportQueries.toRequest(query);
+            query = ReportQuery.fromArgs(command, args);
         } catch (ReportQuery.BadQuery e) {
-            err.println("  " + spec.name() + ": " + e.getMessage());
+            err.println(e.getMessage());
             return EXIT_USAGE;
         }
-        ReportRequest.Format format = req.format();
-
+        if (query.more().version()) {
+            VersionText.print(out);
+            return 0;
+        }
+        if (query.viaAgent()) {
+            // Without --devices the running agent answers; the same client code as the fast entry point. What lvm2
+            // refuses before reporting is refused here first (exit 3), whether an agent runs or not.
+            try {
+                if (command.equals("fullreport")) {
+                    FullReport.requests(query);
+                } else {
+                    ReportQueries.toRequest(query);
+                }
+            } catch (ReportQuery.BadQuery e) {
+                err.println(e.getMessage());
+                return EXIT_USAGE;
+            }
+            List<String> argv = new ArrayList<>();
+            argv.add(command);
+            argv.addAll(args);
+            return io.lvmcoord.agent.client.ClientCli.run(argv.toArray(String[]::new), out, err);
+        }
+        if (command.equals("pvs")) {
+            query = query.withNames(asListed(query.names(), query.devices()));
+        }
+        List<ReportRequest> requests;
+        try {
+            requests = command.equals("fullreport") ? FullReport.requests(query) : List.of(ReportQueries.toRequest(query));
+        } catch (ReportQuery.BadQuery e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
         CliScanning.Outcome scanned;
         try {
             scanned = CliScanning.scan(query.devices(), null, null);
@@ -126,28 +199,65 @@ abstract class ReportCommand implements Callable<Integer> {
         List<DeviceScan> scans = scanned.scans();
         boolean failed = !scanned.unopenable().isEmpty() || scans.stream().anyMatch(s -> s instanceof DeviceScan.DeviceFault);
         Assembly assembly = new VgAssembler(AssemblySettings.from(config)).assemble(scans);
-        Report report;
-        try {
-            report = new ReportBuilder(new Fields(ZoneId.systemDefault())).build(assembly, req);
-        } catch (ReportBuilder.BadRequest e) {
-            err.println("  " + e.getMessage());
-            return EXIT_USAGE;
-        }
         for (String w : scanned.unopenable()) {
             err.println("  WARNING: " + w);
         }
         for (String w : assembly.warnings()) {
             err.println("  " + w);
         }
-        // A VG whose rows could not be computed is left out in lvm2's words, and fails the command as in lvm2.
-        for (String w : report.warnings()) {
-            err.println("  " + w);
+        ReportBuilder builder = new ReportBuilder(new Fields(ZoneId.systemDefault()));
+        String text;
+        try {
+            if (command.equals("fullreport")) {
+                FullReport.Result r = FullReport.render(builder, assembly, query, requests);
+                r.errors().forEach(w -> err.println("  " + w));
+                failed |= r.failed();
+                text = r.text();
+            } else {
+                Report report = builder.build(assembly, requests.get(0));
+                // Named objects that are not there, and VGs whose rows could not be computed, in lvm2's words; both fail the command.
+                for (String w : report.warnings()) {
+                    err.println("  " + w);
+                }
+                failed |= report.failed();
+                text = ReportRenderer.render(report, requests.get(0));
+            }
+        } catch (ReportBuilder.BadRequest e) {
+            // lvm2 runs the command and fails it (exit 5) for a field it does not know or cannot combine.
+            err.println("  " + e.getMessage());
+            return EXIT_FAILED;
         }
-        failed |= report.failed();
-        out.print(format == ReportRequest.Format.JSON ? ReportRenderer.json(report)
-                : ReportRenderer.basic(report, req.headings(), req.separator(), req.aligned()));
+        out.print(text);
         out.flush();
         return failed ? EXIT_FAILED : 0;
+    }
+
+    /**
+     * PV names as direct mode lists its devices: lvm2 finds a device by any of the names its scan
+     * of /dev gave it (/dev/disk/by-id/..., /dev/mapper/...) and reports it under the name it
+     * scanned; a name that is such an alias of a listed device stands for that device. Other paths
+     * to it (outside /dev, or spelled with "..") lvm2 does not know, and neither do we.
+     */
+    static List<String> asListed(List<String> names, List<String> devices) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            String listed = n;
+            boolean devAlias = n.startsWith("/dev/") && Path.of(n).normalize().toString().equals(n);
+            if (devAlias && !devices.contains(n) && Files.exists(Path.of(n))) {
+                for (String d : devices) {
+                    try {
+                        if (Files.isSameFile(Path.of(n), Path.of(d))) {
+                            listed = d;
+                            break;
+                        }
+                    } catch (IOException gone) {
+                        // A listed device that cannot be reached is reported by the scan; it names nothing here.
+                    }
+                }
+            }
+            out.add(listed);
+        }
+        return out;
     }
 
     /** This command's arguments: picocli's original arguments are the whole command line, the command's name included. */

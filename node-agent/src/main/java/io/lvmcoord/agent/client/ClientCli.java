@@ -20,7 +20,9 @@ import java.util.Set;
 public final class ClientCli {
     static final int EXIT_USAGE = ReportQuery.EXIT_USAGE;
     static final int EXIT_FAILED = ReportQuery.EXIT_FAILED;
-    private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs");
+    /** The API's status for a report it could not make as asked (unknown field): lvm2 fails such a command with 5. */
+    public static final int UNPROCESSABLE = 422;
+    private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs", "fullreport");
     private static final Set<String> OTHERS = Set.of("pvscan", "wait", "watch", "status");
 
     private ClientCli() {
@@ -53,14 +55,15 @@ public final class ClientCli {
         String cmd = args[0];
         try {
             return switch (cmd) {
-                case "pvs", "vgs", "lvs" -> report(cmd, args, out, err);
+                case "pvs", "vgs", "lvs", "fullreport" -> report(cmd, args, out, err);
                 case "pvscan" -> pvscan(args, out, err);
                 case "wait" -> await(args, out, err);
                 case "watch" -> watch(args, out, err);
                 default -> status(args, out, err);
             };
         } catch (ReportQuery.BadQuery e) {
-            err.println("lvmcoord " + cmd + ": " + e.getMessage() + " (see lvmcoord " + cmd + " --help)");
+            // A report's refusals are lvm2's lines already; the other commands are ours.
+            err.println(REPORTS.contains(cmd) ? e.getMessage() : "lvmcoord " + cmd + ": " + e.getMessage() + " (see lvmcoord " + cmd + " --help)");
             return EXIT_USAGE;
         } catch (AgentUnavailableException e) {
             err.println("  " + e.getMessage());
@@ -94,10 +97,24 @@ public final class ClientCli {
 
     private static int report(String cmd, String[] argv, PrintStream out, PrintStream err) throws ReportQuery.BadQuery, IOException {
         ReportQuery query = ReportQuery.fromArgs(cmd, Arrays.asList(argv).subList(1, argv.length));
+        if (query.more().version()) {
+            VersionText.print(out);
+            return 0;
+        }
+        if (!query.viaAgent()) {
+            // An abbreviated --devices (--dev) the launcher did not recognise: direct mode lives in the full jar.
+            throw new ReportQuery.BadQuery("  direct mode (--devices) runs in the full lvmcoord.jar: spell the option --devices");
+        }
         AgentClient.Response r = client(query.socket(), Duration.ofSeconds(60)).get(query.toUrl());
         if (r.status() == 400) {
-            err.println("  " + r.errorMessage());
+            // The agent refused the command line: its message is lvm2's lines, as direct mode prints them.
+            err.println(r.errorMessage());
             return EXIT_USAGE;
+        }
+        if (r.status() == UNPROCESSABLE) {
+            // A report lvm2 would start and fail (a field it does not know): lvm2's exit code 5.
+            err.println("  " + r.errorMessage());
+            return EXIT_FAILED;
         }
         if (r.status() != 200) {
             err.println("  lvmcoord agent answered " + r.status() + ": " + r.errorMessage());

@@ -1,5 +1,6 @@
 package io.lvmcoord.agent.daemon;
 
+import io.lvmcoord.agent.client.ClientCli;
 import io.lvmcoord.agent.client.JsonText;
 import io.lvmcoord.agent.client.ReportQuery;
 import io.lvmcoord.agent.http.HttpRequest;
@@ -8,6 +9,8 @@ import io.lvmcoord.agent.http.Routes;
 import io.lvmcoord.coordinator.assembly.Assembly;
 import io.lvmcoord.coordinator.query.BoundedWarnings;
 import io.lvmcoord.coordinator.query.QueryService;
+import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import io.lvmcoord.coordinator.report.ReportType;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
@@ -74,6 +77,7 @@ public final class ApiRoutes {
                 .getAsync("/v1/pvs", r -> report(r, "pvs"))
                 .getAsync("/v1/vgs", r -> report(r, "vgs"))
                 .getAsync("/v1/lvs", r -> report(r, "lvs"))
+                .getAsync("/v1/fullreport", this::fullReport)
                 .postAsync("/v1/pvscan", this::pvscan)
                 .getAsync("/v1/wait", this::await)
                 .get("/v1/watch", this::watch)
@@ -109,15 +113,14 @@ public final class ApiRoutes {
         } catch (ReportQuery.BadQuery e) {
             return now(HttpResponse.error(400, e.getMessage()));
         }
-        ReportRequest.Format format = req.format();
+        // The positional names travel in the request: the report builder scopes them (ReportScope), with lvm2's errors.
         if (q.allNodes()) {
-            return allNodes(req, q.vgs());
+            return allNodes(req, List.of());
         }
         String who = q.node() != null ? q.node() : node;
         ReportType type = req.type();
-        return answered(within(query.report(req, who, q.vgs()), answerWithinMillis(), "the " + type + " report"), a -> {
-            HttpResponse.Complete resp = format == ReportRequest.Format.JSON ? HttpResponse.json(200, a.text())
-                    : HttpResponse.text(200, a.text());
+        return answered(within(query.report(req, who, List.of()), answerWithinMillis(), "the " + type + " report"), a -> {
+            HttpResponse.Complete resp = req.json() ? HttpResponse.json(200, a.text()) : HttpResponse.text(200, a.text());
             BoundedWarnings warnings = query.transportWarnings(a.warnings());
             return resp.withHeader(VERSION, Long.toString(a.view().version()))
                     .withHeader(MAY_BE_STALE, Boolean.toString(a.view().mayBeStale()))
@@ -127,6 +130,43 @@ public final class ApiRoutes {
                     .withHeader("X-Lvmcoord-Node", who);
         });
     }
+
+    /** lvm2's fullreport over this node's view (or --node's): every VG's subreports in one answer. */
+    private CompletionStage<HttpResponse> fullReport(HttpRequest r) {
+        ReportQuery q;
+        List<ReportRequest> reqs;
+        try {
+            q = ReportQuery.fromUrl("fullreport", r.query());
+            if (q.allNodes()) {
+                throw new ReportQuery.BadQuery("fullreport answers for one node; use node=NAME");
+            }
+            reqs = FullReport.requests(q);
+        } catch (ReportQuery.BadQuery e) {
+            return now(HttpResponse.error(400, e.getMessage()));
+        }
+        String who = q.node() != null ? q.node() : node;
+        return answered(within(query.view(who), answerWithinMillis(), "the fullreport"), view -> {
+            FullReport.Result res;
+            try {
+                res = FullReport.render(new ReportBuilder(FULL_REPORT_FIELDS), view.assembly(), q, reqs);
+            } catch (ReportBuilder.BadRequest e) {
+                return HttpResponse.error(ClientCli.UNPROCESSABLE, e.getMessage());
+            }
+            List<String> warnings = new ArrayList<>(view.assembly().warnings());
+            warnings.addAll(res.errors());
+            HttpResponse.Complete resp = reqs.get(0).json() ? HttpResponse.json(200, res.text()) : HttpResponse.text(200, res.text());
+            BoundedWarnings bounded = query.transportWarnings(warnings);
+            return resp.withHeader(VERSION, Long.toString(view.version()))
+                    .withHeader(MAY_BE_STALE, Boolean.toString(view.mayBeStale()))
+                    .withHeader(FAILED, Boolean.toString(res.failed()))
+                    .withHeader(WARNINGS, jsonArray(bounded.lines()))
+                    .withHeader(WARNING_COUNT, Integer.toString(bounded.total()))
+                    .withHeader("X-Lvmcoord-Node", who);
+        });
+    }
+
+    /** The fields fullreport renders with (the zone is the agent's, as the one-shot reports' is). */
+    private static final Fields FULL_REPORT_FIELDS = new Fields(java.time.ZoneId.systemDefault());
 
     private static CompletionStage<HttpResponse> now(HttpResponse r) {
         return CompletableFuture.completedFuture(r);
@@ -148,7 +188,8 @@ public final class ApiRoutes {
                 return CompletableFuture.completedFuture(render.apply(v));
             }
             if (cause instanceof QueryService.BadQuery bq) {
-                return CompletableFuture.completedFuture((HttpResponse) HttpResponse.error(400, bq.getMessage()));
+                // The builder refused the request (a field lvm2 does not know): lvm2 runs and fails such a command, exit 5.
+                return CompletableFuture.completedFuture((HttpResponse) HttpResponse.error(ClientCli.UNPROCESSABLE, bq.getMessage()));
             }
             if (cause instanceof TimeoutException) {
                 return CompletableFuture.completedFuture((HttpResponse) HttpResponse.error(503, cause.getMessage()));
@@ -170,7 +211,7 @@ public final class ApiRoutes {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
         return answered(all, ignored -> {
-            StringBuilder body = new StringBuilder(req.format() == ReportRequest.Format.JSON ? "{\"nodes\": {" : "");
+            StringBuilder body = new StringBuilder(req.json() ? "{\"nodes\": {" : "");
             List<String> warnings = new ArrayList<>();
             boolean failed = false;
             boolean stale = false;
@@ -182,16 +223,16 @@ public final class ApiRoutes {
                 failed |= a.failed();
                 stale |= a.view().mayBeStale();
                 version = Math.max(version, a.view().version());
-                if (req.format() == ReportRequest.Format.JSON) {
+                if (req.json()) {
                     body.append(i == 0 ? "\n" : ",\n").append("  ").append(JsonText.quote(host)).append(": ").append(a.text().strip());
                 } else {
                     body.append(i == 0 ? "" : "\n").append("Node ").append(host).append(":\n").append(a.text());
                 }
             }
-            if (req.format() == ReportRequest.Format.JSON) {
+            if (req.json()) {
                 body.append("\n}}\n");
             }
-            HttpResponse.Complete resp = req.format() == ReportRequest.Format.JSON ? HttpResponse.json(200, body.toString())
+            HttpResponse.Complete resp = req.json() ? HttpResponse.json(200, body.toString())
                     : HttpResponse.text(200, body.toString());
             BoundedWarnings bounded = query.transportWarnings(warnings);
             return resp.withHeader(VERSION, Long.toString(version))

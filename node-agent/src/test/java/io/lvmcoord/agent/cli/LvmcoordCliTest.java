@@ -63,13 +63,36 @@ class LvmcoordCliTest {
     void badCommandLinesExitWithLvm2sUsageCode() {
         // (A bare `pvs` is no usage error: it asks the agent. It passed here only while the command's name reached the parser twice.)
         for (List<String> args : List.<List<String>>of(List.of(), List.of("pvs", "--node", "a", "--all-nodes"), List.of("pvs", "--bogus"),
-                List.of("vgs", "--units", "q", "--devices", "x"), List.of("vgs", "--devices", "x", "vg0"),
-                List.of("lvs", "-o", "no_such_field", "--devices", gz("s01-single-linear", "pv1.img")),
+                List.of("vgs", "--units", "q", "--devices", "x"), List.of("vgs", "bad/name", "--devices", "x"),
                 List.of("vgs", "--reportformat", "yaml", "--devices", "x"))) {
             Run r = run(args.toArray(String[]::new));
             assertEquals(3, r.rc(), "exit code for " + args + ": " + r.err());
             assertFalse(r.err().isBlank(), "an explanation for " + args);
             assertFalse(r.err().contains("at io.lvmcoord"), "no stack trace for " + args + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aReportLvm2StartsAndCannotFinishExitsFive() throws Exception {
+        // lvm2 runs these and fails them (ECMD_FAILED): an unknown field, a VG that is not there.
+        String s01 = gz("s01-single-linear", "pv1.img");
+        Run field = run("lvs", "-o", "no_such_field", "--devices", s01);
+        assertEquals(5, field.rc(), field.err());
+        assertEquals("  Unrecognised field: no_such_field\n", field.err());
+        assertEquals("", field.out());
+        Run vg = run("vgs", "-o", "vg_name", "vg0", "vg01", "--devices", s01);
+        assertEquals(5, vg.rc(), vg.err());
+        assertTrue(vg.err().contains("  Volume group \"vg0\" not found\n  Cannot process volume group vg0\n"), vg.err());
+        assertEquals("  VG  \n  vg01\n", vg.out());
+    }
+
+    @Test
+    void versionNamesTheLvm2ReleaseWhoseReportsWeReproduce() {
+        for (String[] args : List.of(new String[]{"--version"}, new String[]{"vgs", "--version"}, new String[]{"pvs", "--version", "-o", "x"})) {
+            Run r = run(args);
+            assertEquals(0, r.rc(), r.err());
+            assertTrue(r.out().startsWith("  LVM version:     2.03.16(2) (lvmcoord "), r.out());
+            assertTrue(r.out().contains("\n  Configuration:   lvmcoord "), r.out());
         }
     }
 

@@ -37,14 +37,39 @@ class ReportQueryTest {
     void flagsReadFromArgvReachTheAgentUnchangedThroughTheUrl() throws Exception {
         ReportQuery q = args("lvs", "-a", "--segments", "-olv_name,devices", "--sort=-lv_size", "--units", "k", "--nosuffix",
                 "--noheadings", "--separator", "|&=?", "--aligned", "--binary", "--reportformat", "json", "--node", "n1.example",
-                "--socket", "/run/x.sock", "vg one", "vg2");
+                "--socket", "/run/x.sock", "--nameprefixes", "--unquoted", "--rows", "-v", "--foreign", "--shared",
+                "--config", "devices { filter=[\"a|.*|\"] }", "--devicesfile", "my.devices", "--nodevicesfile", "-S", "lv_name=~x",
+                "vg one", "vg2/lv", "@t");
         assertEquals(List.of("lv_name,devices"), q.options());
         assertEquals(Path.of("/run/x.sock"), q.socket());
         String url = q.toUrl();
         assertTrue(url.startsWith("/v1/lvs?format=json&"), url);
         ReportQuery back = ReportQuery.fromUrl("lvs", params(url));
+        ReportQuery.More more = new ReportQuery.More(true, true, true, null, true, true, true, "devices { filter=[\"a|.*|\"] }",
+                "my.devices", true, "lv_name=~x", false);
         assertEquals(new ReportQuery("lvs", q.options(), q.sort(), true, true, "json", "k", true, true, "|&=?", true, true, "n1.example",
-                false, List.of("vg one", "vg2"), List.of(), null), back);
+                false, List.of("vg one", "vg2/lv", "@t"), List.of(), null, more), back);
+        assertEquals(more, q.more());
+    }
+
+    @Test
+    void optionsAreReadAsLvm2sGetoptReadsThem() throws Exception {
+        // A unique prefix of a long option, bundled short flags, a value attached to a short flag, -- ending the options.
+        ReportQuery q = args("vgs", "--nosuf", "-qqav", "-Ovg_name", "--headings=full", "--", "-odd-vg-name");
+        assertTrue(q.nosuffix());
+        assertTrue(q.all());
+        assertTrue(q.more().verbose());
+        assertEquals(List.of("vg_name"), q.sort());
+        assertEquals("full", q.more().headings());
+        assertEquals(List.of("-odd-vg-name"), q.names());
+        // Accepted with no effect: lvmcoord never locks, writes or caches.
+        ReportQuery plain = args("vgs");
+        ReportQuery noEffect = args("vgs", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure", "-q",
+                "--driverloaded", "n", "-dd", "--trustcache", "--nohints");
+        assertEquals(plain, noEffect);
+        // lvm2's unbuffered output (unsorted, widths of the first row) is not made: refused rather than printed otherwise.
+        assertTrue(assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--unbuffered")).getMessage()
+                .startsWith("  --unbuffered is not supported by lvmcoord"));
     }
 
     @Test
@@ -56,9 +81,12 @@ class ReportQueryTest {
     @Test
     void everyPathRefusesTheSameRequestsInTheSameWords() {
         List<String[]> cases = List.of(
-                new String[]{"vgs", "--reportformat=xml", "format=xml", "Invalid report format \"xml\": use basic or json."},
-                new String[]{"vgs", "-a", "all=1", "vgs has no --all"},
-                new String[]{"pvs", "--segments", "segments=1", "--segments is for lvs"},
+                new String[]{"vgs", "--reportformat=xml", "format=xml",
+                        "  Invalid argument for --reportformat: xml\n  Error during parsing of command line."},
+                new String[]{"vgs", "--headings=some", "headings=some",
+                        "  Invalid argument for --headings: some\n  Error during parsing of command line."},
+                new String[]{"vgs", "--segments", "segments=1",
+                        "vgs: unrecognized option '--segments'\n  Error during parsing of command line."},
                 new String[]{"vgs", "--node=a\r\nX: y", "node=a\r\nX: y", "--node (node=) takes a node name: 1-253 letters, digits, '.', '_' or '-'"});
         for (String[] c : cases) {
             ReportQuery.BadQuery fromArgs = assertThrows(ReportQuery.BadQuery.class, () -> args(c[0], c[1]));
@@ -76,22 +104,41 @@ class ReportQueryTest {
 
     @Test
     void aNameThatIsNoFlagOrParameterIsRefusedNotIgnored() {
-        assertEquals("unknown option --nosufix", assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--nosufix")).getMessage());
+        assertEquals("vgs: unrecognized option '--nosufix'\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--nosufix")).getMessage());
+        assertEquals("vgs: invalid option -- 'z'\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "-az")).getMessage());
+        assertEquals("vgs: option '--no' is ambiguous; possibilities: '--node' '--nodevicesfile' '--noheadings' '--nohints' '--nolocking' "
+                        + "'--nosuffix'\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--no")).getMessage());
         String m = assertThrows(ReportQuery.BadQuery.class, () -> ReportQuery.fromUrl("vgs", Map.of("nosufix", List.of("1"))))
                 .getMessage();
         assertTrue(m.startsWith("unknown parameter nosufix (known: "), m);
-        assertEquals("option -o needs a value", assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "-o")).getMessage());
+        assertEquals("vgs: option requires an argument -- 'o'\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "-o")).getMessage());
+        assertEquals("vgs: option '--units' requires an argument\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--units")).getMessage());
+        assertEquals("  Option --units may not be repeated.\n  Error during parsing of command line.",
+                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--units", "k", "--units", "m")).getMessage());
     }
 
     @Test
     void devicesSplitOnCommasAcrossRepeatedFlagsAndMakeItDirectMode() throws Exception {
-        ReportQuery q = args("pvs", "--devices", "/dev/a,/dev/b", "--devices=/dev/c");
+        ReportQuery q = args("pvs", "--devices", "/dev/a,/dev/b", "--devices=/dev/c", "/dev/b");
         assertEquals(List.of("/dev/a", "/dev/b", "/dev/c"), q.devices());
+        assertEquals(List.of("/dev/b"), q.names());
         assertFalse(q.viaAgent());
-        assertEquals("naming VGs is supported when the agent answers; in direct mode name the devices instead",
-                assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--devices", "/dev/a", "vg0")).getMessage());
         assertEquals("--node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only",
                 assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--devices", "/dev/a", "--all-nodes")).getMessage());
+    }
+
+    @Test
+    void configreportChoosesTheSubreportOfTheFollowingOptions() throws Exception {
+        ReportQuery full = args("fullreport", "-o", "x", "--configreport", "vg", "-o", "vg_name", "--configreport", "pvseg", "-O", "pvseg_size");
+        assertEquals(List.of("ignored:x", "vg:vg_name"), full.options());
+        assertEquals(List.of("pvseg:pvseg_size"), full.sort());
+        assertEquals(List.of("vg_name"), args("vgs", "--configreport", "vg", "-o", "vg_name").options());
+        assertThrows(ReportQuery.BadQuery.class, () -> args("vgs", "--configreport", "lv", "-o", "lv_name"));
     }
 
     @Test
