@@ -86,9 +86,23 @@ public final class Fields {
         return Optional.ofNullable(supported.get(id));
     }
 
-    /** True for an lvm2 field id that we do not (yet) compute. */
-    public boolean knownButUnsupported(String id) {
-        return known.containsKey(id) && !supported.containsKey(id);
+    /**
+     * libdevmapper's field lookup: the first field, in lvm2's table order, whose id without
+     * underscores equals the name without underscores (case ignored), or does after the
+     * report's {@code prefix} ({@code lv_}, ...) is taken off the id.
+     */
+    public Optional<FieldDef> resolve(String name, String prefix) {
+        String canon = name.replace("_", "");
+        String p = prefix.replace("_", "");
+        for (String id : known.keySet()) {
+            String cid = id.replace("_", "");
+            boolean same = cid.equalsIgnoreCase(canon)
+                    || (cid.regionMatches(true, 0, p, 0, p.length()) && cid.substring(p.length()).equalsIgnoreCase(canon));
+            if (same && supported.containsKey(id)) {
+                return Optional.of(supported.get(id));
+            }
+        }
+        return Optional.empty();
     }
 
     public List<String> supportedIds() {
@@ -115,6 +129,32 @@ public final class Fields {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code lv_all}, {@code pv_all}, {@code vg_all}, {@code seg_all}, {@code pvseg_all}: every
+     * field of the kinds lvm2 gives that prefix (lv: the LV kinds; pv: PVS and LABEL), in the
+     * table's order; empty for any other name.
+     */
+    public Optional<List<String>> prefixedAll(String name) {
+        List<String> kinds = switch (name.replace("_", "").toLowerCase(java.util.Locale.ROOT)) {
+            case "lvall" -> List.of("LVS", "LVSINFO", "LVSSTATUS", "LVSINFOSTATUS");
+            case "pvall" -> List.of("PVS", "LABEL");
+            case "vgall" -> List.of("VGS");
+            case "segall" -> List.of("SEGS");
+            case "pvsegall" -> List.of("PVSEGS");
+            default -> null;
+        };
+        if (kinds == null) {
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : known.entrySet()) {
+            if (kinds.contains(e.getValue())) {
+                out.add(e.getKey());
+            }
+        }
+        return Optional.of(out);
     }
 
     /** lvm2's sections of {@code -o help}, in its order: report kind, title, and the name of its "all" entry. */
@@ -144,7 +184,15 @@ public final class Fields {
      * type, and without the two-blank indent (the selection error adds it).
      */
     public List<String> selectionListing() {
-        return listing(true);
+        List<String> l = new ArrayList<>(listing(true));
+        // lvm2 ends this listing without the blank line that closes its sections in -o help.
+        l.remove(l.size() - 1);
+        return l;
+    }
+
+    /** The time zone lv_time prints in (and selection's times are read in). */
+    public ZoneId zone() {
+        return zone;
     }
 
     private List<String> listing(boolean forSelection) {

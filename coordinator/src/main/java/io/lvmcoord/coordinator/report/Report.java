@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param notFound lvm2's errors for the objects named on the command line that are not there
  *                 ({@link ReportScope}), in lvm2's order; any of them fails the command
+ * @param notices  what lvm2 prints on stderr without failing ({@code -S help}), before the warnings
  */
 public record Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures,
-                     List<String> notFound) {
+                     List<String> notFound, List<String> notices) {
 
     /**
      * A VG whose metadata made a row impossible to compute (an impossible size, a reference no
@@ -27,6 +28,11 @@ public record Report(ReportType type, List<FieldDef> columns, List<List<String>>
         rows = List.copyOf(rows);
         failures = List.copyOf(failures);
         notFound = List.copyOf(notFound);
+        notices = List.copyOf(notices);
+    }
+
+    public Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures, List<String> notFound) {
+        this(type, columns, rows, failures, notFound, List.of());
     }
 
     public Report(ReportType type, List<FieldDef> columns, List<List<String>> rows, List<VgFailure> failures) {
@@ -43,7 +49,8 @@ public record Report(ReportType type, List<FieldDef> columns, List<List<String>>
      * process it (lvm2 then exits non-zero, and so should callers when this is not empty).
      */
     public List<String> warnings() {
-        List<String> out = new ArrayList<>(notFound);
+        List<String> out = new ArrayList<>(notices);
+        out.addAll(notFound);
         for (VgFailure f : failures) {
             out.add("Volume group \"" + f.vgName() + "\" not found");
             out.add("Cannot process volume group " + f.vgName());

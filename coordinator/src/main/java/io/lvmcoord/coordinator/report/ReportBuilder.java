@@ -8,13 +8,17 @@ import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.Uuids;
 import io.lvmcoord.scan.metadata.LvMetadata;
+import io.lvmcoord.coordinator.report.select.Selection;
+import io.lvmcoord.coordinator.report.select.SelectionResult;
 import io.lvmcoord.scan.metadata.Segment;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -39,6 +43,14 @@ public final class ReportBuilder {
         public BadRequest(String message) {
             super(message);
         }
+
+        /**
+         * Several lines of lvm2's words (a field listing before the message, say). The message
+         * joins them so that printing it after lvm2's two-blank indent indents every line.
+         */
+        public BadRequest(List<String> lines) {
+            super(String.join("\n  ", lines));
+        }
     }
 
     private final Fields fields;
@@ -49,6 +61,11 @@ public final class ReportBuilder {
 
     public Report build(Assembly assembly, ReportRequest req) throws BadRequest {
         ReportType type = req.type();
+        if (asksHelp(req.fieldSpecs())) {
+            // -o help: lvm2 lists its fields on stderr and reports nothing (an empty JSON report).
+            return new Report(type, List.of(), List.of(), List.of(), List.of(),
+                    fields.helpLines().stream().map(l -> l.substring(2)).toList());
+        }
         List<FieldDef> columns = resolveColumns(type, req.fieldSpecs());
         if (type == ReportType.LV && columns.stream().anyMatch(c -> c.scope() == ReportType.SEG)) {
             type = ReportType.SEG;
@@ -62,26 +79,43 @@ public final class ReportBuilder {
             }
         }
         List<SortKey> sort = resolveSort(type, req.sortSpecs());
+        RowSelection selection = null;
+        if (req.select() != null) {
+            SelectionResult compiled = RowSelection.compile(fields, type, req.select(), Instant.now(), fields.zone());
+            if (compiled instanceof SelectionResult.Invalid invalid) {
+                // lvm2 prints its typed field listing first for an unknown or uncomparable field.
+                throw new BadRequest(invalid.error().stderrLines(fields.selectionListing()).stream().map(l -> l.substring(2)).toList());
+            }
+            if (compiled instanceof SelectionResult.HelpRequested help) {
+                // -S help: lvm2 lists fields, operands and reserved values on stderr and reports nothing.
+                List<String> notices = new ArrayList<>(fields.selectionListing());
+                notices.add(" ");
+                notices.addAll(help.selectionHelp());
+                return new Report(type, columns, List.of(), List.of(), List.of(), notices);
+            }
+            Selection compiledSelection = ((SelectionResult.Compiled) compiled).selection();
+            selection = compiledSelection.selectsAll() ? null : RowSelection.of(fields, type, compiledSelection);
+        }
         List<Line> lines = new ArrayList<>();
         List<Report.VgFailure> failures = new ArrayList<>();
         // Hook (options helper): the positional arguments keep what lvm2 would report; ReportScope words what they miss.
         ReportScope.Selection scope = scope(req).select(assembly, type, columns, req.all());
-        Groups groups = groups(assembly, type, scope.all());
+        Groups groups = groups(assembly, type, scope.all(), req.history());
         for (VgGroup g : groups.vgs()) {
             if (!scope.vg(g.vg().metadata().id())) {
                 continue;
             }
             try {
-                lines.addAll(compute(scope.rows(g.rows().get()), columns, sort, req));
+                lines.addAll(compute(selected(scope.rows(g.rows().get()), selection), columns, sort, req));
             } catch (RuntimeException | StackOverflowError e) {
                 // The VG's metadata is input: whatever it makes impossible fails that VG alone.
                 // Its rows are dropped whole (never half a VG), lvm2's words are reported for it,
                 // and in pvs its present devices stay listed as PVs of an unreadable VG.
                 failures.add(new Report.VgFailure(g.vg().name(), g.vg().metadata().id(), describe(e)));
-                lines.addAll(compute(scope.rows(g.fallback()), columns, sort, req));
+                lines.addAll(compute(selected(scope.rows(g.fallback()), selection), columns, sort, req));
             }
         }
-        lines.addAll(compute(scope.rows(groups.loose()), columns, sort, req));
+        lines.addAll(compute(selected(scope.rows(groups.loose()), selection), columns, sort, req));
         lines.sort((a, b) -> {
             for (int i = 0; i < sort.size(); i++) {
                 int c = compare(a.sortCells()[i], b.sortCells()[i]);
@@ -104,6 +138,20 @@ public final class ReportBuilder {
         } catch (ReportScope.BadArguments e) {
             throw new BadRequest(e.getMessage());
         }
+    }
+
+    /** The rows a selection keeps (every row without one). */
+    private static List<Row> selected(List<Row> rows, RowSelection selection) {
+        if (selection == null) {
+            return rows;
+        }
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            if (selection.test(r)) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** One computed row: its sort values and its rendered columns. */
@@ -132,11 +180,11 @@ public final class ReportBuilder {
         for (Row r : rows) {
             Cell[] cells = new Cell[sort.size()];
             for (int i = 0; i < sort.size(); i++) {
-                cells[i] = sort.get(i).field().value().apply(r);
+                cells[i] = value(sort.get(i).field(), r);
             }
             List<String> line = new ArrayList<>(columns.size());
             for (FieldDef c : columns) {
-                line.add(render(c, c.value().apply(r), req));
+                line.add(render(c, value(c, r), req));
             }
             out.add(new Line(cells, line));
         }
@@ -149,7 +197,9 @@ public final class ReportBuilder {
             case VG -> scope == ReportType.VG;
             case LV -> scope == ReportType.LV || scope == ReportType.VG;
             case SEG -> scope == ReportType.SEG || scope == ReportType.LV || scope == ReportType.VG;
-            case PVSEG -> scope == ReportType.PVSEG || scope == ReportType.PV || scope == ReportType.VG;
+            // A PV segment report may show the LV segment a PV segment belongs to (empty for free space).
+            case PVSEG -> scope == ReportType.PVSEG || scope == ReportType.PV || scope == ReportType.VG || scope == ReportType.LV
+                    || scope == ReportType.SEG;
         };
     }
 
@@ -170,7 +220,11 @@ public final class ReportBuilder {
                     continue;
                 }
                 // "all" is every field lvm2 has for the report, in its table's order.
-                List<String> named = item.equals("all") ? fields.allIds(type) : List.of(lookup(type, item).id());
+                List<String> named = item.equalsIgnoreCase("all") ? fields.allIds(type)
+                        : fields.prefixedAll(item).orElse(null);
+                if (named == null) {
+                    named = List.of(lookup(type, item).id());
+                }
                 if (mode == '+') {
                     ids.addAll(named);
                 } else if (mode == '-') {
@@ -192,19 +246,51 @@ public final class ReportBuilder {
     }
 
     private FieldDef lookup(ReportType type, String name) throws BadRequest {
-        String n = name.trim();
-        if (fields.find(n).isPresent()) {
-            return fields.find(n).get();
+        return lookup(type, name, false);
+    }
+
+    /**
+     * A field as libdevmapper finds it: its id compared without underscores and case, or the id
+     * with the report's own prefix ({@code lv_} for lvs, {@code seg_} for lvs --segments, ...)
+     * left out, the first in lvm2's table order. An unknown name fails as lvm2 fails it: its
+     * field listing, then the name (for {@code -O}, in libdevmapper's own words).
+     */
+    private FieldDef lookup(ReportType type, String name, boolean sortKey) throws BadRequest {
+        Optional<FieldDef> f = fields.resolve(name.trim(), prefixOf(type));
+        if (f.isPresent()) {
+            return f.get();
         }
-        for (String prefix : prefixes(type)) {
-            if (fields.find(prefix + n).isPresent()) {
-                return fields.find(prefix + n).get();
+        List<String> lines = new ArrayList<>(fields.helpLines().stream().map(l -> l.substring(2)).toList());
+        lines.add((sortKey ? "dm_report: " : "") + "Unrecognised field: " + name.trim());
+        throw new BadRequest(lines);
+    }
+
+    /** The prefix lvm2's report of this kind lets a field name leave out. */
+    private static String prefixOf(ReportType type) {
+        return switch (type) {
+            case PV -> "pv_";
+            case VG -> "vg_";
+            case LV -> "lv_";
+            case SEG -> "seg_";
+            case PVSEG -> "pvseg_";
+        };
+    }
+
+    /** Whether a -o list asks for lvm2's field help ({@code help} or {@code ?}). */
+    private static boolean asksHelp(List<String> specs) {
+        for (String spec : specs) {
+            String s = spec.trim();
+            if (s.startsWith("+") || s.startsWith("-")) {
+                s = s.substring(1);
+            }
+            for (String item : s.split(",")) {
+                String i = item.trim().replace("_", "");
+                if (i.equalsIgnoreCase("help") || i.equals("?")) {
+                    return true;
+                }
             }
         }
-        if (fields.knownButUnsupported(n)) {
-            throw new BadRequest("Field '" + n + "' is an lvm2 field that lvmcoord does not report yet.");
-        }
-        throw new BadRequest("Unrecognised field: " + n);
+        return false;
     }
 
     private static List<String> prefixes(ReportType type) {
@@ -237,7 +323,7 @@ public final class ReportBuilder {
         for (String i : items) {
             boolean desc = i.startsWith("-");
             String id = i.startsWith("-") || i.startsWith("+") ? i.substring(1) : i;
-            keys.add(new SortKey(lookup(type, id), desc));
+            keys.add(new SortKey(lookup(type, id, true), desc));
         }
         return keys;
     }
@@ -274,7 +360,15 @@ public final class ReportBuilder {
         return s;
     }
 
-    private static Groups groups(Assembly a, ReportType type, boolean all) {
+    /** A field's value on a row; LV and segment fields of a free PV segment (no LV) are empty. */
+    private static Cell value(FieldDef f, Row r) {
+        if (r.lv() == null && (f.scope() == ReportType.LV || f.scope() == ReportType.SEG)) {
+            return Cell.EMPTY;
+        }
+        return f.value().apply(r);
+    }
+
+    private static Groups groups(Assembly a, ReportType type, boolean all, boolean history) {
         List<VgGroup> vgs = new ArrayList<>();
         List<Row> loose = new ArrayList<>();
         switch (type) {
@@ -330,7 +424,7 @@ public final class ReportBuilder {
                         // lvm2's lvs skips exported VGs: their LVs belong to whoever imports them next.
                         continue;
                     }
-                    vgs.add(new VgGroup(vg, () -> lvRows(vg, type, all), List.of()));
+                    vgs.add(new VgGroup(vg, () -> lvRows(vg, type, all, history), List.of()));
                 }
             }
         }
@@ -412,8 +506,12 @@ public final class ReportBuilder {
         return out;
     }
 
-    private static List<Row> lvRows(VgView vg, ReportType type, boolean all) {
-        LvRelations rel = new LvRelations(vg);
+    /**
+     * A VG's LV (or segment) rows; with {@code history} (lvs -H) also its historical LVs, which
+     * have no segments (lvm2 lists them in LV reports only).
+     */
+    private static List<Row> lvRows(VgView vg, ReportType type, boolean all, boolean history) {
+        LvRelations rel = new LvRelations(vg, history);
         List<Row> rows = new ArrayList<>();
         for (LvMetadata lv : rel.reportableLvs(all)) {
             if (type == ReportType.LV) {
@@ -422,6 +520,11 @@ public final class ReportBuilder {
                 for (Segment seg : lv.segments()) {
                     rows.add(new Row(null, vg, rel, lv, seg));
                 }
+            }
+        }
+        if (history && type == ReportType.LV) {
+            for (LvMetadata h : rel.historicalLvs()) {
+                rows.add(new Row(null, vg, rel, h, null));
             }
         }
         return rows;

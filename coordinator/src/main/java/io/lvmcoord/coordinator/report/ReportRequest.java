@@ -21,11 +21,12 @@ import java.util.List;
  * @param select     {@code -S/--select} as given, or null
  * @param foreign    {@code --foreign}: include VGs owned by another host's system ID
  * @param shared     {@code --shared}: include shared (lockd) VGs
+ * @param history    {@code -H/--history}: historical LVs too (lvs), and named in ancestor/descendant lists
  */
 public record ReportRequest(ReportType type, List<String> fieldSpecs, List<String> sortSpecs, boolean all, Units units,
                             boolean headings, String separator, boolean aligned, boolean binary, Format format,
                             Layout layout, List<String> names, boolean segments, String select, boolean foreign,
-                            boolean shared) {
+                            boolean shared, boolean history) {
 
     /** lvm2's {@code --reportformat}; JSON_STD is lvm2 2.03.17's (numbers as JSON numbers, lists as arrays). */
     public enum Format { BASIC, JSON, JSON_STD }
@@ -53,7 +54,7 @@ public record ReportRequest(ReportType type, List<String> fieldSpecs, List<Strin
     public ReportRequest(ReportType type, List<String> fieldSpecs, List<String> sortSpecs, boolean all, Units units,
                          boolean headings, String separator, boolean aligned, boolean binary, Format format) {
         this(type, fieldSpecs, sortSpecs, all, units, headings, separator, aligned, binary, format, Layout.DEFAULT, List.of(),
-                type == ReportType.SEG, null, false, false);
+                type == ReportType.SEG, null, false, false, false);
     }
 
     public static ReportRequest defaults(ReportType type) {

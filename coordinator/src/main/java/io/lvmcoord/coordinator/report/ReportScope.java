@@ -282,7 +282,7 @@ public final class ReportScope {
         return switch (type) {
             case VG -> selectVgs(assembly, all);
             case LV, SEG -> selectLvs(assembly, type, all);
-            case PV -> selectPvs(assembly, columns, all);
+            case PV, PVSEG -> selectPvs(assembly, columns, all);
         };
     }
 
@@ -550,6 +550,13 @@ public final class ReportScope {
                         continue;
                     }
                     int n = count.getOrDefault(r.pv().name(), 0);
+                    if (r.pvseg() != null) {
+                        // pvs --segments: every segment of a named PV, once.
+                        if (n > 0) {
+                            out.add(r);
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < n; i++) {
                         out.add(r);
                     }

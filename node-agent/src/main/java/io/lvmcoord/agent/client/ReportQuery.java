@@ -64,10 +64,13 @@ public record ReportQuery(String command, List<String> options, List<String> sor
      * @param noDevicesFile --nodevicesfile
      * @param select        -S/--select as given, or null
      * @param version       --version: print the version and stop
+     * @param history       -H/--history (lvs): historical LVs too
      */
     public record More(boolean namePrefixes, boolean unquoted, boolean rows, String headings, boolean verbose, boolean foreign,
-                       boolean shared, String config, String devicesFile, boolean noDevicesFile, String select, boolean version) {
-        public static final More NONE = new More(false, false, false, null, false, false, false, null, null, false, null, false);
+                       boolean shared, String config, String devicesFile, boolean noDevicesFile, String select, boolean version,
+                       boolean history) {
+        public static final More NONE = new More(false, false, false, null, false, false, false, null, null, false, null, false,
+                false);
     }
 
     /** The long options and whether they take a value; the short ones map to these. */
@@ -82,9 +85,10 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             Map.entry("--readonly", false), Map.entry("--nolocking", false), Map.entry("--ignoreskippedcluster", false),
             Map.entry("--ignorelockingfailure", false), Map.entry("--nohints", false), Map.entry("--trustcache", false),
             Map.entry("--unbuffered", false), Map.entry("--foreign", false), Map.entry("--shared", false),
-            Map.entry("--nodevicesfile", false), Map.entry("--version", false), Map.entry("--all-nodes", false));
+            Map.entry("--nodevicesfile", false), Map.entry("--version", false), Map.entry("--all-nodes", false),
+            Map.entry("--history", false));
     private static final Map<Character, String> SHORT = Map.of('o', "--options", 'O', "--sort", 'S', "--select", 'a', "--all",
-            'v', "--verbose", 'q', "--quiet", 'd', "--debug");
+            'v', "--verbose", 'q', "--quiet", 'd', "--debug", 'H', "--history");
     /** Options lvm2 lets a command line carry more than once. */
     private static final Set<String> REPEATABLE = Set.of("--options", "--sort", "--devices", "--verbose", "--quiet", "--debug",
             "--configreport");
@@ -94,7 +98,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
     /** The URL's parameters, each once (o, O and name repeat): names as the API documents them. */
     private static final Set<String> URL_PARAMS = Set.of("o", "O", "all", "segments", "format", "units", "nosuffix", "noheadings",
             "separator", "aligned", "binary", "node", "all_nodes", "vg", "name", "nameprefixes", "unquoted", "rows", "headings",
-            "verbose", "foreign", "shared", "config", "devicesfile", "nodevicesfile", "select");
+            "verbose", "foreign", "shared", "config", "devicesfile", "nodevicesfile", "select", "history");
 
     /**
      * A request that cannot be made. The message is what the user is told: lvm2's lines, indented
@@ -256,6 +260,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             case "--devicesfile" -> b.devicesFile = value;
             case "--nodevicesfile" -> b.noDevicesFile = true;
             case "--version" -> b.version = true;
+            case "--history" -> b.history = true;
             case "--node" -> b.node = value;
             case "--all-nodes" -> b.allNodes = true;
             case "--socket" -> b.socket = Path.of(value);
@@ -317,6 +322,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         b.devicesFile = first(params, "devicesfile", null);
         b.noDevicesFile = flag(params, "nodevicesfile");
         b.select = first(params, "select", null);
+        b.history = flag(params, "history");
         return b.build();
     }
 
@@ -347,6 +353,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         value(q, more.devicesFile(), "devicesfile");
         flag(q, more.noDevicesFile(), "nodevicesfile");
         value(q, more.select(), "select");
+        flag(q, more.history(), "history");
         return q.toString();
     }
 
@@ -392,6 +399,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         boolean noDevicesFile;
         String select;
         boolean version;
+        boolean history;
         String configReport;
 
         Builder(String command) {
@@ -429,6 +437,9 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             if (segments && !command.equals("lvs") && !command.equals("pvs")) {
                 throw parsing(command + ": unrecognized option '--segments'");
             }
+            if (history && !command.equals("lvs") && !command.equals("fullreport")) {
+                throw parsing(command + ": unrecognized option '--history'");
+            }
             if (!Set.of("basic", "json", "json_std").contains(format)) {
                 throw parsing("  Invalid argument for --reportformat: " + quoteSafe(format));
             }
@@ -453,7 +464,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
                 throw new BadQuery("--node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only");
             }
             More more = new More(namePrefixes, unquoted, rows, headings, verbose, foreign, shared, config, devicesFile, noDevicesFile,
-                    select, version);
+                    select, version, history);
             return new ReportQuery(command, options, sort, all, segments, format, units, nosuffix, noheadings, separator, aligned,
                     binary, node, allNodes, names, devices, socket, more);
         }

@@ -58,9 +58,6 @@ public final class FullReport {
 
     /** The five requests (VG, PV, LV, PVSEG, SEG), each with its --configreport columns or lvm2's defaults. */
     public static List<ReportRequest> requests(ReportQuery q) throws ReportQuery.BadQuery {
-        if (!ReportQueries.PVSEGS_REPORTED) {
-            throw new ReportQuery.BadQuery("  fullreport needs lvm2's PV segment report (pvs --segments), which lvmcoord does not make yet.");
-        }
         try {
             ReportScope.parse(ReportType.VG, q.names());
         } catch (ReportScope.BadArguments e) {
@@ -79,7 +76,8 @@ public final class FullReport {
             ReportRequest r = ReportQueries.toRequest(q, s.type, fieldSpecs, sort.isEmpty() ? List.of(s.sort) : sort, List.of());
             boolean segments = s == Sub.PVSEG || s == Sub.SEG;
             out.add(new ReportRequest(r.type(), r.fieldSpecs(), r.sortSpecs(), r.all(), r.units(), r.headings(), r.separator(),
-                    r.aligned(), r.binary(), r.format(), r.layout(), List.of(), segments, r.select(), r.foreign(), r.shared()));
+                    r.aligned(), r.binary(), r.format(), r.layout(), List.of(), segments, r.select(), r.foreign(), r.shared(),
+                    r.history()));
         }
         return out;
     }

@@ -19,12 +19,6 @@ public final class ReportQueries {
     /** lvm2's report/pvsegs_sort. */
     static final String PVSEGS_SORT = "pv_name,pvseg_start";
 
-    /**
-     * Whether the report builder makes lvm2's PV segment rows ({@code pvseg_*} fields): until it
-     * does, {@code pvs --segments} and {@code fullreport} are refused rather than answered with PV rows.
-     */
-    static final boolean PVSEGS_REPORTED = new Fields(ZoneId.of("UTC")).find("pvseg_start").isPresent();
-
     private ReportQueries() {
     }
 
@@ -38,7 +32,7 @@ public final class ReportQueries {
             throw new ReportQuery.BadQuery("fullreport has one request per subreport: see FullReport");
         }
         ReportType type = switch (q.command()) {
-            case "pvs" -> ReportType.PV;
+            case "pvs" -> q.segments() ? ReportType.PVSEG : ReportType.PV;
             case "vgs" -> ReportType.VG;
             default -> q.segments() ? ReportType.SEG : ReportType.LV;
         };
@@ -59,10 +53,6 @@ public final class ReportQueries {
         } catch (ReportScope.BadArguments e) {
             throw ReportQuery.invalid(q.command(), e.lines());
         }
-        if (q.more().select() != null) {
-            // Until the selection is wired into the builder, a -S that filtered nothing would show rows the user excluded.
-            throw new ReportQuery.BadQuery("  -S/--select is not supported by lvmcoord yet: the report would not be filtered.");
-        }
         ReportRequest.Format format = switch (q.format()) {
             case "json" -> ReportRequest.Format.JSON;
             case "json_std" -> ReportRequest.Format.JSON_STD;
@@ -71,10 +61,7 @@ public final class ReportQueries {
         String headings = q.more().headings();
         boolean showHeadings = !q.noheadings() && !"none".equals(headings) && !"0".equals(headings);
         boolean fieldIds = "full".equals(headings) || "2".equals(headings);
-        boolean pvSegments = type == ReportType.PV && q.segments();
-        if (pvSegments && !PVSEGS_REPORTED && q.command().equals("pvs")) {
-            throw new ReportQuery.BadQuery("  pvs --segments (lvm2's PV segment report) is not made by lvmcoord yet.");
-        }
+        boolean pvSegments = type == ReportType.PVSEG;
         List<String> fieldSpecs = new ArrayList<>();
         boolean replaces = options.stream().anyMatch(o -> !o.trim().startsWith("+") && !o.trim().startsWith("-"));
         if (!replaces) {
@@ -91,7 +78,7 @@ public final class ReportQueries {
         boolean binary = q.binary() || format == ReportRequest.Format.JSON_STD;
         ReportRequest.Layout layout = new ReportRequest.Layout(q.more().namePrefixes(), q.more().unquoted(), q.more().rows(), fieldIds);
         return new ReportRequest(type, fieldSpecs, sortSpecs, q.all(), units, showHeadings, q.separator(), q.aligned(), binary, format,
-                layout, names, q.segments(), q.more().select(), q.more().foreign(), q.more().shared());
+                layout, names, q.segments(), q.more().select(), q.more().foreign(), q.more().shared(), q.more().history());
     }
 
     static final String PVSEGS_COLS_VERBOSE = "pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free,pvseg_start,pvseg_size,lv_name,"
@@ -105,6 +92,7 @@ public final class ReportQueries {
             case LV -> "lv_name,vg_name,seg_count,lv_attr,lv_size,lv_major,lv_minor,lv_kernel_major,lv_kernel_minor,pool_lv,origin,"
                     + "data_percent,metadata_percent,move_pv,copy_percent,mirror_log,convert_lv,lv_uuid,lv_profile";
             case SEG -> "lv_name,vg_name,lv_attr,seg_start,seg_size,stripes,segtype,stripesize,chunksize";
+            case PVSEG -> PVSEGS_COLS_VERBOSE;
         };
     }
 }
