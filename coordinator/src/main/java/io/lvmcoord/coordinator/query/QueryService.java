@@ -65,6 +65,7 @@ public final class QueryService {
     private final org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer;
     private final ClusterView views;
     private final Fields fields;
+    private final ReportBuilder.VgAccess access;
     private final Duration pendingWait;
     private final int maxWarnings;
     private volatile String localNode;
@@ -85,6 +86,13 @@ public final class QueryService {
      */
     public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
                         ClusterView views, Fields fields, Duration pendingWait) {
+        this(system, cache, writer, views, fields, pendingWait, ReportBuilder.VgAccess.ALL);
+    }
+
+    /** @param access which VGs this host's lvm2 would show, and its words for the others */
+    public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
+                        ClusterView views, Fields fields, Duration pendingWait, ReportBuilder.VgAccess access) {
+        this.access = access;
         this.system = system;
         this.cache = cache;
         this.writer = writer;
@@ -92,6 +100,11 @@ public final class QueryService {
         this.fields = fields;
         this.pendingWait = pendingWait;
         this.maxWarnings = maxWarnings(system.settings().config().getInt("lvmcoord.query.max-warnings"));
+    }
+
+    /** A report builder with this node's fields and VG access (lvm fullreport builds its subreports with it). */
+    public ReportBuilder reportBuilder() {
+        return new ReportBuilder(fields, access);
     }
 
     private static int maxWarnings(int n) {
@@ -288,7 +301,7 @@ public final class QueryService {
         }
         Report report;
         try {
-            report = new ReportBuilder(fields).build(a, req);
+            report = new ReportBuilder(fields, access).build(a, req);
         } catch (ReportBuilder.BadRequest e) {
             throw new BadQuery(e.getMessage());
         }

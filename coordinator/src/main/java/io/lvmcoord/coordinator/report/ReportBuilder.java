@@ -7,7 +7,9 @@ import io.lvmcoord.coordinator.assembly.VgPv;
 import io.lvmcoord.coordinator.assembly.VgView;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.Uuids;
+import io.lvmcoord.scan.lvmconf.VgVisibility;
 import io.lvmcoord.scan.metadata.LvMetadata;
+import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.coordinator.report.select.Selection;
 import io.lvmcoord.coordinator.report.select.SelectionResult;
 import io.lvmcoord.scan.metadata.Segment;
@@ -55,8 +57,27 @@ public final class ReportBuilder {
 
     private final Fields fields;
 
+    private final VgAccess access;
+
+    /**
+     * Whether this host's lvm2 would show a VG: its system ID against the host's, its lock type
+     * (lvm2's vg_read checks, {@link VgVisibility}), and lvm2's words when it does not.
+     */
+    @FunctionalInterface
+    public interface VgAccess {
+        VgVisibility.Decision decide(VgMetadata vg, VgVisibility.Options options);
+
+        /** Every VG shown, silently (no host configuration applies: image files, tests). */
+        VgAccess ALL = (vg, options) -> new VgVisibility.Decision(true, List.of(), false);
+    }
+
     public ReportBuilder(Fields fields) {
+        this(fields, VgAccess.ALL);
+    }
+
+    public ReportBuilder(Fields fields, VgAccess access) {
         this.fields = fields;
+        this.access = access;
     }
 
     public Report build(Assembly assembly, ReportRequest req) throws BadRequest {
@@ -99,10 +120,14 @@ public final class ReportBuilder {
         List<Line> lines = new ArrayList<>();
         List<Report.VgFailure> failures = new ArrayList<>();
         // Hook (options helper): the positional arguments keep what lvm2 would report; ReportScope words what they miss.
+        // VGs this host's lvm2 would not show (foreign, shared) are left out, their PVs too, in lvm2's words.
+        List<String> accessNotices = new ArrayList<>();
+        List<String> accessErrors = new ArrayList<>();
+        Set<String> hidden = hidden(assembly, req, accessNotices, accessErrors);
         ReportScope.Selection scope = scope(req).select(assembly, type, columns, req.all());
         Groups groups = groups(assembly, type, scope.all(), req.history());
         for (VgGroup g : groups.vgs()) {
-            if (!scope.vg(g.vg().metadata().id())) {
+            if (!scope.vg(g.vg().metadata().id()) || hidden.contains(g.vg().metadata().id())) {
                 continue;
             }
             try {
@@ -129,7 +154,9 @@ public final class ReportBuilder {
         for (Line l : lines) {
             out.add(l.rendered());
         }
-        return new Report(type, columns, out, failures, scope.errors());
+        List<String> notFound = new ArrayList<>(accessErrors);
+        notFound.addAll(scope.errors());
+        return new Report(type, columns, out, failures, notFound, accessNotices);
     }
 
     private static ReportScope scope(ReportRequest req) throws BadRequest {
@@ -138,6 +165,30 @@ public final class ReportBuilder {
         } catch (ReportScope.BadArguments e) {
             throw new BadRequest(e.getMessage());
         }
+    }
+
+    /**
+     * The UUIDs of the VGs lvm2 would not show here (their rows, PVs included, are left out). A
+     * hidden VG that was named fails the command (its lines go to {@code errors}); otherwise
+     * lvm2's lines are only printed. lvm2 says "See lvmlockd(8) ..." once per command.
+     */
+    private Set<String> hidden(Assembly a, ReportRequest req, List<String> notices, List<String> errors) {
+        Set<String> hidden = new HashSet<>();
+        Set<String> said = new HashSet<>();
+        for (VgView vg : a.vgs()) {
+            boolean named = req.names().stream().anyMatch(n -> n.equals(vg.name()) || n.startsWith(vg.name() + "/"));
+            VgVisibility.Decision d = access.decide(vg.metadata(), new VgVisibility.Options(req.foreign(), req.shared(), false, named));
+            for (String m : d.messages()) {
+                if (m.startsWith("See lvmlockd(8)") && !said.add(m)) {
+                    continue;
+                }
+                (d.failed() ? errors : notices).add(m);
+            }
+            if (!d.visible()) {
+                hidden.add(vg.metadata().id());
+            }
+        }
+        return hidden;
     }
 
     /** The rows a selection keeps (every row without one). */

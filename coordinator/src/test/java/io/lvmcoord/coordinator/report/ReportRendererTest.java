@@ -24,12 +24,12 @@ class ReportRendererTest {
 
     private static ReportRequest basic(ReportRequest.Layout layout, boolean headings, String separator, boolean aligned) {
         return new ReportRequest(ReportType.VG, List.of(), List.of(), false, Units.DEFAULT, headings, separator, aligned, false,
-                ReportRequest.Format.BASIC, layout, List.of(), false, null, false, false);
+                ReportRequest.Format.BASIC, layout, List.of(), false, null, false, false, false);
     }
 
     private static ReportRequest format(ReportRequest.Format format, ReportRequest.Layout layout) {
         return new ReportRequest(ReportType.VG, List.of(), List.of(), false, Units.DEFAULT, true, null, false, false, format, layout,
-                List.of(), false, null, false, false);
+                List.of(), false, null, false, false, false);
     }
 
     @Test

@@ -28,7 +28,7 @@ class ReportScopeTest {
 
     private static Report report(Assembly a, ReportType type, String fields, boolean all, String... names) throws Exception {
         ReportRequest req = new ReportRequest(type, List.of(fields), List.of(), all, new Units('b', false), false, "|", false, false,
-                ReportRequest.Format.BASIC, ReportRequest.Layout.DEFAULT, List.of(names), type == ReportType.SEG, null, false, false);
+                ReportRequest.Format.BASIC, ReportRequest.Layout.DEFAULT, List.of(names), type == ReportType.SEG, null, false, false, false);
         return new ReportBuilder(FIELDS).build(a, req);
     }
 

@@ -14,6 +14,10 @@ import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import com.typesafe.config.Config;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.lvmconf.DeviceSelection;
+import io.lvmcoord.scan.lvmconf.LvmDefaults;
+import io.lvmcoord.scan.lvmconf.LvmEnvironment;
+import io.lvmcoord.scan.nativeio.DeviceNodes;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -185,6 +190,17 @@ abstract class ReportCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return EXIT_USAGE;
         }
+        // lvm2's configuration as this command would read it (LVM_SYSTEM_DIR, --config,
+        // --devicesfile): the host's system ID decides which VGs are shown.
+        Optional<String> devicesFile = query.more().noDevicesFile() ? Optional.of("") : Optional.ofNullable(query.more().devicesFile());
+        LvmEnvironment.Result lvm = LvmEnvironment.load(LvmDefaults.systemDir(System.getenv(LvmDefaults.SYSTEM_DIR_ENV)),
+                query.more().config(), new DeviceSelection.Overrides(devicesFile, query.devices()), LvmEnvironment.osHost());
+        if (lvm instanceof LvmEnvironment.Failed f) {
+            err.println("  " + f.reason());
+            return EXIT_FAILED;
+        }
+        LvmEnvironment env = ((LvmEnvironment.Ready) lvm).environment();
+        env.warnings().forEach(w -> err.println("  " + w));
         CliScanning.Outcome scanned;
         try {
             scanned = CliScanning.scan(query.devices(), null, null);
@@ -205,7 +221,9 @@ abstract class ReportCommand implements Callable<Integer> {
         for (String w : assembly.warnings()) {
             err.println("  " + w);
         }
-        ReportBuilder builder = new ReportBuilder(new Fields(ZoneId.systemDefault()));
+        // pv_major/pv_minor: the device nodes named here (an image file has none).
+        Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
+        ReportBuilder builder = new ReportBuilder(fields, env::visibility);
         String text;
         try {
             if (command.equals("fullreport")) {

@@ -33,7 +33,11 @@ import io.lvmcoord.persistence.JournalCheck;
 import io.lvmcoord.persistence.JournalSchema;
 import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.persistence.PrivateFiles;
+import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.scan.DiscoverySettings;
+import io.lvmcoord.scan.lvmconf.DeviceSelection;
+import io.lvmcoord.scan.lvmconf.LvmDefaults;
+import io.lvmcoord.scan.lvmconf.LvmEnvironment;
 import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
@@ -176,7 +180,10 @@ public final class Agent implements AutoCloseable {
             var writer = CacheUpdates.subscribe(system, cache, "agent", rereads, views);
             NodeReporter reporter = new NodeReporter(system, settings.nodeName(), cache, writer, settings.askTimeout(),
                     CodecSettings.limits(config));
-            QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait());
+            DeviceSource source = sourceFor(settings, config);
+            // The VGs lvm2 would show on this host (its system ID, shared VGs without lvmlockd).
+            QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait(),
+                    vgAccess(source));
             query.waitForRereads(settings.nodeName(), rereads);
 
             long loadStarted = System.nanoTime();
@@ -187,7 +194,6 @@ public final class Agent implements AutoCloseable {
             Retirement.start(system, cache);
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
-            DeviceSource source = sourceFor(settings, config);
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
             PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(loop::offer) : null;
             AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
@@ -234,6 +240,27 @@ public final class Agent implements AutoCloseable {
             system.terminate();
             throw e;
         }
+    }
+
+    /**
+     * Which VGs reports show, by lvm2's configuration on this host: with kernel discovery the
+     * configuration the device source reads and rereads on change; with a device list or
+     * directory, LVM_SYSTEM_DIR (default /etc/lvm) read once at start. A configuration lvm2
+     * would refuse shows every VG (the device listing says what is wrong).
+     */
+    static ReportBuilder.VgAccess vgAccess(DeviceSource source) {
+        if (source instanceof SysfsSource sysfs) {
+            return (vg, options) -> sysfs.lvmEnvironment() instanceof LvmEnvironment.Ready r
+                    ? r.environment().visibility(vg, options) : ReportBuilder.VgAccess.ALL.decide(vg, options);
+        }
+        LvmEnvironment.Result loaded = LvmEnvironment.load(LvmDefaults.systemDir(System.getenv(LvmDefaults.SYSTEM_DIR_ENV)), null,
+                DeviceSelection.Overrides.NONE, LvmEnvironment.osHost());
+        if (loaded instanceof LvmEnvironment.Ready r) {
+            r.environment().warnings().forEach(w -> LOG.warn("lvm2 configuration: {}", w));
+            return r.environment()::visibility;
+        }
+        LOG.error("lvm2 configuration is invalid, every VG is shown: {}", ((LvmEnvironment.Failed) loaded).reason());
+        return ReportBuilder.VgAccess.ALL;
     }
 
     private static DeviceSource sourceFor(AgentSettings settings, Config config) {

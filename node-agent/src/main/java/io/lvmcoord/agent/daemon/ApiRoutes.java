@@ -148,7 +148,7 @@ public final class ApiRoutes {
         return answered(within(query.view(who), answerWithinMillis(), "the fullreport"), view -> {
             FullReport.Result res;
             try {
-                res = FullReport.render(new ReportBuilder(FULL_REPORT_FIELDS), view.assembly(), q, reqs);
+                res = FullReport.render(query.reportBuilder(), view.assembly(), q, reqs);
             } catch (ReportBuilder.BadRequest e) {
                 return HttpResponse.error(ClientCli.UNPROCESSABLE, e.getMessage());
             }
@@ -166,7 +166,6 @@ public final class ApiRoutes {
     }
 
     /** The fields fullreport renders with (the zone is the agent's, as the one-shot reports' is). */
-    private static final Fields FULL_REPORT_FIELDS = new Fields(java.time.ZoneId.systemDefault());
 
     private static CompletionStage<HttpResponse> now(HttpResponse r) {
         return CompletableFuture.completedFuture(r);
