@@ -30,6 +30,11 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path work, String... flags) throws Exception {
+        return start(work, java.util.Map.of(), flags);
+    }
+
+    /** @param env environment variables added to the agent's (LVM_SYSTEM_DIR, say) */
+    static AgentProcess start(Path work, java.util.Map<String, String> env, String... flags) throws Exception {
         Files.createDirectories(work);
         Path socket = work.resolve("agent.sock");
         Path log = work.resolve("agent-" + System.nanoTime() + ".log");
@@ -38,7 +43,9 @@ final class AgentProcess implements AutoCloseable {
                 "-Xmx512m", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",
                 "--socket", socket.toString(), "--state-dir", work.resolve("state").toString()));
         cmd.addAll(List.of(flags));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         AgentProcess agent = new AgentProcess(socket, log, p);
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
