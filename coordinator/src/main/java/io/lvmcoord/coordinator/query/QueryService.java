@@ -65,6 +65,8 @@ public final class QueryService {
     private final org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer;
     private final ClusterView views;
     private final Fields fields;
+    /** The fields for another node's view: its device numbers are that host's, not known here. */
+    private final Fields remoteFields;
     private final ReportBuilder.VgAccess access;
     private final Duration pendingWait;
     private final int maxWarnings;
@@ -93,6 +95,7 @@ public final class QueryService {
     public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
                         ClusterView views, Fields fields, Duration pendingWait, ReportBuilder.VgAccess access) {
         this.access = access;
+        this.remoteFields = fields.withDeviceNumbers(Fields.DeviceNumbers.NONE);
         this.system = system;
         this.cache = cache;
         this.writer = writer;
@@ -238,8 +241,11 @@ public final class QueryService {
         return view(node).thenApply(view -> answer(req, view, vgNames));
     }
 
-    /** A rendered answer, the request it answered and what it was rendered from: the very assembly (identity). */
-    private record Rendered(List<Object> request, Assembly assembly, Answer answer) {
+    /**
+     * A rendered answer, the request it answered and what it was rendered from: the very assembly
+     * and the VG access's configuration (identity).
+     */
+    private record Rendered(List<Object> request, Assembly assembly, Object accessVersion, Answer answer) {
     }
 
     /**
@@ -251,23 +257,28 @@ public final class QueryService {
     /**
      * The last answer to each of the latest requests, most recent first (an immutable list,
      * replaced whole). The shared ClusterView hands out the same assembly object while no
-     * aggregate's version changed, and rendering is a pure function of request and assembly, so a
-     * repeated query over an unchanged view is answered with the text already made: rendering
-     * 1600 VGs took ~40 ms, most of a `vgs` at 10,000 devices.
+     * aggregate's version changed, and rendering is a pure function of request, assembly and the
+     * lvm2 configuration deciding VG access, so a repeated query over an unchanged view is answered
+     * with the text already made: rendering 1600 VGs took ~40 ms, most of a `vgs` at 10,000
+     * devices. A selection is never kept: lvm2's times in it ("1 hour ago") move with the clock.
      */
     private final java.util.concurrent.atomic.AtomicReference<List<Rendered>> rendered = new java.util.concurrent.atomic.AtomicReference<>(List.of());
 
     /** Renders {@code req} over an already assembled view (pure; exposed for callers holding a view). */
     public Answer answer(ReportRequest req, View view, List<String> vgNames) {
         List<Object> key = List.of(req, List.copyOf(vgNames));
+        Object accessVersion = access.version();
         for (Rendered kept : rendered.get()) {
-            if (kept.request().equals(key) && kept.assembly() == view.assembly()) {
+            if (kept.request().equals(key) && kept.assembly() == view.assembly() && kept.accessVersion() == accessVersion) {
                 Answer a = kept.answer();
                 return new Answer(a.text(), a.report(), a.warnings(), view, a.failed());
             }
         }
         Answer fresh = render(req, view, vgNames);
-        Rendered made = new Rendered(key, view.assembly(), fresh);
+        if (req.select() != null) {
+            return fresh;
+        }
+        Rendered made = new Rendered(key, view.assembly(), accessVersion, fresh);
         rendered.updateAndGet(before -> {
             List<Rendered> after = new ArrayList<>(RENDERED_KEPT);
             after.add(made);
@@ -301,7 +312,7 @@ public final class QueryService {
         }
         Report report;
         try {
-            report = new ReportBuilder(fields, access).build(a, req);
+            report = new ReportBuilder(view.node().equals(localNode) ? fields : remoteFields, access).build(a, req);
         } catch (ReportBuilder.BadRequest e) {
             throw new BadQuery(e.getMessage());
         }

@@ -82,6 +82,11 @@ public final class Fields {
         definePvSeg(table);
     }
 
+    /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
+    public Fields withDeviceNumbers(DeviceNumbers numbers) {
+        return new Fields(zone, numbers);
+    }
+
     public Optional<FieldDef> find(String id) {
         return Optional.ofNullable(supported.get(id));
     }

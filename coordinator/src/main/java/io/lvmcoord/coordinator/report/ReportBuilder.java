@@ -67,6 +67,14 @@ public final class ReportBuilder {
     public interface VgAccess {
         VgVisibility.Decision decide(VgMetadata vg, VgVisibility.Options options);
 
+        /**
+         * What the decisions currently rest on (the configuration as last read), compared by
+         * identity: a caller keeping rendered reports renders again when it changes.
+         */
+        default Object version() {
+            return this;
+        }
+
         /** Every VG shown, silently (no host configuration applies: image files, tests). */
         VgAccess ALL = (vg, options) -> new VgVisibility.Decision(true, List.of(), false);
     }

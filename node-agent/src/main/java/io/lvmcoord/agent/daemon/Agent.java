@@ -38,6 +38,9 @@ import io.lvmcoord.scan.DiscoverySettings;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
+import io.lvmcoord.scan.lvmconf.VgVisibility;
+import io.lvmcoord.scan.nativeio.DeviceNodes;
+import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
@@ -182,8 +185,9 @@ public final class Agent implements AutoCloseable {
                     CodecSettings.limits(config));
             DeviceSource source = sourceFor(settings, config);
             // The VGs lvm2 would show on this host (its system ID, shared VGs without lvmlockd).
-            QueryService query = new QueryService(system, cache, writer, views, new Fields(ZoneId.systemDefault()), settings.pendingWait(),
-                    vgAccess(source));
+            // pv_major/pv_minor of this node's own view: the device nodes on this host.
+            Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
+            QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), vgAccess(source));
             query.waitForRereads(settings.nodeName(), rereads);
 
             long loadStarted = System.nanoTime();
@@ -250,8 +254,19 @@ public final class Agent implements AutoCloseable {
      */
     static ReportBuilder.VgAccess vgAccess(DeviceSource source) {
         if (source instanceof SysfsSource sysfs) {
-            return (vg, options) -> sysfs.lvmEnvironment() instanceof LvmEnvironment.Ready r
-                    ? r.environment().visibility(vg, options) : ReportBuilder.VgAccess.ALL.decide(vg, options);
+            return new ReportBuilder.VgAccess() {
+                @Override
+                public VgVisibility.Decision decide(VgMetadata vg, VgVisibility.Options options) {
+                    return sysfs.lvmEnvironment() instanceof LvmEnvironment.Ready r
+                            ? r.environment().visibility(vg, options) : ReportBuilder.VgAccess.ALL.decide(vg, options);
+                }
+
+                /** The configuration last read: replaced whole when the watcher rereads it. */
+                @Override
+                public Object version() {
+                    return sysfs.lvmEnvironment();
+                }
+            };
         }
         LvmEnvironment.Result loaded = LvmEnvironment.load(LvmDefaults.systemDir(System.getenv(LvmDefaults.SYSTEM_DIR_ENV)), null,
                 DeviceSelection.Overrides.NONE, LvmEnvironment.osHost());

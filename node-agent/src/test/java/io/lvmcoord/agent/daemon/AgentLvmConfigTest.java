@@ -87,7 +87,7 @@ class AgentLvmConfigTest {
         try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent"), env, "--config", agentConf.toString(), "--node-name", "conf")) {
             agent.awaitScanned();
             List<List<String>> reports = List.of(
-                    List.of("pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid,pv_size,pv_free,pv_attr"),
+                    List.of("pvs", "--reportformat", "json", "-o", "pv_name,vg_name,pv_uuid,pv_size,pv_free,pv_attr,pv_major,pv_minor"),
                     List.of("vgs", "--reportformat", "json", "-o", "vg_name,vg_uuid,vg_systemid,pv_count,lv_count,vg_size,vg_attr"),
                     List.of("lvs", "--reportformat", "json", "-o", "lv_name,vg_name,lv_uuid,lv_size,lv_attr"),
                     List.of("vgs", "--foreign", "--reportformat", "json", "-o", "vg_name,vg_uuid,vg_systemid,pv_count"),

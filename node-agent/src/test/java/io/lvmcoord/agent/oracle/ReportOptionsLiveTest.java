@@ -171,6 +171,8 @@ class ReportOptionsLiveTest {
             cases.add(same("pvs", "-o", "pv_name,pv_uuid,dev_size", names).withStderr());
         }
         cases.add(same("pvs", "-a", "-o", PVF, blank).withStderr());
+        // The device numbers of the loop devices, as the kernel numbered them.
+        cases.add(same("pvs", "-a", "-o", "pv_name,pv_major,pv_minor,dev_size", "--reportformat json"));
         // Another path to the same device that is no name in lvm2's scan of /dev: not found, as in lvm2.
         String path = "/dev/../dev/" + pv2.substring("/dev/".length());
         cases.add(same("pvs", "-o", PVF, path).withStderr());
