@@ -3,7 +3,6 @@ package io.lvmcoord.scan.lvmconf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A devname entry of the devices file whose PV moved to another device: lvm2 finds the PVID on
@@ -34,17 +32,7 @@ class DevnameEntryLiveTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean root = Files.readString(Path.of("/proc/self/status")).lines()
-                .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
-        String why = !root ? "not root" : !Files.isExecutable(Path.of("/usr/sbin/lvm")) && !Files.isExecutable(Path.of("/sbin/lvm"))
-                ? "no lvm2 (/usr/sbin/lvm)" : !Files.isExecutable(Path.of("/usr/sbin/losetup")) && !Files.isExecutable(Path.of("/sbin/losetup"))
-                ? "no losetup" : null;
-        if (why != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true requires root, losetup and lvm2, but " + why);
-            }
-            Assumptions.abort("devname live test skipped: " + why);
-        }
+        LiveLvm2.require("devname live test");
         dir = Files.createTempDirectory("devname-live");
         sysDir = dir.resolve("lvm");
         Files.createDirectories(sysDir);

@@ -9,7 +9,6 @@ import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.metadata.VgMetadata;
 import io.lvmcoord.scan.nativeio.SysfsBlockDevices;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * lvm2 itself on three loop PVs under a private LVM_SYSTEM_DIR (devices file written by
@@ -55,13 +53,7 @@ class LvmHostConfigLiveTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = missing();
-        if (why != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true requires root, losetup and lvm2, but " + why);
-            }
-            Assumptions.abort("lvm2 live test skipped: " + why);
-        }
+        LiveLvm2.require("lvm2 live test");
         dir = Files.createTempDirectory("lvmconf-live");
         sysDir = dir.resolve("lvm");
         Files.createDirectories(sysDir);
@@ -110,20 +102,6 @@ class LvmHostConfigLiveTest {
         }
     }
 
-    private static String missing() throws IOException {
-        boolean root = Files.readString(Path.of("/proc/self/status")).lines()
-                .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
-        if (!root) {
-            return "not root";
-        }
-        if (!Files.isExecutable(Path.of("/usr/sbin/losetup")) && !Files.isExecutable(Path.of("/sbin/losetup"))) {
-            return "no losetup";
-        }
-        if (!Files.isExecutable(Path.of("/usr/sbin/lvm")) && !Files.isExecutable(Path.of("/sbin/lvm"))) {
-            return "no lvm2 (/usr/sbin/lvm)";
-        }
-        return null;
-    }
 
     private static Run sh(String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);

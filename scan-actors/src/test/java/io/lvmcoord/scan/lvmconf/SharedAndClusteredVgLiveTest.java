@@ -6,7 +6,6 @@ import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.codec.PvDecoder;
 import io.lvmcoord.scan.metadata.VgMetadata;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A shared (sanlock) VG and an old clustered VG, made by lvm2's own vgcfgbackup / vgcfgrestore
@@ -42,17 +40,7 @@ class SharedAndClusteredVgLiveTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        boolean root = Files.readString(Path.of("/proc/self/status")).lines()
-                .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
-        String why = !root ? "not root" : !Files.isExecutable(Path.of("/usr/sbin/lvm")) && !Files.isExecutable(Path.of("/sbin/lvm"))
-                ? "no lvm2 (/usr/sbin/lvm)" : !Files.isExecutable(Path.of("/usr/sbin/losetup")) && !Files.isExecutable(Path.of("/sbin/losetup"))
-                ? "no losetup" : null;
-        if (why != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true requires root, losetup and lvm2, but " + why);
-            }
-            Assumptions.abort("shared/clustered VG live test skipped: " + why);
-        }
+        LiveLvm2.require("shared/clustered VG live test");
         dir = Files.createTempDirectory("shared-live");
         sysDir = dir.resolve("lvm");
         Files.createDirectories(sysDir);
