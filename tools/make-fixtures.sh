@@ -251,6 +251,18 @@ s19_cache() {
   finish
 }
 
+# VDO: a VDO pool and its VDO LV (compression off, write policy sync, 128 MiB slabs). lvm2 runs
+# vdoformat on the pool's data LV, which needs the kernel to have activated it and a vdoformat
+# binary (Debian 12 ships none); the formatter only writes VDO's own on-disk structures into the
+# LV, so /bin/true stands in for it and the LVM metadata is what lvm2 writes after a format.
+s21_vdo() {
+  scenario s21-vdo
+  vg_setup vgvdo 640 1; local d=$ALLDEVS
+  EXTRA_CONF='global { vdo_format_executable = "/bin/true" }' nrun lvcreate --devices "$d" --type vdo -L 512M -V 2G \
+    --compression n --vdosettings 'slab_size_mb=128 write_policy=sync' -n vdo1 vgvdo/vpool
+  finish
+}
+
 # States only a device-mapper kernel can write, made in a vmlab VM (../shared/tools/vmlab, QEMU
 # with the Debian 12 kernel; VMLAB_DIR default /work/vmlab, built by its build-rootfs.sh) by the
 # guest's stock lvm2 2.03.16, then recorded on this host as every other scenario (no kernel state):
@@ -315,5 +327,5 @@ rerecord_all() {
 
 if [ "$RECORD_ALL_ONLY" = 1 ]; then for s in "$@"; do rerecord_all "$s"; done; exit 0; fi
 
-ALL=(s14_same_vg_name s15_seqno_series s16_thin s17_raid s18_mirror_cow s19_cache s20_kernel_written)
+ALL=(s14_same_vg_name s15_seqno_series s16_thin s17_raid s18_mirror_cow s19_cache s20_kernel_written s21_vdo)
 for s in "${@:-${ALL[@]}}"; do "${s//-/_}"; done

@@ -786,11 +786,20 @@ public final class Fields {
         return len / areas;
     }
 
+    /** A VDO LV's one area is its whole pool (the virtual extents map onto the pool's). */
+    private static Optional<Long> vdoPoolExtents(Row r) {
+        if (!r.seg().type().equals("vdo")) {
+            return Optional.empty();
+        }
+        LvMetadata pool = r.seg().string("vdo_pool").map(r.relations()::lv).orElse(null);
+        return Optional.of(pool == null ? 0 : r.relations().extents(pool));
+    }
+
     /** lvm2's area_count: raid metadata areas are not counted; thin, error and zero have none. */
     private static long areaCount(Segment seg) {
         return switch (seg.type()) {
-            case "thin", "error", "zero", "snapshot", "vdo", "free" -> 0;
-            case "thin-pool", "cache-pool", "cache", "writecache", "integrity", "vdo-pool" -> 1;
+            case "thin", "error", "zero", "snapshot", "free" -> 0;
+            case "thin-pool", "cache-pool", "cache", "writecache", "integrity", "vdo-pool", "vdo" -> 1;
             default -> seg.areas().size();
         };
     }
@@ -802,6 +811,7 @@ public final class Fields {
             case "thin-pool" -> "pool";
             case "cache-pool", "vdo-pool" -> "data";
             case "cache", "writecache", "integrity" -> "origin";
+            case "vdo" -> "vdo_pool";
             default -> null;
         };
         if (key == null) {
@@ -958,16 +968,43 @@ public final class Fields {
         return v.toString();
     }
 
+    /**
+     * A VDO setting of a VDO pool segment, or of the pool a VDO LV's segment uses (lvm2 reads its
+     * vdo_params); empty for any other segment.
+     */
     private static Cell vdoSetting(Row r, String id) {
-        // VDO pools cannot be written without vdoformat here; their settings print as lvm2 does
-        // for a segment that is not VDO: empty.
-        return Cell.EMPTY;
+        Segment seg = r.seg();
+        if (seg.type().equals("vdo")) {
+            LvMetadata pool = seg.string("vdo_pool").map(r.relations()::lv).orElse(null);
+            seg = pool == null ? null : pool.firstSegment();
+        }
+        if (seg == null || !seg.type().equals("vdo-pool")) {
+            return Cell.EMPTY;
+        }
+        Segment p = seg;
+        return switch (id) {
+            case "vdo_compression" -> Cell.flag(p.number("use_compression").orElse(0L) != 0, "enabled");
+            case "vdo_deduplication" -> Cell.flag(p.number("use_deduplication").orElse(0L) != 0, "enabled");
+            case "vdo_use_metadata_hints" -> Cell.flag(p.number("use_metadata_hints").orElse(0L) != 0, "enabled");
+            case "vdo_use_sparse_index" -> Cell.flag(p.number("use_sparse_index").orElse(0L) != 0, "enabled");
+            case "vdo_minimum_io_size" -> new Cell.Size(p.number("minimum_io_size").orElse(0L));
+            case "vdo_block_map_cache_size" -> new Cell.Size(mib(p, "block_map_cache_size_mb", r));
+            case "vdo_index_memory_size" -> new Cell.Size(mib(p, "index_memory_size_mb", r));
+            case "vdo_slab_size" -> new Cell.Size(mib(p, "slab_size_mb", r));
+            case "vdo_header_size" -> new Cell.Size(bytes(p.number("header_size").orElse(0L), 512, "header_size", r.vg()));
+            case "vdo_write_policy" -> Cell.text(p.string("write_policy").orElse(""));
+            default -> new Cell.Num(p.number(id.substring("vdo_".length())).orElse(0L));
+        };
+    }
+
+    private static long mib(Segment s, String key, Row r) {
+        return bytes(s.number(key).orElse(0L), 1L << 20, key, r.vg());
     }
 
     /** seg_le_ranges: {@code dev:first-last} of each area (LV areas in their displayed name). */
     private static String leRanges(Row r, List<SegmentArea> areas) {
         List<String> out = new ArrayList<>();
-        long perArea = dataAreas(r) == r.seg().areas() ? areaLen(r.seg()) : r.seg().extentCount();
+        long perArea = vdoPoolExtents(r).orElse(dataAreas(r) == r.seg().areas() ? areaLen(r.seg()) : r.seg().extentCount());
         for (SegmentArea a : areas) {
             if (a instanceof SegmentArea.OnPv p) {
                 VgPv pv = r.relations().pv(p.pvKey());
@@ -989,7 +1026,7 @@ public final class Fields {
     /** lvm2's devices ({@code dev(startPE)}) and seg_pe_ranges ({@code dev:first-last}) for a segment's areas. */
     private static String devices(Row r, List<SegmentArea> areas, boolean ranges) {
         List<String> out = new ArrayList<>();
-        long perArea = areaLen(r.seg());
+        long perArea = vdoPoolExtents(r).orElse(areaLen(r.seg()));
         for (SegmentArea a : areas) {
             String name;
             long start;

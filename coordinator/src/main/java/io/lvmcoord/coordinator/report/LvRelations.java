@@ -872,8 +872,9 @@ public final class LvRelations {
         }
         a[3] = n.is(Flag.FIXED_MINOR) ? 'm' : '-';
         // Kernel state: lvm2 asks device-mapper; without an answer it prints 'X' (unknown), except
-        // for thin pools and used cache pools, whose state query "succeeds" with nothing active.
-        if (n.is(Flag.THIN_POOL) || isUsedCachePool(n)) {
+        // for thin pools, used cache pools and VDO pools, whose state query "succeeds" with
+        // nothing active.
+        if (n.is(Flag.THIN_POOL) || isUsedCachePool(n) || n.is(Flag.VDO_POOL)) {
             a[4] = '-';
             a[5] = '-';
         } else {
@@ -1644,7 +1645,7 @@ public final class LvRelations {
             case "zero" -> out.add("zero");
             case "integrity" -> out.add("integrity");
             case "writecache" -> out.add("writecache");
-            case "vdo", "vdo-pool" -> out.add("vdo");
+            case "vdo", "vdo-pool" -> out.add("kvdo");
             default -> {
                 if (isRaidType(t)) {
                     out.add("raid");
