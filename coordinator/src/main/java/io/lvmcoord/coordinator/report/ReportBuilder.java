@@ -14,7 +14,7 @@ import io.lvmcoord.coordinator.report.select.Selection;
 import io.lvmcoord.coordinator.report.select.SelectionResult;
 import io.lvmcoord.scan.metadata.Segment;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +58,7 @@ public final class ReportBuilder {
     private final Fields fields;
 
     private final VgAccess access;
+    private final Clock clock;
 
     /**
      * Whether this host's lvm2 would show a VG: its system ID against the host's, its lock type
@@ -84,8 +85,14 @@ public final class ReportBuilder {
     }
 
     public ReportBuilder(Fields fields, VgAccess access) {
+        this(fields, access, Clock.system(fields.zone()));
+    }
+
+    /** @param clock what a selection's times ("1 hour ago", "today") are relative to */
+    public ReportBuilder(Fields fields, VgAccess access, Clock clock) {
         this.fields = fields;
         this.access = access;
+        this.clock = clock;
     }
 
     public Report build(Assembly assembly, ReportRequest req) throws BadRequest {
@@ -110,7 +117,7 @@ public final class ReportBuilder {
         List<SortKey> sort = resolveSort(type, req.sortSpecs());
         RowSelection selection = null;
         if (req.select() != null) {
-            SelectionResult compiled = RowSelection.compile(fields, type, req.select(), Instant.now(), fields.zone());
+            SelectionResult compiled = RowSelection.compile(fields, type, req.select(), clock.instant(), clock.getZone());
             if (compiled instanceof SelectionResult.Invalid invalid) {
                 // lvm2 prints its typed field listing first for an unknown or uncomparable field.
                 throw new BadRequest(invalid.error().stderrLines(fields.selectionListing()).stream().map(l -> l.substring(2)).toList());
@@ -127,8 +134,8 @@ public final class ReportBuilder {
         }
         List<Line> lines = new ArrayList<>();
         List<Report.VgFailure> failures = new ArrayList<>();
-        // Hook (options helper): the positional arguments keep what lvm2 would report; ReportScope words what they miss.
-        // VGs this host's lvm2 would not show (foreign, shared) are left out, their PVs too, in lvm2's words.
+        // VGs this host's lvm2 would not show (foreign, shared) are left out, their PVs too, in lvm2's
+        // words; the positional arguments keep what lvm2 would report, and ReportScope words what they miss.
         List<String> accessNotices = new ArrayList<>();
         List<String> accessErrors = new ArrayList<>();
         Set<String> hidden = hidden(assembly, req, accessNotices, accessErrors);
