@@ -53,7 +53,8 @@ abstract class ReportCommand implements Callable<Integer> {
     List<String> devices = new ArrayList<>();
 
     @Option(names = {"-o", "--options"}, paramLabel = "FIELDS",
-            description = "Fields to show, comma-separated; '+f' adds to and '-f' removes from the defaults. Repeatable.")
+            description = "Fields to show, comma-separated; '+f' adds to and '-f' removes from the defaults; 'all' (or lv_all, "
+                    + "pv_all, vg_all, seg_all, pvseg_all) for every field; 'help' lists them all, with their meaning. Repeatable.")
     List<String> options = new ArrayList<>();
 
     @Option(names = {"-O", "--sort"}, paramLabel = "FIELDS", description = "Sort keys; prefix '-' for descending.")
@@ -99,8 +100,13 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "lvm2's verbose default columns.")
     boolean verbose;
 
-    @Option(names = {"-S", "--select"}, paramLabel = "EXPR", description = "lvm2's selection: read and carried to the report, refused until lvmcoord applies it.")
+    @Option(names = {"-S", "--select"}, paramLabel = "EXPR",
+            description = "Only the rows this lvm2 selection picks, e.g. 'lv_size>1g && lv_tags={db}' or "
+                    + "'lv_time since \"1 week ago\"' (lvmreport(7)); -S help lists the fields, operators and reserved values.")
     String select;
+
+    @Option(names = {"-H", "--history"}, description = "lvs: also the historical LVs lvm2 keeps for thin snapshot chains (-name).")
+    boolean history;
 
     @Option(names = {"-q", "--quiet", "-d", "--debug", "--readonly", "--nolocking", "--ignoreskippedcluster", "--ignorelockingfailure",
             "--nohints", "--trustcache"},
