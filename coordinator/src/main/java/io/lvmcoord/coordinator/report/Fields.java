@@ -82,6 +82,11 @@ public final class Fields {
         definePvSeg(table);
     }
 
+    /** Whether lvm2 files the field under the PV label (pv_name, pv_uuid, dev_size, ...), not the PV. */
+    public boolean isLabelField(String id) {
+        return "LABEL".equals(known.get(id));
+    }
+
     /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
     public Fields withDeviceNumbers(DeviceNumbers numbers) {
         return new Fields(zone, numbers);

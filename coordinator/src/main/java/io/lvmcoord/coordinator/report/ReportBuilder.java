@@ -140,7 +140,9 @@ public final class ReportBuilder {
         List<String> accessErrors = new ArrayList<>();
         Set<String> hidden = hidden(assembly, req, accessNotices, accessErrors);
         ReportScope.Selection scope = scope(req).select(assembly, type, columns, req.all());
-        Groups groups = groups(assembly, type, scope.all(), req.history());
+        // pvs with label fields only is lvm2's label report: devices that carry a PV label, nothing else.
+        boolean labels = type == ReportType.PV && !columns.isEmpty() && columns.stream().allMatch(c -> fields.isLabelField(c.id()));
+        Groups groups = groups(assembly, type, scope.all(), req.history(), labels);
         for (VgGroup g : groups.vgs()) {
             if (!scope.vg(g.vg().metadata().id()) || hidden.contains(g.vg().metadata().id())) {
                 continue;
@@ -434,7 +436,8 @@ public final class ReportBuilder {
         return f.value().apply(r);
     }
 
-    private static Groups groups(Assembly a, ReportType type, boolean all, boolean history) {
+    /** @param labels lvm2's label report: no missing PVs, no devices without a label even with {@code -a} */
+    private static Groups groups(Assembly a, ReportType type, boolean all, boolean history, boolean labels) {
         List<VgGroup> vgs = new ArrayList<>();
         List<Row> loose = new ArrayList<>();
         switch (type) {
@@ -459,7 +462,8 @@ public final class ReportBuilder {
                         }
                     }
                     List<Row> fb = type == ReportType.PVSEG ? fallback.stream().map(ReportBuilder::wholePvSeg).toList() : fallback;
-                    vgs.add(new VgGroup(vg, () -> type == ReportType.PVSEG ? pvSegRows(pvRows(vg, dups)) : pvRows(vg, dups), fb));
+                    vgs.add(new VgGroup(vg, () -> type == ReportType.PVSEG ? pvSegRows(pvRows(vg, dups))
+                            : labels ? labelled(pvRows(vg, dups)) : pvRows(vg, dups), fb));
                 }
                 List<Row> looseRows = new ArrayList<>();
                 for (LoosePv l : a.loosePvs()) {
@@ -470,7 +474,7 @@ public final class ReportBuilder {
                         looseRows.add(pvRow(PvEntry.Kind.DUPLICATE, d.scan(), null, null));
                     }
                 }
-                if (all) {
+                if (all && !labels) {
                     for (DeviceScan.NotAPv n : a.nonPvDevices()) {
                         looseRows.add(new Row(new PvEntry(PvEntry.Kind.NOT_PV, n.device(), n.deviceSize(), null, null, null, null),
                                 null, null, null, null));
@@ -502,6 +506,11 @@ public final class ReportBuilder {
     }
 
     /** A VG's PV rows, with the unused duplicates of its PVs (their VG columns are the VG's). */
+    /** The rows of devices that carry a label: a missing PV has none. */
+    private static List<Row> labelled(List<Row> rows) {
+        return rows.stream().filter(r -> r.pv().kind() != PvEntry.Kind.MISSING).toList();
+    }
+
     private static List<Row> pvRows(VgView vg, List<DeviceScan.PvScan> duplicates) {
         LvRelations rel = new LvRelations(vg);
         List<Row> rows = new ArrayList<>();
