@@ -871,16 +871,8 @@ public final class Fields {
         if (isReshapable(seg.type())) {
             return seg;
         }
-        if (r.relations().raidType(r.lv()) && !r.relations().raid(r.lv())) {
-            for (LvMetadata lv : r.vg().metadata().lvs()) {
-                Segment s = lv.firstSegment();
-                if (s != null && isReshapable(s.type())
-                        && s.areas().stream().anyMatch(a -> a instanceof SegmentArea.OnLv l && l.lvName().equals(r.lv().name()))) {
-                    return s;
-                }
-            }
-        }
-        return null;
+        Segment using = r.relations().raidSegmentUsing(r.lv());
+        return using != null && isReshapable(using.type()) ? using : null;
     }
 
     private static boolean isReshapable(String type) {
@@ -902,14 +894,8 @@ public final class Fields {
             }
             return pool == null ? 0 : pool.chunkSize();
         }
-        for (LvMetadata lv : r.relations().vg().metadata().lvs()) {
-            Segment s = lv.firstSegment();
-            if (s != null && s.type().equals("snapshot") && (s.string("cow_store").orElse("").equals(r.lv().name())
-                    || s.string("merging_store").orElse("").equals(r.lv().name()))) {
-                return s.chunkSize();
-            }
-        }
-        return seg.chunkSize();
+        Segment snapshot = r.relations().snapshotSegment(r.lv());
+        return snapshot != null ? snapshot.chunkSize() : seg.chunkSize();
     }
 
     /** The thin pool segment a thin pool or thin volume segment reports discards and zeroing of. */

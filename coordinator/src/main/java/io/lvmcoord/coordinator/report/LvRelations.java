@@ -356,7 +356,7 @@ public final class LvRelations {
                 }
                 n.flags.add(Flag.THIN_VOLUME);
                 addUse(node(seg.string("thin_pool").orElse(null)), n, seg);
-                if (seg.number("merge").orElse(0L) != 0 || seg.raw().value("merge").isPresent()) {
+                if (seg.raw().value("merge").isPresent()) {
                     n.flags.add(Flag.MERGING);
                 }
             }
@@ -455,9 +455,6 @@ public final class LvRelations {
                     }
                 }
             }
-        }
-        if (seg.raw().value("merge").isPresent() && t.equals("thin")) {
-            n.flags.add(Flag.MERGING);
         }
     }
 
@@ -839,6 +836,12 @@ public final class LvRelations {
 
     private static String uuid(Node n) {
         return n == null ? "" : n.lv.id();
+    }
+
+    /** The LV {@code relation} leads to from {@code lv}, shown by {@code shown} ("" when there is none). */
+    private String related(LvMetadata lv, java.util.function.Function<Node, Node> relation, java.util.function.Function<Node, String> shown) {
+        Node n = nodeOf(lv);
+        return n == null ? "" : shown.apply(relation.apply(n));
     }
 
     /** True when some extent of the LV, directly or through sub-LVs, is on a missing PV. */
@@ -1296,13 +1299,11 @@ public final class LvRelations {
     }
 
     public String origin(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(originNode(n));
+        return related(lv, this::originNode, this::display);
     }
 
     public String originUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(originNode(n));
+        return related(lv, this::originNode, LvRelations::uuid);
     }
 
     /** origin_size in extents (lvm2's lv_origin_size), or 0 when the LV has none. */
@@ -1357,13 +1358,11 @@ public final class LvRelations {
     }
 
     public String poolLv(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(poolNode(n));
+        return related(lv, this::poolNode, this::display);
     }
 
     public String poolLvUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(poolNode(n));
+        return related(lv, this::poolNode, LvRelations::uuid);
     }
 
     /** lvm2's lv_data_lv: the first area of a cache, thin or vdo pool. */
@@ -1382,13 +1381,11 @@ public final class LvRelations {
     }
 
     public String dataLv(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(dataNode(n));
+        return related(lv, this::dataNode, this::display);
     }
 
     public String dataLvUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(dataNode(n));
+        return related(lv, this::dataNode, LvRelations::uuid);
     }
 
     private Node metadataNode(Node n) {
@@ -1400,13 +1397,11 @@ public final class LvRelations {
     }
 
     public String metadataLv(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(metadataNode(n));
+        return related(lv, this::metadataNode, this::display);
     }
 
     public String metadataLvUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(metadataNode(n));
+        return related(lv, this::metadataNode, LvRelations::uuid);
     }
 
     private Node mirrorLogNode(Node n) {
@@ -1420,13 +1415,11 @@ public final class LvRelations {
     }
 
     public String mirrorLog(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(mirrorLogNode(n));
+        return related(lv, this::mirrorLogNode, this::display);
     }
 
     public String mirrorLogUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(mirrorLogNode(n));
+        return related(lv, this::mirrorLogNode, LvRelations::uuid);
     }
 
     /** lvm2's lv_convert_lv: the temporary mirror layer of a mirror being converted. */
@@ -1442,13 +1435,11 @@ public final class LvRelations {
     }
 
     public String convertLv(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : display(convertNode(n));
+        return related(lv, this::convertNode, this::display);
     }
 
     public String convertLvUuid(LvMetadata lv) {
-        Node n = nodeOf(lv);
-        return n == null ? "" : uuid(convertNode(n));
+        return related(lv, this::convertNode, LvRelations::uuid);
     }
 
     /** lvm2's lv_parent: the LV using a hidden image, log, pool data or metadata LV. */
@@ -1559,6 +1550,7 @@ public final class LvRelations {
             return null;
         }
         if (n.is(Flag.RAID)) {
+            // lvm2 reports the settings of the first integrity image (lv_get_raid_integrity_settings).
             Segment s = n.lv.firstSegment();
             if (s == null) {
                 return null;
@@ -1568,28 +1560,13 @@ public final class LvRelations {
                     Node img = node(l.lvName());
                     Segment is = img == null ? null : img.lv.firstSegment();
                     if (is != null && is.type().equals("integrity")) {
-                        // lvm2 reports the settings of the first image (lv_get_raid_integrity_settings).
-                        Segment first = firstImageIntegrity(s);
-                        return first != null ? first : is;
+                        return is;
                     }
                 }
             }
             return null;
         }
         return n.is(Flag.INTEGRITY) ? n.lv.firstSegment() : null;
-    }
-
-    private Segment firstImageIntegrity(Segment raidSeg) {
-        for (SegmentArea a : raidSeg.areas()) {
-            if (a instanceof SegmentArea.OnLv l) {
-                Node img = node(l.lvName());
-                Segment is = img == null ? null : img.lv.firstSegment();
-                if (is != null && is.type().equals("integrity")) {
-                    return is;
-                }
-            }
-        }
-        return null;
     }
 
     /** lv_modules: the device-mapper targets the LV needs, as lvm2 lists them (sorted on output). */
@@ -1652,6 +1629,19 @@ public final class LvRelations {
                 }
             }
         }
+    }
+
+    /** The snapshot segment joining a COW to its origin (it holds the chunk size), or null. */
+    public Segment snapshotSegment(LvMetadata cow) {
+        Node n = nodeOf(cow);
+        return n == null ? null : n.snapshotSeg;
+    }
+
+    /** The raid segment using {@code image} as an image, or null: lvm2's only segment using the LV. */
+    public Segment raidSegmentUsing(LvMetadata image) {
+        Node n = nodeOf(image);
+        Use u = n == null || !n.is(Flag.RAID_IMAGE) ? null : onlyUse(n);
+        return u == null || !isRaidType(u.seg.type()) ? null : u.seg;
     }
 
     /** thin_count of a thin pool segment: the segments using the pool (its thin volumes). */

@@ -93,32 +93,45 @@ public final class ReportRenderer {
     }
 
     private static String json(Report report, ReportRequest.Layout layout) {
-        StringBuilder sb = new StringBuilder();
-        open(sb, report);
-        for (int i = 0; i < report.rows().size(); i++) {
-            List<String> row = report.rows().get(i);
-            sb.append("                  {");
-            for (int c = 0; c < report.columns().size(); c++) {
-                if (c > 0) {
-                    sb.append(", ");
-                }
-                sb.append('"').append(report.columns().get(c).id()).append("\":\"");
-                // lvm2 2.03.16 escapes the double quote only.
-                sb.append(row.get(c).replace("\"", "\\\""));
-                if (!layout.namePrefixes()) {
-                    sb.append('"');
-                } else if (!layout.unquoted()) {
-                    sb.append('\'');
-                }
+        return jsonRows(report, (sb, f, v) -> {
+            sb.append('"').append(f.id()).append("\":\"");
+            // lvm2 2.03.16 escapes the double quote only.
+            sb.append(v.replace("\"", "\\\""));
+            if (!layout.namePrefixes()) {
+                sb.append('"');
+            } else if (!layout.unquoted()) {
+                sb.append('\'');
             }
-            sb.append('}');
-            sb.append(i + 1 < report.rows().size() ? ",\n" : "\n");
-        }
-        close(sb);
-        return sb.toString();
+        });
     }
 
     private static String jsonStd(Report report) {
+        return jsonRows(report, (sb, f, v) -> {
+            sb.append('"').append(f.id()).append("\":");
+            if (f.type().equals("STR_LIST")) {
+                sb.append('[');
+                if (!v.isEmpty()) {
+                    String[] items = v.split(",", -1);
+                    for (int k = 0; k < items.length; k++) {
+                        sb.append(k > 0 ? "," : "").append('"').append(escapeStd(items[k])).append('"');
+                    }
+                }
+                sb.append(']');
+            } else if (numeric(f)) {
+                sb.append(v.isEmpty() ? "null" : escapeStd(v));
+            } else {
+                sb.append('"').append(escapeStd(v)).append('"');
+            }
+        });
+    }
+
+    /** How one "field": value pair of a JSON row is written (json and json_std differ only there). */
+    @FunctionalInterface
+    private interface JsonValue {
+        void append(StringBuilder sb, FieldDef field, String value);
+    }
+
+    private static String jsonRows(Report report, JsonValue value) {
         StringBuilder sb = new StringBuilder();
         open(sb, report);
         for (int i = 0; i < report.rows().size(); i++) {
@@ -128,23 +141,7 @@ public final class ReportRenderer {
                 if (c > 0) {
                     sb.append(", ");
                 }
-                FieldDef f = report.columns().get(c);
-                String v = row.get(c);
-                sb.append('"').append(f.id()).append("\":");
-                if (f.type().equals("STR_LIST")) {
-                    sb.append('[');
-                    if (!v.isEmpty()) {
-                        String[] items = v.split(",", -1);
-                        for (int k = 0; k < items.length; k++) {
-                            sb.append(k > 0 ? "," : "").append('"').append(escapeStd(items[k])).append('"');
-                        }
-                    }
-                    sb.append(']');
-                } else if (numeric(f)) {
-                    sb.append(v.isEmpty() ? "null" : escapeStd(v));
-                } else {
-                    sb.append('"').append(escapeStd(v)).append('"');
-                }
+                value.append(sb, report.columns().get(c), row.get(c));
             }
             sb.append('}');
             sb.append(i + 1 < report.rows().size() ? ",\n" : "\n");

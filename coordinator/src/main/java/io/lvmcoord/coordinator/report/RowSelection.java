@@ -50,11 +50,9 @@ final class RowSelection {
         return selection.selectsAll();
     }
 
+    /** Each field the selection names is computed once per row, when the selection first asks for it. */
     boolean test(Row row) {
         Map<String, SelectValue> values = new HashMap<>();
-        for (String id : selection.fieldIds()) {
-            values.put(id, value(id, row));
-        }
         return selection.test(id -> values.computeIfAbsent(id, k -> value(k, row)));
     }
 

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +55,7 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
             try {
                 rootDev = Files.getAttribute(dir, "unix:dev");
             } catch (IOException | UnsupportedOperationException e) {
+                // lvm2's own words for a scan dir it cannot use; the other dirs are still scanned.
                 warnings.add("WARNING: Cannot use dir " + dir + ", " + reason(e) + ".");
                 continue;
             }
@@ -92,7 +94,7 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
                 if (!link && rootDev.equals(st.get("dev"))) {
                     walk(p, rootDev, names, links);
                 }
-            } else if (type == 0060000) {
+            } else if (isBlockDevice(st)) {
                 long rdev = (Long) st.get("rdev");
                 String key = major(rdev) + ":" + minor(rdev);
                 String name = p.toString();
@@ -111,17 +113,24 @@ public record DeviceNodes(Map<String, List<String>> namesByDevice, Set<String> s
      * The major and minor number of the block device node {@code node} (symlinks followed), or
      * empty for anything else: a regular file (a PV image), a name that does not exist.
      */
-    public static java.util.Optional<long[]> numbersOf(Path node) {
+    public static Optional<long[]> numbersOf(Path node) {
+        Map<String, Object> st;
         try {
-            Map<String, Object> st = Files.readAttributes(node, "unix:mode,rdev");
-            if ((((Integer) st.get("mode")) & 0170000) != 0060000) {
-                return java.util.Optional.empty();
-            }
-            long rdev = (Long) st.get("rdev");
-            return java.util.Optional.of(new long[]{major(rdev), minor(rdev)});
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            st = Files.readAttributes(node, "unix:mode,rdev");
+        } catch (IOException | UnsupportedOperationException e) {
+            // Gone, unreadable, or no unix attributes on this platform: not a device node here,
+            // which is what the caller asks (lvm2 prints 0:0 for a PV it has no device for).
+            return Optional.empty();
         }
+        if (!isBlockDevice(st)) {
+            return Optional.empty();
+        }
+        long rdev = (Long) st.get("rdev");
+        return Optional.of(new long[]{major(rdev), minor(rdev)});
+    }
+
+    private static boolean isBlockDevice(Map<String, Object> st) {
+        return (((Integer) st.get("mode")) & 0170000) == 0060000;
     }
 
     /** glibc's major() of a dev_t. */
