@@ -1,8 +1,11 @@
 package io.lvmcoord.agent.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +32,28 @@ public final class FixtureImages {
             throw new IllegalStateException("testdata/lvm2 not found above " + Path.of("").toAbsolutePath());
         }
         return p;
+    }
+
+    /** What the CLI did: exit code, stdout (image paths made relative, as in lvm2's recorded JSON), stderr. */
+    public record CliRun(int rc, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs the CLI's direct mode over a scenario's images (unpacked into {@code dir} on first use),
+     * with {@code args} then the options the fixtures were recorded with: {@code --devices <the
+     * images> --reportformat json --units b --nosuffix}.
+     */
+    public static CliRun runOnImages(String scenario, Path dir, List<String> args) throws IOException {
+        List<Path> images = Files.isDirectory(dir) ? imageNames(scenario).stream().map(dir::resolve).toList() : unpack(scenario, dir);
+        List<String> argv = new ArrayList<>(args);
+        argv.addAll(List.of("--devices", String.join(",", images.stream().map(Path::toString).toList()),
+                "--reportformat", "json", "--units", "b", "--nosuffix"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = LvmcoordCli.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new CliRun(rc, out.toString(StandardCharsets.UTF_8).replace(dir + "/", ""),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     public static Path fixtures() {

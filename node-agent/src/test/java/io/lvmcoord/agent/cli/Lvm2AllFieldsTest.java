@@ -8,9 +8,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,23 +80,15 @@ class Lvm2AllFieldsTest {
     }
 
     private void compare(String scenario, String report) throws Exception {
-        Path dir = tmp.resolve(scenario);
-        List<Path> images = Files.isDirectory(dir) ? FixtureImages.imageNames(scenario).stream().map(dir::resolve).toList()
-                : FixtureImages.unpack(scenario, dir);
         List<String> args = new ArrayList<>(REPORTS.get(report));
         JsonNode expected = JSON.readTree(FixtureImages.fixtures().resolve(scenario).resolve("expected/" + report + ".json").toFile())
                 .get("report").get(0);
         if (report.equals("lvshist-all")) {
             args.add(String.join(",", names(expected.get("lv").get(0))));
         }
-        args.addAll(List.of("--devices", String.join(",", images.stream().map(Path::toString).toList()),
-                "--reportformat", "json", "--units", "b", "--nosuffix"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = LvmcoordCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String stdout = out.toString(StandardCharsets.UTF_8).replace(dir + "/", "");
-        assertEquals(0, rc, "exit code; stderr: " + err);
+        FixtureImages.CliRun run = FixtureImages.runOnImages(scenario, tmp.resolve(scenario), args);
+        assertEquals(0, run.rc(), "exit code; stderr: " + run.stderr());
+        String stdout = run.stdout();
         JsonNode got = JSON.readTree(stdout).get("report").get(0);
         String key = expected.fieldNames().next();
         List<JsonNode> g = rows(got.get(key));

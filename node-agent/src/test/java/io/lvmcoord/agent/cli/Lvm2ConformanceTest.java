@@ -6,10 +6,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,21 +57,11 @@ public class Lvm2ConformanceTest {
     }
 
     private void compare(String scenario, String report) throws Exception {
-        Path dir = tmp.resolve(scenario);
-        List<Path> images = Files.isDirectory(dir) ? FixtureImages.imageNames(scenario).stream().map(dir::resolve).toList()
-                : FixtureImages.unpack(scenario, dir);
-        List<String> args = new ArrayList<>(REPORTS.get(report));
-        args.addAll(List.of("--devices", String.join(",", images.stream().map(Path::toString).toList()),
-                "--reportformat", "json", "--units", "b", "--nosuffix"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = LvmcoordCli.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String stdout = out.toString(StandardCharsets.UTF_8).replace(dir + "/", "");
-        assertEquals(0, rc, "exit code; stderr: " + err);
-        assertSameAsLvm2(scenario, report, stdout);
+        FixtureImages.CliRun run = FixtureImages.runOnImages(scenario, tmp.resolve(scenario), REPORTS.get(report));
+        assertEquals(0, run.rc(), "exit code; stderr: " + run.stderr());
+        assertSameAsLvm2(scenario, report, run.stdout());
         if (scenario.startsWith("s08") || scenario.startsWith("s09") || scenario.startsWith("s10")) {
-            assertFalse(err.toString(StandardCharsets.UTF_8).isBlank(), "lvm2 warned on stderr for " + scenario + "; so must we");
+            assertFalse(run.stderr().isBlank(), "lvm2 warned on stderr for " + scenario + "; so must we");
         }
     }
 
