@@ -6,7 +6,6 @@ import io.lvmcoord.scan.nativeio.NativeIoException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.function.Consumer;
  * /etc/machine-id) are not watched.
  */
 final class LvmConfigWatcher implements AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(500);
     private static final String DEVICES = "devices";
     private static final int DIR_EVENTS = Inotify.IN_CLOSE_WRITE | Inotify.IN_MOVED_TO | Inotify.IN_MOVED_FROM
             | Inotify.IN_CREATE | Inotify.IN_DELETE | Inotify.IN_DELETE_SELF | Inotify.IN_MOVE_SELF | Inotify.IN_ONLYDIR;
@@ -33,8 +31,7 @@ final class LvmConfigWatcher implements AutoCloseable {
     private final Inotify inotify;
     /** Watch descriptor to dir; touched by the watcher thread only (after the constructor). */
     private final Map<Integer, Path> dirs = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final InotifyLoop loop;
 
     /**
      * @param onChange called from the watcher's thread once per batch of events, with what changed
@@ -48,69 +45,49 @@ final class LvmConfigWatcher implements AutoCloseable {
         if (Files.isDirectory(systemDir.resolve(DEVICES))) {
             watch(systemDir.resolve(DEVICES));
         }
-        this.thread = new Thread(() -> run(onChange, onLost), "lvmcoord-lvm-config-watch");
-        thread.setDaemon(true);
-        thread.start();
+        this.loop = new InotifyLoop(inotify, "lvmcoord-lvm-config-watch", events -> handle(events, onChange, onLost),
+                reason -> onLost.accept("inotify on " + systemDir + " failed: " + reason));
     }
 
     private void watch(Path dir) throws NativeIoException {
         dirs.put(inotify.addWatch(dir.toString(), DIR_EVENTS), dir);
     }
 
-    private void run(Consumer<String> onChange, Consumer<String> onLost) {
-        while (running) {
-            List<InotifyEvent> events;
-            try {
-                events = inotify.poll(POLL);
-            } catch (NativeIoException | IllegalStateException e) {
-                if (running) {
-                    onLost.accept("inotify on " + systemDir + " failed: " + e.getMessage());
-                }
-                return;
+    private void handle(List<InotifyEvent> events, Consumer<String> onChange, Consumer<String> onLost) {
+        Set<String> changed = new LinkedHashSet<>();
+        for (InotifyEvent e : events) {
+            if (e.overflow()) {
+                changed.add("(inotify queue overflow)");
+                continue;
             }
-            Set<String> changed = new LinkedHashSet<>();
-            for (InotifyEvent e : events) {
-                if (e.overflow()) {
-                    changed.add("(inotify queue overflow)");
-                    continue;
-                }
-                Path dir = dirs.get(e.wd());
-                if (dir == null) {
-                    continue;
-                }
-                if (e.ignored()) {
-                    dirs.remove(e.wd());
-                    continue;
-                }
-                boolean subdirCreated = dir.equals(systemDir) && DEVICES.equals(e.name())
-                        && (e.has(Inotify.IN_CREATE) || e.has(Inotify.IN_MOVED_TO)) && e.has(Inotify.IN_ISDIR);
-                if (subdirCreated) {
-                    try {
-                        watch(systemDir.resolve(DEVICES));
-                    } catch (NativeIoException ex) {
-                        onLost.accept("cannot watch " + systemDir.resolve(DEVICES) + ": " + ex.getMessage());
-                    }
-                }
-                String name = e.name() == null || e.name().isEmpty() ? dir.toString()
-                        : dir.equals(systemDir) ? e.name() : DEVICES + "/" + e.name();
-                changed.add(name);
+            Path dir = dirs.get(e.wd());
+            if (dir == null) {
+                continue;
             }
-            if (!changed.isEmpty()) {
-                onChange.accept(String.join(", ", changed));
+            if (e.ignored()) {
+                dirs.remove(e.wd());
+                continue;
             }
+            boolean subdirCreated = dir.equals(systemDir) && DEVICES.equals(e.name())
+                    && (e.has(Inotify.IN_CREATE) || e.has(Inotify.IN_MOVED_TO)) && e.has(Inotify.IN_ISDIR);
+            if (subdirCreated) {
+                try {
+                    watch(systemDir.resolve(DEVICES));
+                } catch (NativeIoException ex) {
+                    onLost.accept("cannot watch " + systemDir.resolve(DEVICES) + ": " + ex.getMessage());
+                }
+            }
+            String name = e.name() == null || e.name().isEmpty() ? dir.toString()
+                    : dir.equals(systemDir) ? e.name() : DEVICES + "/" + e.name();
+            changed.add(name);
+        }
+        if (!changed.isEmpty()) {
+            onChange.accept(String.join(", ", changed));
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        try {
-            thread.join(POLL.toMillis() * 4);
-            inotify.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (NativeIoException e) {
-            // Closing on the way out; nothing more to watch either way.
-        }
+        loop.close();
     }
 }

@@ -4,7 +4,6 @@ import io.lvmcoord.scan.nativeio.Inotify;
 import io.lvmcoord.scan.nativeio.InotifyEvent;
 import io.lvmcoord.scan.nativeio.NativeIoException;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,19 +16,15 @@ import java.util.function.Consumer;
  * Writes from other hosts do not pass through this kernel; those arrive as invalidations.
  */
 public final class PvNodeWatcher implements AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(500);
-
     private final Inotify inotify;
     private final Map<String, Integer> wdByDevice = new HashMap<>();
     private final Map<Integer, String> deviceByWd = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final InotifyLoop loop;
 
     public PvNodeWatcher(Consumer<DeviceEvent> sink) throws NativeIoException {
         this.inotify = Inotify.open();
-        this.thread = new Thread(() -> run(sink), "lvmcoord-pv-watch");
-        thread.setDaemon(true);
-        thread.start();
+        this.loop = new InotifyLoop(inotify, "lvmcoord-pv-watch", events -> handle(events, sink),
+                reason -> sink.accept(new DeviceEvent.Lost("inotify on PV nodes failed: " + reason)));
     }
 
     /** Watches {@code path} for writes, reporting them as changes of {@code device}; no-op when already watched. */
@@ -62,47 +57,28 @@ public final class PvNodeWatcher implements AutoCloseable {
         return wdByDevice.size();
     }
 
-    private void run(Consumer<DeviceEvent> sink) {
-        while (running) {
-            List<InotifyEvent> events;
-            try {
-                events = inotify.poll(POLL);
-            } catch (NativeIoException | IllegalStateException e) {
-                if (running) {
-                    sink.accept(new DeviceEvent.Lost("inotify on PV nodes failed: " + e.getMessage()));
-                }
-                return;
+    private void handle(List<InotifyEvent> events, Consumer<DeviceEvent> sink) {
+        for (InotifyEvent e : events) {
+            if (e.overflow()) {
+                sink.accept(new DeviceEvent.Lost("inotify queue overflow on PV nodes"));
+                continue;
             }
-            for (InotifyEvent e : events) {
-                if (e.overflow()) {
-                    sink.accept(new DeviceEvent.Lost("inotify queue overflow on PV nodes"));
-                    continue;
+            String device;
+            synchronized (this) {
+                device = deviceByWd.get(e.wd());
+                if (e.ignored() && device != null) {
+                    deviceByWd.remove(e.wd());
+                    wdByDevice.remove(device);
                 }
-                String device;
-                synchronized (this) {
-                    device = deviceByWd.get(e.wd());
-                    if (e.ignored() && device != null) {
-                        deviceByWd.remove(e.wd());
-                        wdByDevice.remove(device);
-                    }
-                }
-                if (device != null && e.has(Inotify.IN_CLOSE_WRITE)) {
-                    sink.accept(new DeviceEvent.Changed(device, "written and closed on this host"));
-                }
+            }
+            if (device != null && e.has(Inotify.IN_CLOSE_WRITE)) {
+                sink.accept(new DeviceEvent.Changed(device, "written and closed on this host"));
             }
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        try {
-            thread.join(POLL.toMillis() * 4);
-            inotify.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (NativeIoException e) {
-            // Closing on the way out; nothing more to watch either way.
-        }
+        loop.close();
     }
 }
