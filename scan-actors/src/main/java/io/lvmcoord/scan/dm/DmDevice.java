@@ -12,13 +12,20 @@ import java.util.Optional;
  * @param openCount     how many holders have it open
  * @param liveTable     a table is loaded and live
  * @param inactiveTable a table is loaded but not yet live
- * @param statuses      one per target, in table order
+ * @param statuses      one per target, in table order ({@code DM_TABLE_STATUS} with status)
+ * @param tables        the live table, one line per target ({@code DM_TABLE_STATUS} with table); empty when not read
+ * @param readAhead     the device's read-ahead in 512-byte sectors (sysfs {@code bdi/read_ahead_kb} or
+ *                      {@code BLKRAGET}), or {@link #UNKNOWN_READ_AHEAD} when the source did not record it
  */
 public record DmDevice(String name, String uuid, int major, int minor, int openCount, boolean suspended, boolean readOnly,
-                       boolean liveTable, boolean inactiveTable, List<DmStatusLine> statuses) {
+                       boolean liveTable, boolean inactiveTable, List<DmStatusLine> statuses, List<DmStatusLine> tables,
+                       long readAhead) {
+
+    public static final long UNKNOWN_READ_AHEAD = -1;
 
     public DmDevice {
         statuses = List.copyOf(statuses);
+        tables = List.copyOf(tables);
     }
 
     /** Which VG and LV an LVM device belongs to, and its layer ({@code tpool}, {@code real}, {@code cow}, ...; "" for the LV itself). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A host's device-mapper state as recorded in a scenario's {@code dm/} folder
@@ -27,22 +28,18 @@ public final class DmRecording {
     private DmRecording() {
     }
 
-    /** The devices of the recording in {@code dmDir}, in info.txt's order, each with its status lines. */
-    public static List<DmDevice> read(Path dmDir) throws IOException {
-        Map<String, List<DmStatusLine>> statuses = new LinkedHashMap<>();
-        Path status = dmDir.resolve("status.txt");
-        List<String> statusLines = Files.readAllLines(status);
-        for (int i = 0; i < statusLines.size(); i++) {
-            String l = statusLines.get(i);
-            if (l.isBlank()) {
-                continue;
-            }
-            java.util.Optional<DmStatusLine> s = DmStatusLine.parse(l);
-            if (s.isEmpty()) {
-                throw new BadRecording(status, i + 1, l, "name: start length target [params]");
-            }
-            statuses.computeIfAbsent(s.get().device(), k -> new ArrayList<>()).add(s.get());
-        }
+    /** Reads the recording in {@code dmDir} each time it is asked (a test may swap the files between reads). */
+    public static DmSource source(Path dmDir) {
+        return () -> read(dmDir);
+    }
+
+    /**
+     * The state recorded in {@code dmDir}: devices in info.txt's order, each with its status and table lines,
+     * and its read-ahead when the sysfs snapshot has {@code bdi/read_ahead_kb}.
+     */
+    public static DmState read(Path dmDir) throws IOException {
+        Map<String, List<DmStatusLine>> statuses = targetLines(dmDir.resolve("status.txt"), true);
+        Map<String, List<DmStatusLine>> tables = targetLines(dmDir.resolve("table.txt"), false);
         List<DmDevice> out = new ArrayList<>();
         Path info = dmDir.resolve("info.txt");
         List<String> infoLines = Files.readAllLines(info);
@@ -58,13 +55,62 @@ public final class DmRecording {
             String attr = f[5];
             try {
                 // dmsetup's attr: L live table / - none, I inactive table / -, s suspended / -, r read-only / w writable.
-                out.add(new DmDevice(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+                int minor = Integer.parseInt(f[3]);
+                out.add(new DmDevice(f[0], f[1], Integer.parseInt(f[2]), minor, Integer.parseInt(f[4]),
                         attr.charAt(2) == 's', attr.charAt(3) == 'r', attr.charAt(0) == 'L', attr.charAt(1) == 'I',
-                        statuses.getOrDefault(f[0], List.of())));
+                        statuses.getOrDefault(f[0], List.of()), tables.getOrDefault(f[0], List.of()),
+                        readAhead(dmDir, f.length > 8 && !f[8].isEmpty() ? f[8] : "dm-" + minor)));
             } catch (NumberFormatException e) {
                 throw new BadRecording(info, i + 1, l, "numbers for major, minor and open count");
             }
         }
-        return out;
+        return new DmState(driverVersion(dmDir.resolve("version.txt")), out);
+    }
+
+    /** status.txt or table.txt by device name; a missing table.txt (older recordings) is no tables. */
+    private static Map<String, List<DmStatusLine>> targetLines(Path file, boolean required) throws IOException {
+        Map<String, List<DmStatusLine>> byDevice = new LinkedHashMap<>();
+        if (!required && !Files.exists(file)) {
+            return byDevice;
+        }
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank() || l.equals("No devices found")) {
+                continue;
+            }
+            Optional<DmStatusLine> s = DmStatusLine.parse(l);
+            if (s.isEmpty()) {
+                throw new BadRecording(file, i + 1, l, "name: start length target [params]");
+            }
+            byDevice.computeIfAbsent(s.get().device(), k -> new ArrayList<>()).add(s.get());
+        }
+        return byDevice;
+    }
+
+    private static long readAhead(Path dmDir, String kernelName) throws IOException {
+        Path kb = dmDir.resolve("sysfs/block").resolve(kernelName).resolve("bdi/read_ahead_kb");
+        if (!Files.exists(kb)) {
+            return DmDevice.UNKNOWN_READ_AHEAD;
+        }
+        String v = Files.readString(kb).strip();
+        try {
+            return Long.parseLong(v) * 2;
+        } catch (NumberFormatException e) {
+            throw new BadRecording(kb, 1, v, "a number of KiB");
+        }
+    }
+
+    /** {@code dmsetup version}'s "Driver version:    4.47.0" line. */
+    private static String driverVersion(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        for (String l : Files.readAllLines(file)) {
+            if (l.startsWith("Driver version:")) {
+                return l.substring("Driver version:".length()).strip();
+            }
+        }
+        return "";
     }
 }

@@ -19,7 +19,7 @@ class DmRecordingTest {
 
     @Test
     void aThinRecordingReadsEveryDeviceWithItsStateAndItsLv() throws IOException {
-        List<DmDevice> devices = DmRecording.read(DM.resolve("dm-s02-thin/dm"));
+        List<DmDevice> devices = DmRecording.read(DM.resolve("dm-s02-thin/dm")).devices();
         DmDevice pool = devices.stream().filter(d -> d.name().equals("vg2-pool1")).findFirst().orElseThrow();
         assertEquals(253, pool.major());
         assertEquals(3, pool.minor());
@@ -32,13 +32,20 @@ class DmRecordingTest {
         assertEquals("tpool", tpool.lvm().orElseThrow().layer());
         assertEquals(3, tpool.openCount());
         assertEquals("thin-pool", tpool.statuses().get(0).target());
+        assertEquals("253:0 253:1 128 0 0", tpool.tables().get(0).params(), "the table line is kept beside the status");
+        assertEquals(DmDevice.UNKNOWN_READ_AHEAD, tpool.readAhead(), "vmlab's first recordings have no bdi/read_ahead_kb");
         DmDevice t1 = devices.stream().filter(d -> d.name().equals("vg2-t1")).findFirst().orElseThrow();
         assertEquals("", t1.lvm().orElseThrow().layer(), "the LV itself has no layer suffix");
     }
 
     @Test
+    void theDriverVersionComesFromDmsetupVersion() throws IOException {
+        assertEquals("4.47.0", DmRecording.read(DM.resolve("dm-s02-thin/dm")).driverVersion());
+    }
+
+    @Test
     void aDeviceWithTwoTargetsKeepsBothStatusesInOrder() throws IOException {
-        DmDevice a = DmRecording.read(DM.resolve("dm-s01-linear/dm")).stream().filter(d -> d.name().equals("vg1-a")).findFirst()
+        DmDevice a = DmRecording.read(DM.resolve("dm-s01-linear/dm")).devices().stream().filter(d -> d.name().equals("vg1-a")).findFirst()
                 .orElseThrow();
         assertEquals(List.of(0L, 49152L), a.statuses().stream().map(DmStatusLine::start).toList());
     }
@@ -46,7 +53,7 @@ class DmRecordingTest {
     @Test
     void everyRecordingReadsAndEveryLvmDeviceNamesItsLv() throws IOException {
         for (String s : List.of("dm-s01-linear", "dm-s02-thin", "dm-s03-raid-snap", "dm-s04-cache")) {
-            List<DmDevice> devices = DmRecording.read(DM.resolve(s + "/dm"));
+            List<DmDevice> devices = DmRecording.read(DM.resolve(s + "/dm")).devices();
             assertFalse(devices.isEmpty(), s);
             for (DmDevice d : devices) {
                 assertTrue(d.lvm().isPresent(), s + " " + d.name() + " " + d.uuid());
@@ -61,6 +68,6 @@ class DmRecordingTest {
         Files.writeString(tmp.resolve("info.txt"), "vg-x|LVM-abc|253|x|0|L--w|1|0|dm-0\n");
         DmRecording.BadRecording e = assertThrows(DmRecording.BadRecording.class, () -> DmRecording.read(tmp));
         assertTrue(e.getMessage().contains("info.txt:1"), e.getMessage());
-        assertEquals(java.util.Optional.empty(), new DmDevice("n", "LVM-short", 1, 1, 0, false, false, true, false, List.of()).lvm());
+        assertEquals(java.util.Optional.empty(), new DmDevice("n", "LVM-short", 1, 1, 0, false, false, true, false, List.of(), List.of(), DmDevice.UNKNOWN_READ_AHEAD).lvm());
     }
 }
