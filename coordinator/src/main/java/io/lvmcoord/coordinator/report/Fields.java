@@ -3,6 +3,8 @@ package io.lvmcoord.coordinator.report;
 import io.lvmcoord.coordinator.assembly.PvCounts;
 import io.lvmcoord.coordinator.assembly.VgPv;
 import io.lvmcoord.coordinator.assembly.VgView;
+import io.lvmcoord.scan.dm.DmState;
+import io.lvmcoord.scan.dm.DmStatus;
 import io.lvmcoord.scan.metadata.LvMetadata;
 import io.lvmcoord.scan.metadata.Segment;
 import io.lvmcoord.scan.metadata.SegmentArea;
@@ -50,6 +52,8 @@ public final class Fields {
     private final Map<String, String> types = new LinkedHashMap<>();
     private final ZoneId zone;
     private final DeviceNumbers deviceNumbers;
+    /** The reporting host's device-mapper state; empty where there is no device-mapper (lvm2 then prints 'X' and blanks). */
+    private final Optional<DmState> kernel;
 
     /**
      * A device's major and minor number as the reporting host sees them (pv_major, pv_minor),
@@ -67,8 +71,13 @@ public final class Fields {
     }
 
     public Fields(ZoneId zone, DeviceNumbers deviceNumbers) {
+        this(zone, deviceNumbers, Optional.empty());
+    }
+
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel) {
         this.zone = zone;
         this.deviceNumbers = deviceNumbers;
+        this.kernel = kernel;
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
@@ -89,7 +98,16 @@ public final class Fields {
 
     /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
     public Fields withDeviceNumbers(DeviceNumbers numbers) {
-        return new Fields(zone, numbers);
+        return new Fields(zone, numbers, kernel);
+    }
+
+    /** The same fields computing kernel state from {@code state} (a host's dm devices), or as without device-mapper when empty. */
+    public Fields withKernel(Optional<DmState> state) {
+        return new Fields(zone, deviceNumbers, state);
+    }
+
+    public Optional<DmState> kernel() {
+        return kernel;
     }
 
     public Optional<FieldDef> find(String id) {
@@ -492,7 +510,7 @@ public final class Fields {
         def(t, s, "lv_role", r -> Cell.text(String.join(",", r.relations().role(r.lv()))));
         def(t, s, "lv_initial_image_sync", r -> Cell.flag(r.relations().initialImageSync(r.lv()), "initial image sync"));
         // Whether an image is in sync is the kernel's answer; without it lvm2 says no.
-        def(t, s, "lv_image_synced", r -> Cell.EMPTY);
+        def(t, s, "lv_image_synced", r -> kernelText(r, k -> imageSynced(r, k) ? "image synced" : ""));
         def(t, s, "lv_merging", r -> Cell.flag(r.relations().merging(r.lv()), "merging"));
         def(t, s, "lv_converting", r -> Cell.flag(r.relations().converting(r.lv()), "converting"));
         def(t, s, "lv_allocation_policy", r -> Cell.text(historical(r) ? "unknown"
@@ -502,11 +520,12 @@ public final class Fields {
         def(t, s, "lv_skip_activation", r -> Cell.flag(r.lv().flags().contains("ACTIVATION_SKIP"), "skip activation"));
         def(t, s, "lv_autoactivation", r -> Cell.flag(!r.lv().flags().contains("NOAUTOACTIVATE"), "enabled"));
         def(t, s, "lv_when_full", r -> Cell.text(r.relations().whenFull(r.lv())));
-        // Activation state is the kernel's; lvm2 without device-mapper prints it empty.
-        def(t, s, "lv_active", r -> Cell.EMPTY);
-        def(t, s, "lv_active_locally", r -> Cell.EMPTY);
+        // Activation state is the kernel's; lvm2 without device-mapper prints it empty. Nothing
+        // is active "remotely" on a host's own view (lvm2 has no cluster-wide answer).
+        def(t, s, "lv_active", r -> kernelText(r, k -> k.active(r.lv()) ? "active" : ""));
+        def(t, s, "lv_active_locally", r -> kernelText(r, k -> k.active(r.lv()) ? "active locally" : ""));
         def(t, s, "lv_active_remotely", r -> Cell.EMPTY);
-        def(t, s, "lv_active_exclusively", r -> Cell.EMPTY);
+        def(t, s, "lv_active_exclusively", r -> kernelText(r, k -> k.active(r.lv()) ? "active exclusively" : ""));
         def(t, s, "lv_major", r -> new Cell.Num(r.lv().major()));
         def(t, s, "lv_minor", r -> new Cell.Num(r.lv().minor()));
         def(t, s, "lv_read_ahead", r -> readAhead(r));
@@ -525,8 +544,14 @@ public final class Fields {
         def(t, s, "lv_descendants", r -> Cell.text(String.join(",", r.relations().descendants(r.lv(), false, r.relations().includeHistory()))));
         def(t, s, "lv_full_descendants", r -> Cell.text(String.join(",", r.relations().descendants(r.lv(), true, r.relations().includeHistory()))));
         // Mismatches and the sync action are the kernel's raid status: empty without it.
-        def(t, s, "raid_mismatch_count", r -> Cell.EMPTY);
-        def(t, s, "raid_sync_action", r -> Cell.EMPTY);
+        def(t, s, "raid_mismatch_count", r -> {
+            DmStatus.Raid raid = raidStatus(r);
+            return raid == null ? Cell.EMPTY : new Cell.Num(raid.mismatchCount());
+        });
+        def(t, s, "raid_sync_action", r -> {
+            DmStatus.Raid raid = raidStatus(r);
+            return raid == null || raid.syncAction() == null ? Cell.EMPTY : Cell.text(raid.syncAction());
+        });
         def(t, s, "raid_write_behind", r -> raidNumber(r, "writebehind"));
         def(t, s, "raid_min_recovery_rate", r -> raidNumber(r, "min_recovery_rate"));
         def(t, s, "raid_max_recovery_rate", r -> raidNumber(r, "max_recovery_rate"));
@@ -566,23 +591,248 @@ public final class Fields {
                 ? r.lv().firstSegment().number("writecache_block_size").filter(n -> n != 0).orElse(-1L) : -1));
         // ---- LVSINFO and LVSSTATUS: the kernel's view of the LV, as lvm2 prints it when
         // device-mapper answers nothing (numbers -1, flags "unknown", status values empty).
-        def(t, s, "lv_kernel_major", r -> new Cell.Num(-1));
-        def(t, s, "lv_kernel_minor", r -> new Cell.Num(-1));
-        def(t, s, "lv_kernel_read_ahead", r -> new Cell.Num(-1));
-        def(t, s, "lv_permissions", r -> Cell.text(r.relations().permissions(r.lv())));
-        for (String id : List.of("lv_suspended", "lv_live_table", "lv_inactive_table", "lv_device_open", "lv_check_needed",
-                "lv_merge_failed", "lv_snapshot_invalid")) {
-            def(t, s, id, r -> Cell.text("unknown"));
-        }
-        for (String id : List.of("data_percent", "snap_percent", "metadata_percent", "copy_percent", "sync_percent",
-                "cache_total_blocks", "cache_used_blocks", "cache_dirty_blocks", "cache_read_hits", "cache_read_misses",
-                "cache_write_hits", "cache_write_misses", "kernel_cache_settings", "kernel_cache_policy", "kernel_metadata_format",
-                "lv_health_status", "kernel_discards", "vdo_operating_mode", "vdo_compression_state", "vdo_index_state",
-                "vdo_used_size", "vdo_saving_percent", "writecache_total_blocks", "writecache_free_blocks",
-                "writecache_writeback_blocks", "writecache_error")) {
+        def(t, s, "lv_kernel_major", r -> kernelInfoNum(r, KernelStatus.Info::major));
+        def(t, s, "lv_kernel_minor", r -> kernelInfoNum(r, KernelStatus.Info::minor));
+        def(t, s, "lv_kernel_read_ahead", r -> {
+            KernelStatus.LvStatus st = status(r);
+            return st == null || !st.info().exists() ? new Cell.Num(-1) : new Cell.Size(st.info().readAhead() * 512);
+        });
+        def(t, s, "lv_permissions", r -> {
+            KernelStatus.LvStatus st = status(r);
+            if (st == null || r.lv().status().contains("PVMOVE") || !r.lv().status().contains("WRITE")) {
+                return Cell.text(r.relations().permissions(r.lv()));
+            }
+            return Cell.text(!st.info().exists() ? "unknown" : st.info().readOnly() ? "read-only-override" : "writeable");
+        });
+        def(t, s, "lv_suspended", r -> infoFlag(r, KernelStatus.Info::suspended, "suspended"));
+        def(t, s, "lv_live_table", r -> infoFlag(r, KernelStatus.Info::liveTable, "live table present"));
+        def(t, s, "lv_inactive_table", r -> infoFlag(r, KernelStatus.Info::inactiveTable, "inactive table present"));
+        def(t, s, "lv_device_open", r -> infoFlag(r, i -> i.openCount() > 0, "open"));
+        def(t, s, "lv_check_needed", r -> {
+            KernelStatus.LvStatus st = status(r);
+            if (st != null && st.status() instanceof DmStatus.ThinPool tp && st.segType() == KernelStatus.SegType.PARSED
+                    && r.relations().thinPool(r.lv())) {
+                return Cell.flag(tp.needsCheck(), "check needed");
+            }
+            if (st != null && st.status() instanceof DmStatus.Cache c && st.segType() == KernelStatus.SegType.PARSED
+                    && r.relations().cache(r.lv())) {
+                return Cell.flag(c.needsCheck(), "check needed");
+            }
+            return Cell.text("unknown");
+        });
+        def(t, s, "lv_merge_failed", r -> snapshotFlag(r, DmStatus.Snapshot::mergeFailed, "merge failed"));
+        def(t, s, "lv_snapshot_invalid", r -> snapshotFlag(r, DmStatus.Snapshot::invalid, "snapshot invalid"));
+        def(t, s, "data_percent", r -> percent(r, KernelStatus.PercentOf.DATA));
+        def(t, s, "snap_percent", r -> percent(r, KernelStatus.PercentOf.DATA));
+        def(t, s, "metadata_percent", r -> {
+            KernelStatus.LvStatus st = status(r);
+            return st != null && (st.is(DmStatus.Cache.class) || st.is(DmStatus.ThinPool.class))
+                    ? percent(r, KernelStatus.PercentOf.METADATA) : Cell.EMPTY;
+        });
+        def(t, s, "copy_percent", this::copyPercent);
+        def(t, s, "sync_percent", this::copyPercent);
+        def(t, s, "cache_total_blocks", r -> cacheNum(r, DmStatus.Cache::totalBlocks));
+        def(t, s, "cache_used_blocks", r -> cacheNum(r, DmStatus.Cache::usedBlocks));
+        def(t, s, "cache_dirty_blocks", r -> cacheNum(r, DmStatus.Cache::dirtyBlocks));
+        def(t, s, "cache_read_hits", r -> cacheNum(r, DmStatus.Cache::readHits));
+        def(t, s, "cache_read_misses", r -> cacheNum(r, DmStatus.Cache::readMisses));
+        def(t, s, "cache_write_hits", r -> cacheNum(r, DmStatus.Cache::writeHits));
+        def(t, s, "cache_write_misses", r -> cacheNum(r, DmStatus.Cache::writeMisses));
+        def(t, s, "kernel_cache_settings", r -> {
+            DmStatus.Cache c = cacheStatus(r);
+            if (c == null) {
+                return Cell.EMPTY;
+            }
+            List<String> out = new ArrayList<>();
+            pairs(c.coreArgs(), out);
+            pairs(c.policyArgs(), out);
+            return Cell.text(String.join(",", out));
+        });
+        def(t, s, "kernel_cache_policy", r -> {
+            DmStatus.Cache c = cacheStatus(r);
+            return Cell.text(c == null || c.policyName() == null ? "" : c.policyName());
+        });
+        def(t, s, "kernel_metadata_format", r -> {
+            DmStatus.Cache c = cacheStatus(r);
+            return c == null ? Cell.EMPTY : new Cell.Num(c.features().contains("metadata2") ? 2 : 1);
+        });
+        def(t, s, "lv_health_status", this::healthStatus);
+        def(t, s, "kernel_discards", r -> {
+            KernelStatus.LvStatus st = status(r);
+            if (st != null && st.segType() == KernelStatus.SegType.PARSED && st.status() instanceof DmStatus.ThinPool tp) {
+                return Cell.text(switch (tp.discards()) {
+                    case IGNORE -> "ignore";
+                    case NO_PASSDOWN -> "nopassdown";
+                    case PASSDOWN -> "passdown";
+                });
+            }
+            DmStatus.Cache c = cacheStatus(r);
+            return Cell.text(c != null && c.features().contains("no_discard_passdown") ? "nopassdown" : "");
+        });
+        def(t, s, "writecache_total_blocks", r -> writecacheNum(r, DmStatus.Writecache::totalBlocks));
+        def(t, s, "writecache_free_blocks", r -> writecacheNum(r, DmStatus.Writecache::freeBlocks));
+        def(t, s, "writecache_writeback_blocks", r -> writecacheNum(r, DmStatus.Writecache::writebackBlocks));
+        def(t, s, "writecache_error", r -> writecacheNum(r, DmStatus.Writecache::error));
+        // VDO's kernel statistics come from the vdo target's status, which no recording here has
+        // (the lab kernel has no kvdo): lvm2 prints them empty when the pool's status is not VDO's.
+        for (String id : List.of("vdo_operating_mode", "vdo_compression_state", "vdo_index_state", "vdo_used_size",
+                "vdo_saving_percent")) {
             def(t, s, id, r -> Cell.EMPTY);
         }
-        def(t, s, "lv_attr", r -> Cell.text(r.relations().attr(r.lv())));
+        def(t, s, "lv_attr", r -> {
+            String base = r.relations().attr(r.lv());
+            KernelStatus k = kernel(r);
+            return Cell.text(k == null ? base : k.attr(r.lv(), base));
+        });
+    }
+
+    // ---- kernel state (device-mapper) ------------------------------------------------------------
+
+    /** The row's VG as this report's host's device-mapper sees it, or null without device-mapper. */
+    private KernelStatus kernel(Row r) {
+        return kernel.isEmpty() || r.relations() == null || r.lv() == null ? null : r.relations().kernel(kernel.get());
+    }
+
+    /** lv_info_with_seg_status for the row: the LV's first segment, or the row's segment in a segment report. */
+    private KernelStatus.LvStatus status(Row r) {
+        KernelStatus k = kernel(r);
+        if (k == null || historical(r)) {
+            return null;
+        }
+        return r.seg() != null && r.seg() != r.lv().firstSegment() ? k.status(r.lv(), r.seg()) : k.status(r.lv());
+    }
+
+    private Cell kernelText(Row r, Function<KernelStatus, String> f) {
+        KernelStatus k = kernel(r);
+        return k == null || historical(r) ? Cell.EMPTY : Cell.text(f.apply(k));
+    }
+
+    private Cell kernelInfoNum(Row r, java.util.function.ToIntFunction<KernelStatus.Info> f) {
+        KernelStatus.LvStatus st = status(r);
+        return new Cell.Num(st == null || !st.info().exists() ? -1 : f.applyAsInt(st.info()));
+    }
+
+    /** A yes/no of the device's info: "unknown" when there is no device (or no device-mapper). */
+    private Cell infoFlag(Row r, java.util.function.Predicate<KernelStatus.Info> f, String word) {
+        KernelStatus.LvStatus st = status(r);
+        return st == null || !st.info().exists() ? Cell.text("unknown") : Cell.flag(f.test(st.info()), word);
+    }
+
+    private Cell snapshotFlag(Row r, java.util.function.Predicate<DmStatus.Snapshot> f, String word) {
+        KernelStatus.LvStatus st = status(r);
+        return st != null && st.is(DmStatus.Snapshot.class) ? Cell.flag(f.test((DmStatus.Snapshot) st.status()), word)
+                : Cell.text("unknown");
+    }
+
+    private Cell percent(Row r, KernelStatus.PercentOf what) {
+        KernelStatus.LvStatus st = status(r);
+        return st == null ? Cell.EMPTY : Cell.text(KernelStatus.Percent.render(kernel(r).percent(r.lv(), st, what)));
+    }
+
+    /** lvm2's _copypercent_disp: raid and cache sync from the segment status, a mirror's from its targets' regions. */
+    private Cell copyPercent(Row r) {
+        KernelStatus.LvStatus st = status(r);
+        if (st == null) {
+            return Cell.EMPTY;
+        }
+        KernelStatus k = kernel(r);
+        LvRelations rel = r.relations();
+        Segment first = r.lv().firstSegment();
+        boolean raid0 = first != null && first.type().startsWith("raid0");
+        int p = KernelStatus.Percent.INVALID;
+        if (rel.integrity(r.lv()) || rel.cache(r.lv()) || rel.usedCachePool(r.lv())
+                || !rel.merging(r.lv()) && rel.raid(r.lv()) && !raid0) {
+            p = k.percent(r.lv(), st, KernelStatus.PercentOf.DIRTY);
+        } else if (rel.raid(r.lv()) && !raid0) {
+            p = k.mirrorPercent(r.lv());
+        } else if (rel.mirror(r.lv())) {
+            int m = k.mirrorPercent(r.lv());
+            p = m == KernelStatus.Percent.INVALID ? m : k.copyPercent(r.lv());
+        }
+        return Cell.text(KernelStatus.Percent.render(p));
+    }
+
+    private boolean imageSynced(Row r, KernelStatus k) {
+        if (r.relations().raidImage(r.lv())) {
+            return !r.relations().visible(r.lv()) && k.raidImageInSync(r.lv());
+        }
+        return r.relations().mirrorImage(r.lv()) && k.mirrorImageInSync(r.lv());
+    }
+
+    /** The raid status of a raid LV (lvm2's lv_raid_status), or null: not raid, not active, or no device-mapper. */
+    private DmStatus.Raid raidStatus(Row r) {
+        KernelStatus k = kernel(r);
+        return k == null || historical(r) || !r.relations().raid(r.lv()) ? null : k.raidStatus(r.lv());
+    }
+
+    private DmStatus.Cache cacheStatus(Row r) {
+        KernelStatus.LvStatus st = status(r);
+        return st != null && st.is(DmStatus.Cache.class) ? (DmStatus.Cache) st.status() : null;
+    }
+
+    private Cell cacheNum(Row r, java.util.function.ToLongFunction<DmStatus.Cache> f) {
+        DmStatus.Cache c = cacheStatus(r);
+        return c == null ? Cell.EMPTY : new Cell.Num(f.applyAsLong(c));
+    }
+
+    private Cell writecacheNum(Row r, java.util.function.ToLongFunction<DmStatus.Writecache> f) {
+        KernelStatus.LvStatus st = status(r);
+        return st != null && st.is(DmStatus.Writecache.class) ? new Cell.Num(f.applyAsLong((DmStatus.Writecache) st.status()))
+                : Cell.EMPTY;
+    }
+
+    /** Cache core and policy arguments as lvm2 lists them: key=value per pair. */
+    private static void pairs(List<String> args, List<String> out) {
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            out.add(args.get(i) + "=" + args.get(i + 1));
+        }
+    }
+
+    /** lvm2's _lvhealthstatus_disp. */
+    private Cell healthStatus(Row r) {
+        KernelStatus k = kernel(r);
+        KernelStatus.LvStatus st = status(r);
+        LvRelations rel = r.relations();
+        if (k == null || st == null) {
+            return Cell.EMPTY;
+        }
+        if (rel.partial(r.lv())) {
+            return Cell.text("partial");
+        }
+        if (rel.raidType(r.lv())) {
+            if (!k.raidHealthy(r.lv())) {
+                return Cell.text("refresh needed");
+            }
+            if (rel.raid(r.lv())) {
+                DmStatus.Raid raid = k.raidStatus(r.lv());
+                return Cell.text(raid != null && raid.mismatchCount() != 0 ? "mismatches exist" : "");
+            }
+            return Cell.text(r.lv().status().contains("WRITEMOSTLY") ? "writemostly" : "");
+        }
+        if (st.segType() == KernelStatus.SegType.NONE) {
+            return Cell.EMPTY;
+        }
+        if (rel.cache(r.lv())) {
+            if (!st.is(DmStatus.Cache.class)) {
+                return Cell.text("undefined");
+            }
+            DmStatus.Cache c = (DmStatus.Cache) st.status();
+            return Cell.text(c.fail() ? "failed" : c.readOnly() ? "metadata_read_only" : "");
+        }
+        if (rel.writecache(r.lv())) {
+            if (!st.is(DmStatus.Writecache.class)) {
+                return Cell.text("undefined");
+            }
+            return Cell.text(((DmStatus.Writecache) st.status()).error() != 0 ? "error" : "");
+        }
+        if (rel.thinPool(r.lv())) {
+            if (!st.is(DmStatus.ThinPool.class)) {
+                return Cell.text("undefined");
+            }
+            DmStatus.ThinPool tp = (DmStatus.ThinPool) st.status();
+            return Cell.text(tp.fail() ? "failed" : tp.outOfDataSpace() ? "out_of_data" : tp.readOnly() ? "metadata_read_only" : "");
+        }
+        return Cell.EMPTY;
     }
 
     /**
@@ -700,8 +950,8 @@ public final class Fields {
                 : new Cell.Size(bytes(reshapeLe(r), extentBytes(r.vg()), "reshape_len", r.vg())));
         def(t, s, "reshape_len_le", r -> reshapable(r) == null ? Cell.EMPTY : new Cell.Num(reshapeLe(r)));
         def(t, s, "data_copies", r -> new Cell.Num(dataCopies(r.seg())));
-        def(t, s, "data_offset", r -> Cell.EMPTY);
-        def(t, s, "new_data_offset", r -> Cell.EMPTY);
+        def(t, s, "data_offset", r -> dataOffset(r, false));
+        def(t, s, "new_data_offset", r -> dataOffset(r, true));
         def(t, s, "parity_chunks", r -> {
             long p = parityChunks(r.seg());
             return p == 0 ? Cell.EMPTY : new Cell.Num(p);
@@ -744,8 +994,7 @@ public final class Fields {
         // dmeventd monitoring is a running daemon's state; lvm2 without it says raid0 (which
         // cannot be monitored) and a pvmove's mirror (never monitored) are not monitored, and
         // leaves the others empty.
-        def(t, s, "seg_monitor", r -> Cell.text(r.seg().type().equals("raid0") || r.seg().type().equals("raid0_meta")
-                || (r.seg().type().equals("mirror") && r.lv().status().contains("PVMOVE")) ? "not monitored" : ""));
+        def(t, s, "seg_monitor", this::segMonitor);
         def(t, s, "cache_policy", r -> {
             Segment c = cacheSettingsSegment(r);
             return Cell.text(c == null ? "" : c.string("policy").orElse(""));
@@ -863,6 +1112,60 @@ public final class Fields {
     private long parityChunks(Segment seg) {
         long devs = parityDevs(seg.type());
         return devs != 0 ? devs : dataCopies(seg) - 1;
+    }
+
+    /**
+     * dmeventd monitoring (lvseg_monitor_dup). raid0 (which cannot be monitored) and a pvmove's
+     * mirror (never monitored) are "not monitored". For the others lvm2 asks dmeventd about an
+     * active LV; lvmcoord cannot ask another process's daemon and reports what lvm2's activation
+     * sets up with monitoring on (lvm.conf activation/monitoring, default 1): an active LV of a
+     * monitored segment type is "monitored". Without an active device the field is empty.
+     */
+    private Cell segMonitor(Row r) {
+        Segment seg = r.seg();
+        LvMetadata lv = r.lv();
+        Segment segm = seg;
+        KernelStatus k = kernel(r);
+        Segment snap = r.relations().snapshotSegment(lv);
+        if (snap != null) {
+            segm = snap;
+        }
+        String type = segm.type();
+        boolean monitorable = type.equals("mirror") || type.equals("snapshot") || type.equals("thin-pool") || type.equals("vdo-pool")
+                || LvRelations.isRaidType(type);
+        if (!monitorable) {
+            return Cell.EMPTY;
+        }
+        if (type.startsWith("raid0") || type.equals("mirror") && lv.status().contains("PVMOVE")) {
+            return Cell.text("not monitored");
+        }
+        return Cell.text(k != null && !historical(r) && k.info(lv, true).exists() ? "monitored" : "");
+    }
+
+    /** A reshapable raid's data offset on its images (lv_raid_data_offset), from the raid target's status. */
+    private Cell dataOffset(Row r, boolean next) {
+        KernelStatus k = kernel(r);
+        if (k == null || historical(r)) {
+            return Cell.EMPTY;
+        }
+        LvMetadata raidLv = null;
+        if (isReshapable(r.seg().type())) {
+            raidLv = r.lv();
+        } else if (r.relations().raidImage(r.lv()) && r.seg().startExtent() == 0) {
+            int us = r.lv().name().indexOf('_');
+            String base = us < 0 ? null : r.lv().name().substring(0, us);
+            LvMetadata array = base == null ? null : r.relations().lv(base);
+            raidLv = array != null && array.firstSegment() != null && isReshapable(array.firstSegment().type()) ? array : null;
+        }
+        DmStatus.Raid raid = raidLv == null ? null : k.raidStatus(raidLv);
+        if (raid == null) {
+            return Cell.EMPTY;
+        }
+        long offset = raid.dataOffset();
+        if (next && r.relations().raidImage(r.lv()) && !k.raidImageInSync(r.lv())) {
+            offset = offset != 0 ? 0 : r.seg().number("reshape_count").orElse(0L) * r.vg().metadata().extentSize();
+        }
+        return new Cell.Num(offset);
     }
 
     /** lvm2's _get_reshapable_seg: a striped raid segment (raid4/5/6/10), or the one using this raid image. */

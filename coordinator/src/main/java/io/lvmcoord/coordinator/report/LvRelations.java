@@ -297,7 +297,7 @@ public final class LvRelations {
         return t.equals("error") || t.equals("zero") || t.equals("thin") || t.equals("vdo") || !KNOWN_TYPES.contains(t);
     }
 
-    private Node node(String name) {
+    Node node(String name) {
         return name == null ? null : byName.get(name);
     }
 
@@ -613,28 +613,28 @@ public final class LvRelations {
 
     // ---- lvm2's predicates --------------------------------------------------------------------
 
-    private static boolean isOrigin(Node n) {
+    static boolean isOrigin(Node n) {
         return !n.cows.isEmpty();
     }
 
-    private static boolean isCow(Node n) {
+    static boolean isCow(Node n) {
         return n.snapshotSeg != null && !n.is(Flag.THIN_VOLUME) && !isOrigin(n);
     }
 
-    private static boolean isExternalOrigin(Node n) {
+    static boolean isExternalOrigin(Node n) {
         return n.externalCount > 0;
     }
 
-    private static boolean isMergingOrigin(Node n) {
+    static boolean isMergingOrigin(Node n) {
         return n.is(Flag.MERGING) && n.mergingSnapshotSeg != null;
     }
 
-    private static boolean isMergingCow(Node n) {
+    static boolean isMergingCow(Node n) {
         return isCow(n) && n.snapshotLv != null && n.snapshotLv.is(Flag.MERGING)
                 && n.snapshotSeg.string("merging_store").map(s -> s.equals(n.name())).orElse(false);
     }
 
-    private static boolean isVisible(Node n) {
+    static boolean isVisible(Node n) {
         if (n.is(Flag.SNAPSHOT)) {
             return false;
         }
@@ -654,16 +654,16 @@ public final class LvRelations {
         return n.is(Flag.VISIBLE);
     }
 
-    private static boolean isCacheType(Node n) {
+    static boolean isCacheType(Node n) {
         return n.is(Flag.CACHE) || n.is(Flag.CACHE_POOL) || n.is(Flag.CACHE_VOL) || n.is(Flag.CACHE_POOL_DATA)
                 || n.is(Flag.CACHE_POOL_METADATA);
     }
 
-    private static boolean isRaidTypeLv(Node n) {
+    static boolean isRaidTypeLv(Node n) {
         return n.is(Flag.RAID) || n.is(Flag.RAID_IMAGE) || n.is(Flag.RAID_META);
     }
 
-    private static boolean isMirrorType(Node n) {
+    static boolean isMirrorType(Node n) {
         return n.is(Flag.MIRROR) || n.is(Flag.MIRROR_LOG) || n.is(Flag.MIRROR_IMAGE);
     }
 
@@ -676,7 +676,7 @@ public final class LvRelations {
     }
 
     /** lvm2's get_only_segment_using_this_lv: the single user, or none when zero or several (or used twice). */
-    private static Use onlyUse(Node n) {
+    static Use onlyUse(Node n) {
         return n.usedBy.size() == 1 && n.usedBy.get(0).count == 1 ? n.usedBy.get(0) : null;
     }
 
@@ -687,12 +687,12 @@ public final class LvRelations {
         };
     }
 
-    private static boolean isCacheOrigin(Node n) {
+    static boolean isCacheOrigin(Node n) {
         Use u = n.usedBy.size() == 1 ? n.usedBy.get(0) : null;
         return u != null && u.count == 1 && u.user.is(Flag.CACHE) && !u.user.is(Flag.PENDING_DELETE) && firstAreaIs(u.seg, n);
     }
 
-    private static boolean isWritecacheOrigin(Node n) {
+    static boolean isWritecacheOrigin(Node n) {
         Use u = n.usedBy.size() == 1 ? n.usedBy.get(0) : null;
         return u != null && u.count == 1 && u.user.is(Flag.WRITECACHE) && !u.user.is(Flag.PENDING_DELETE) && firstAreaIs(u.seg, n);
     }
@@ -731,11 +731,11 @@ public final class LvRelations {
         return n.is(Flag.THIN_VOLUME) && (n.thinOrigin != null || n.externalOrigin != null);
     }
 
-    private static boolean isUsedCachePool(Node n) {
+    static boolean isUsedCachePool(Node n) {
         return n.is(Flag.CACHE_POOL) && !n.usedBy.isEmpty();
     }
 
-    private static boolean hasUnknownSegments(Node n) {
+    static boolean hasUnknownSegments(Node n) {
         for (Segment s : n.lv.segments()) {
             if (!KNOWN_TYPES.contains(s.type())) {
                 return true;
@@ -750,6 +750,18 @@ public final class LvRelations {
             "raid6_nr", "raid6_nc", "raid6_n_6", "raid6_la_6", "raid6_ra_6", "raid6_ls_6", "raid6_rs_6", "linear", "free");
 
     // ---- public API for the report fields ------------------------------------------------------
+
+    private volatile KernelStatus kernelMemo;
+
+    /** This VG's LVs as {@code state}'s host sees them; computed once per state (a report asks for many fields). */
+    KernelStatus kernel(io.lvmcoord.scan.dm.DmState state) {
+        KernelStatus k = kernelMemo;
+        if (k == null || k.state() != state) {
+            k = new KernelStatus(state, this);
+            kernelMemo = k;
+        }
+        return k;
+    }
 
     public VgView vg() {
         return vg;
@@ -800,7 +812,7 @@ public final class LvRelations {
         return n == null ? null : n.lv;
     }
 
-    private Node nodeOf(LvMetadata lv) {
+    Node nodeOf(LvMetadata lv) {
         Node n = byName.get(lv.name());
         return n != null && n.lv == lv ? n : null;
     }
@@ -1536,6 +1548,33 @@ public final class LvRelations {
     public boolean integrity(LvMetadata lv) {
         Node n = nodeOf(lv);
         return n != null && n.is(Flag.INTEGRITY);
+    }
+
+    /** lvm2's lv_is_cache: an LV with a cache segment. */
+    public boolean cache(LvMetadata lv) {
+        return is(lv, Flag.CACHE);
+    }
+
+    public boolean usedCachePool(LvMetadata lv) {
+        Node n = nodeOf(lv);
+        return n != null && isUsedCachePool(n);
+    }
+
+    public boolean mirror(LvMetadata lv) {
+        return is(lv, Flag.MIRROR);
+    }
+
+    public boolean raidImage(LvMetadata lv) {
+        return is(lv, Flag.RAID_IMAGE);
+    }
+
+    public boolean mirrorImage(LvMetadata lv) {
+        return is(lv, Flag.MIRROR_IMAGE);
+    }
+
+    private boolean is(LvMetadata lv, Flag f) {
+        Node n = nodeOf(lv);
+        return n != null && n.is(f);
     }
 
     public boolean writecache(LvMetadata lv) {

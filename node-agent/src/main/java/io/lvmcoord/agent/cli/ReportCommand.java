@@ -14,6 +14,8 @@ import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
 import com.typesafe.config.Config;
 import io.lvmcoord.scan.codec.DeviceScan;
+import io.lvmcoord.scan.dm.DmRecording;
+import io.lvmcoord.scan.dm.DmState;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
@@ -125,6 +127,10 @@ abstract class ReportCommand implements Callable<Integer> {
     @Option(names = {"--nodevicesfile"}, description = "Use no devices file.")
     boolean noDevicesFile;
 
+    @Option(names = "--kernel-state", paramLabel = "DIR", description = "Direct mode: take device-mapper state (active LVs, "
+            + "their status) from DIR, a recording made by `lvmcoord capture-kernel-state`, instead of this host's kernel.")
+    java.nio.file.Path kernelState;
+
     @Option(names = "--version", description = "Print the lvm2 version whose reports lvmcoord reproduces, and lvmcoord's.")
     boolean version;
 
@@ -227,8 +233,22 @@ abstract class ReportCommand implements Callable<Integer> {
         for (String w : assembly.warnings()) {
             err.println("  " + w);
         }
-        // pv_major/pv_minor: the device nodes named here (an image file has none).
-        Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
+        Fields fields;
+        if (query.more().kernelState() != null) {
+            // A recorded host stands in for this one: its dm devices, and the device numbers
+            // its sysfs snapshot gives the devices named here (by kernel name).
+            Path recording = Path.of(query.more().kernelState());
+            try {
+                fields = new Fields(ZoneId.systemDefault(), device -> DmRecording.deviceNumbers(recording, String.valueOf(Path.of(device).getFileName())),
+                        Optional.of(DmRecording.read(recording)));
+            } catch (IOException e) {
+                err.println("  Cannot read kernel state " + recording + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        } else {
+            // pv_major/pv_minor: the device nodes named here (an image file has none).
+            fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), liveKernelState());
+        }
         ReportBuilder builder = new ReportBuilder(fields, env::visibility);
         String text;
         try {
@@ -282,6 +302,11 @@ abstract class ReportCommand implements Callable<Integer> {
             out.add(listed);
         }
         return out;
+    }
+
+    /** This host's device-mapper state, or empty where the kernel has no device-mapper (lvm2 then prints 'X' and blanks). */
+    private static Optional<DmState> liveKernelState() {
+        return Optional.empty(); // LEAD: KernelDm
     }
 
     /** This command's arguments: picocli's original arguments are the whole command line, the command's name included. */

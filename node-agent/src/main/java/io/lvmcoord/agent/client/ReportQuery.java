@@ -65,12 +65,13 @@ public record ReportQuery(String command, List<String> options, List<String> sor
      * @param select        -S/--select as given, or null
      * @param version       --version: print the version and stop
      * @param history       -H/--history (lvs): historical LVs too
+     * @param kernelState   --kernel-state DIR (direct mode): a recorded host's device-mapper state instead of this kernel's, or null
      */
     public record More(boolean namePrefixes, boolean unquoted, boolean rows, String headings, boolean verbose, boolean foreign,
                        boolean shared, String config, String devicesFile, boolean noDevicesFile, String select, boolean version,
-                       boolean history) {
+                       boolean history, String kernelState) {
         public static final More NONE = new More(false, false, false, null, false, false, false, null, null, false, null, false,
-                false);
+                false, null);
     }
 
     /** The long options and whether they take a value; the short ones map to these. */
@@ -78,6 +79,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             Map.entry("--options", true), Map.entry("--sort", true), Map.entry("--select", true), Map.entry("--reportformat", true),
             Map.entry("--units", true), Map.entry("--separator", true), Map.entry("--node", true), Map.entry("--socket", true),
             Map.entry("--devices", true), Map.entry("--config", true), Map.entry("--devicesfile", true), Map.entry("--headings", true),
+            Map.entry("--kernel-state", true),
             Map.entry("--driverloaded", true), Map.entry("--configreport", true), Map.entry("--all", false), Map.entry("--segments", false),
             Map.entry("--nosuffix", false), Map.entry("--noheadings", false), Map.entry("--aligned", false),
             Map.entry("--binary", false), Map.entry("--nameprefixes", false), Map.entry("--unquoted", false),
@@ -261,6 +263,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             case "--nodevicesfile" -> b.noDevicesFile = true;
             case "--version" -> b.version = true;
             case "--history" -> b.history = true;
+            case "--kernel-state" -> b.kernelState = value;
             case "--node" -> b.node = value;
             case "--all-nodes" -> b.allNodes = true;
             case "--socket" -> b.socket = Path.of(value);
@@ -400,6 +403,7 @@ public record ReportQuery(String command, List<String> options, List<String> sor
         String select;
         boolean version;
         boolean history;
+        String kernelState;
         String configReport;
 
         Builder(String command) {
@@ -463,8 +467,11 @@ public record ReportQuery(String command, List<String> options, List<String> sor
             if (!devices.isEmpty() && (node != null || allNodes)) {
                 throw new BadQuery("--node and --all-nodes ask the agent; direct mode (--devices) reads this host's devices only");
             }
+            if (kernelState != null && devices.isEmpty()) {
+                throw new BadQuery("--kernel-state reads a recording in direct mode (with --devices); the agent reads its own host's kernel");
+            }
             More more = new More(namePrefixes, unquoted, rows, headings, verbose, foreign, shared, config, devicesFile, noDevicesFile,
-                    select, version, history);
+                    select, version, history, kernelState);
             return new ReportQuery(command, options, sort, all, segments, format, units, nosuffix, noheadings, separator, aligned,
                     binary, node, allNodes, names, devices, socket, more);
         }

@@ -46,7 +46,7 @@ class ReportQueryTest {
         assertTrue(url.startsWith("/v1/lvs?format=json&"), url);
         ReportQuery back = ReportQuery.fromUrl("lvs", params(url));
         ReportQuery.More more = new ReportQuery.More(true, true, true, null, true, true, true, "devices { filter=[\"a|.*|\"] }",
-                "my.devices", true, "lv_name=~x", false, false);
+                "my.devices", true, "lv_name=~x", false, false, null);
         assertEquals(new ReportQuery("lvs", q.options(), q.sort(), true, true, "json", "k", true, true, "|&=?", true, true, "n1.example",
                 false, List.of("vg one", "vg2/lv", "@t"), List.of(), null, more), back);
         assertEquals(more, q.more());

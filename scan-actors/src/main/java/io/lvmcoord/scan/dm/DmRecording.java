@@ -67,6 +67,23 @@ public final class DmRecording {
         return new DmState(driverVersion(dmDir.resolve("version.txt")), out);
     }
 
+    /**
+     * A recorded block device's major and minor number ({@code sysfs/block/NAME/dev}), by kernel name (the device
+     * file's own name, {@code vdb} for {@code /dev/vdb}); empty when the recording has no such device.
+     */
+    public static Optional<long[]> deviceNumbers(Path dmDir, String kernelName) {
+        Path dev = dmDir.resolve("sysfs/block").resolve(kernelName).resolve("dev");
+        if (kernelName.isEmpty() || kernelName.contains("/") || kernelName.startsWith(".") || !Files.isRegularFile(dev)) {
+            return Optional.empty();
+        }
+        try {
+            String[] mm = Files.readString(dev).strip().split(":");
+            return mm.length == 2 ? Optional.of(new long[] {Long.parseLong(mm[0]), Long.parseLong(mm[1])}) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** status.txt or table.txt by device name; a missing table.txt (older recordings) is no tables. */
     private static Map<String, List<DmStatusLine>> targetLines(Path file, boolean required) throws IOException {
         Map<String, List<DmStatusLine>> byDevice = new LinkedHashMap<>();
