@@ -54,6 +54,8 @@ public final class Fields {
     private final DeviceNumbers deviceNumbers;
     /** The reporting host's device-mapper state; empty where there is no device-mapper (lvm2 then prints 'X' and blanks). */
     private final Optional<DmState> kernel;
+    /** lvm.conf activation/monitoring: whether lvm2 asks dmeventd to monitor what it activates (seg_monitor). */
+    private final boolean monitoring;
 
     /**
      * A device's major and minor number as the reporting host sees them (pv_major, pv_minor),
@@ -75,9 +77,14 @@ public final class Fields {
     }
 
     public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel) {
+        this(zone, deviceNumbers, kernel, true);
+    }
+
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel, boolean monitoring) {
         this.zone = zone;
         this.deviceNumbers = deviceNumbers;
         this.kernel = kernel;
+        this.monitoring = monitoring;
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
@@ -98,12 +105,17 @@ public final class Fields {
 
     /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
     public Fields withDeviceNumbers(DeviceNumbers numbers) {
-        return new Fields(zone, numbers, kernel);
+        return new Fields(zone, numbers, kernel, monitoring);
     }
 
     /** The same fields computing kernel state from {@code state} (a host's dm devices), or as without device-mapper when empty. */
     public Fields withKernel(Optional<DmState> state) {
-        return new Fields(zone, deviceNumbers, state);
+        return new Fields(zone, deviceNumbers, state, monitoring);
+    }
+
+    /** The same fields with lvm.conf's activation/monitoring ({@code seg_monitor} is empty everywhere when off). */
+    public Fields withMonitoring(boolean on) {
+        return new Fields(zone, deviceNumbers, kernel, on);
     }
 
     public Optional<DmState> kernel() {
@@ -1119,9 +1131,13 @@ public final class Fields {
      * mirror (never monitored) are "not monitored". For the others lvm2 asks dmeventd about an
      * active LV; lvmcoord cannot ask another process's daemon and reports what lvm2's activation
      * sets up with monitoring on (lvm.conf activation/monitoring, default 1): an active LV of a
-     * monitored segment type is "monitored". Without an active device the field is empty.
+     * monitored segment type is "monitored". Without an active device the field is empty, and with
+     * monitoring off it is empty everywhere (lvm2's dmeventd_monitor_mode is then not 1).
      */
     private Cell segMonitor(Row r) {
+        if (!monitoring) {
+            return Cell.EMPTY;
+        }
         Segment seg = r.seg();
         LvMetadata lv = r.lv();
         Segment segm = seg;

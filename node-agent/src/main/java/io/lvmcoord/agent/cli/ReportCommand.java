@@ -249,6 +249,7 @@ abstract class ReportCommand implements Callable<Integer> {
             // pv_major/pv_minor: the device nodes named here (an image file has none).
             fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), liveKernelState());
         }
+        fields = fields.withMonitoring(env.config().bool("activation/monitoring", true));
         ReportBuilder builder = new ReportBuilder(fields, env::visibility);
         String text;
         try {
