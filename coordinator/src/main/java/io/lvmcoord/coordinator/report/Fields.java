@@ -1155,7 +1155,16 @@ public final class Fields {
         if (type.startsWith("raid0") || type.equals("mirror") && lv.status().contains("PVMOVE")) {
             return Cell.text("not monitored");
         }
-        return Cell.text(k != null && !historical(r) && k.info(lv, true).exists() ? "monitored" : "");
+        if (k == null || historical(r) || !k.info(lv, true).exists()) {
+            return Cell.EMPTY;
+        }
+        // dmeventd's snapshot plugin stops watching a snapshot that became invalid or overflowed.
+        KernelStatus.LvStatus st = snap != null ? k.status(lv) : null;
+        if (st != null && st.status() instanceof DmStatus.Snapshot s && st.segType() == KernelStatus.SegType.PARSED
+                && (s.invalid() || s.overflow() || s.totalSectors() == 0)) {
+            return Cell.text("not monitored");
+        }
+        return Cell.text("monitored");
     }
 
     /** A reshapable raid's data offset on its images (lv_raid_data_offset), from the raid target's status. */

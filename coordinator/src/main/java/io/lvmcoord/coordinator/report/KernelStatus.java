@@ -281,7 +281,8 @@ final class KernelStatus {
      * of another type, or its text does not parse.
      */
     private Probe probe(Node n, DmDevice d, Segment seg, boolean mergingOriginOwnDevice) {
-        if (d == null || seg == null) {
+        if (d == null || seg == null || d.statuses().isEmpty()) {
+            // No device, or one without a live table: libdevmapper finds no target, and lvm2 leaves the status unset.
             return new Probe(SegType.NONE, null);
         }
         long start = extentSectors * seg.startExtent();

@@ -93,7 +93,9 @@ public final class DmRecording {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            if (l.isBlank() || l.equals("No devices found")) {
+            // "name: " alone is a device without a live table: dmsetup prints no target for it.
+            String t = l.stripTrailing();
+            if (t.isEmpty() || t.equals("No devices found") || t.endsWith(":")) {
                 continue;
             }
             Optional<DmStatusLine> s = DmStatusLine.parse(l);

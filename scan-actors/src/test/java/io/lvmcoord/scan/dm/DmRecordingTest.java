@@ -39,6 +39,14 @@ class DmRecordingTest {
     }
 
     @Test
+    void aDeviceWithOnlyAnInactiveTableHasNoTargets() throws IOException {
+        DmDevice it = DmRecording.read(DM.resolve("dm-l01-faults/dm")).named("lf-it").orElseThrow();
+        assertFalse(it.liveTable());
+        assertTrue(it.inactiveTable());
+        assertEquals(List.of(), it.statuses(), "dmsetup status prints \"lf-it: \" and nothing else");
+    }
+
+    @Test
     void theDriverVersionComesFromDmsetupVersion() throws IOException {
         assertEquals("4.47.0", DmRecording.read(DM.resolve("dm-s02-thin/dm")).driverVersion());
     }
