@@ -9,6 +9,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,10 @@ public final class AutoactivationHook implements AutoCloseable {
         readers = Executors.newCachedThreadPool(daemonThreads("lvmcoord-on-vg-complete-output"));
         var deps = new AutoactivationActor.Deps(settings, node, view, access, lvmConfig, new VgLatches(settings.latchDir()),
                 system.dispatchers().lookup(DispatcherSelector.blocking()), runs, readers, r -> records = r, this::announce);
-        actor = system.systemActorOf(AutoactivationActor.create(deps), "on-vg-complete", Props.empty());
+        // A bug met by one message must not end the hook for the rest of the boot (a restart would
+        // also forget it was armed): the failure is logged by Pekko and the actor goes on.
+        actor = system.systemActorOf(Behaviors.supervise(AutoactivationActor.create(deps)).onFailure(SupervisorStrategy.resume()),
+                "on-vg-complete", Props.empty());
         onChange = v -> actor.tell(AutoactivationActor.Evaluate.INSTANCE);
         cache.addListener(onChange);
     }
