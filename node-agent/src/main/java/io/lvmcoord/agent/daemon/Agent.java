@@ -3,6 +3,8 @@ package io.lvmcoord.agent.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.lvmcoord.agent.autoact.AutoactivationHook;
+import io.lvmcoord.agent.autoact.OnVgCompleteSettings;
 import io.lvmcoord.agent.client.JsonText;
 import io.lvmcoord.agent.discovery.CompositeSource;
 import io.lvmcoord.agent.discovery.DeviceListSource;
@@ -85,9 +87,10 @@ public final class Agent implements AutoCloseable {
     private final UnixHttpServer api;
     private final LoopbackHttpServer metrics;
     private final AgentStatus status;
+    private final AutoactivationHook autoactivation;
 
     private Agent(ActorSystem<Void> system, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher, ScanLoop loop,
-                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status) {
+                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status, AutoactivationHook autoactivation) {
         this.system = system;
         this.source = source;
         this.scanner = scanner;
@@ -96,6 +99,7 @@ public final class Agent implements AutoCloseable {
         this.api = api;
         this.metrics = metrics;
         this.status = status;
+        this.autoactivation = autoactivation;
     }
 
     /** The scan loop's view of the node's reporter. */
@@ -148,6 +152,7 @@ public final class Agent implements AutoCloseable {
 
     public static Agent start(Config config) throws Exception {
         AgentSettings settings = AgentSettings.from(config);
+        OnVgCompleteSettings onVgComplete = OnVgCompleteSettings.from(config);
         JournalSettings journal = JournalSettings.from(config);
         // The journal holds every VG's metadata and tls/ the cluster's keys: the agent's user alone reads them.
         if (PrivateFiles.ensureDirectory(journal.stateDir())) {
@@ -187,7 +192,8 @@ public final class Agent implements AutoCloseable {
             // The VGs lvm2 would show on this host (its system ID, shared VGs without lvmlockd).
             // pv_major/pv_minor of this node's own view: the device nodes on this host.
             Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
-            QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), vgAccess(source));
+            ReportBuilder.VgAccess access = vgAccess(source);
+            QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), access);
             query.waitForRereads(settings.nodeName(), rereads);
 
             long loadStarted = System.nanoTime();
@@ -200,12 +206,16 @@ public final class Agent implements AutoCloseable {
 
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
             PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(loop::offer) : null;
+            // Armed by the start-up scan below: until then the view is the journal's, not this host's now.
+            AutoactivationHook autoactivation = AutoactivationHook.start(system, onVgComplete, settings.nodeName(),
+                    () -> query.view(settings.nodeName()).thenApply(QueryService.View::assembly), access, lvmConfig(source), cache,
+                    loop.firstFullRescan());
             AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
-                    batchLatency);
+                    batchLatency, autoactivation);
 
             ApiSettings apiSettings = ApiSettings.from(config);
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, status::statusJson, settings.pendingWait(),
-                    status::nodeNames, rereads, settings.maxRequestWait());
+                    status::nodeNames, rereads, settings.maxRequestWait(), autoactivation::subscribe);
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
@@ -219,7 +229,7 @@ public final class Agent implements AutoCloseable {
                                         + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
-            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status);
+            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, autoactivation);
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
                     + source.describe() + ")");
@@ -278,6 +288,23 @@ public final class Agent implements AutoCloseable {
         return ReportBuilder.VgAccess.ALL;
     }
 
+    /**
+     * lvm2's configuration on this host for the autoactivation hook (its volume list, whether its
+     * own event activation is on): as {@link #vgAccess}, the device source's (reread on change) or
+     * LVM_SYSTEM_DIR's read once; empty while lvm2 would refuse it.
+     */
+    static java.util.function.Supplier<java.util.Optional<io.lvmcoord.scan.lvmconf.LvmConfig>> lvmConfig(DeviceSource source) {
+        if (source instanceof SysfsSource sysfs) {
+            return () -> sysfs.lvmEnvironment() instanceof LvmEnvironment.Ready r ? java.util.Optional.of(r.environment().config())
+                    : java.util.Optional.empty();
+        }
+        LvmEnvironment.Result loaded = LvmEnvironment.load(LvmDefaults.systemDir(System.getenv(LvmDefaults.SYSTEM_DIR_ENV)), null,
+                DeviceSelection.Overrides.NONE, LvmEnvironment.osHost());
+        java.util.Optional<io.lvmcoord.scan.lvmconf.LvmConfig> config = loaded instanceof LvmEnvironment.Ready r
+                ? java.util.Optional.of(r.environment().config()) : java.util.Optional.empty();
+        return () -> config;
+    }
+
     private static DeviceSource sourceFor(AgentSettings settings, Config config) {
         if (!settings.devicesDirs().isEmpty()) {
             List<DeviceSource> dirs = new ArrayList<>();
@@ -329,6 +356,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(autoactivation);
         closeQuietly(api);
         closeQuietly(metrics);
         loop.close();

@@ -32,13 +32,14 @@ final class AgentStatus {
     private final ClusterView views;
     private final NodeRereads rereads;
     private final LatencyHistogram batchLatency;
+    private final io.lvmcoord.agent.autoact.AutoactivationHook autoactivation;
     private final long startedNanos = System.nanoTime();
     /** The start-up scan is persisted: what /health/ready and status call ready. */
     private volatile boolean ready;
 
     AgentStatus(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, ScanLoop loop,
                 NodeReadCache cache, NodeReporter reporter, QueryService query, ClusterView views, NodeRereads rereads,
-                LatencyHistogram batchLatency) {
+                LatencyHistogram batchLatency, io.lvmcoord.agent.autoact.AutoactivationHook autoactivation) {
         this.system = system;
         this.settings = settings;
         this.source = source;
@@ -50,6 +51,7 @@ final class AgentStatus {
         this.views = views;
         this.rereads = rereads;
         this.batchLatency = batchLatency;
+        this.autoactivation = autoactivation;
     }
 
     void markReady() {
@@ -80,6 +82,7 @@ final class AgentStatus {
                 + ", \"members\": " + cs.membersJson()
                 + ", \"shards\": " + cs.shardsJson()
                 + ", \"vgs\": " + cs.vgsJson(cache.snapshot(), rereads, views)
+                + ", \"autoactivation\": " + autoactivation.statusJson()
                 + ", \"rereads\": {\"requested\": " + rr.requested() + ", \"batches\": " + rr.batches() + ", \"devices\": "
                 + rr.devices() + "}"
                 + ", \"engine\": " + JsonText.quote(scanner.scheduler().engineName())

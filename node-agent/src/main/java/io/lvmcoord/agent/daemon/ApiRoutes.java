@@ -57,11 +57,15 @@ public final class ApiRoutes {
     private final Supplier<List<String>> nodes;
     /** Its per-version convergence memo serves watch lines too (the cache listener already computed it). */
     private final io.lvmcoord.coordinator.vg.NodeRereads rereads;
+    /** Subscribes a watch to further lines (the autoactivation hook's outcomes); gives the unsubscribe. */
+    private final java.util.function.Function<Consumer<String>, Runnable> moreLines;
 
     /** {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes. */
     public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
-                     Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads, Duration maxRequestWait) {
+                     Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads, Duration maxRequestWait,
+                     java.util.function.Function<Consumer<String>, Runnable> moreLines) {
         this.maxRequestWait = maxRequestWait;
+        this.moreLines = moreLines;
         this.nodes = nodes;
         this.rereads = rereads;
         this.node = node;
@@ -304,7 +308,8 @@ public final class ApiRoutes {
 
     /**
      * {@code GET /v1/watch}: one JSON line per aggregate version this node's cache takes, with
-     * the VGs and this node's devices it covers. A client too slow to keep up gets an
+     * the VGs and this node's devices it covers, and one per run of the autoactivation hook
+     * ({@code {"autoactivation": {...}, "node": ...}}). A client too slow to keep up gets an
      * {@code overflow} line (and should re-query) instead of holding the agent's memory; one that
      * left is noticed at the next line or heartbeat, and its listener is dropped.
      */
@@ -314,6 +319,8 @@ public final class ApiRoutes {
             sink.onClose(() -> query.cache().removeListener(listener));
             sink.write("{\"watching\": " + JsonText.quote(node) + "}");
             query.cache().addListener(listener);
+            Runnable unsubscribe = moreLines.apply(sink::write);
+            sink.onClose(unsubscribe);
         });
     }
 
