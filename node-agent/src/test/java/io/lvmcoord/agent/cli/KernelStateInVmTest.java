@@ -34,13 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at the first table load, and dmsetup info -c fails on one without, "Could not resolve block
  * device name".) Then, one after the other: dmsetup info -c, status,
  * table (plus each dm device's read_ahead_kb), our {@code lvmcoord capture-kernel-state} from the
- * built jar, {@link KernelDmProbe} (KernelDm read directly), and dmsetup again. Every line of ours
+ * built jar, {@link KernelDmProbe} (KernelDm read directly, and again with buffers so small that
+ * every answer needs the "buffer full" retry), and dmsetup again. Every line of ours
  * must be dmsetup's, and KernelDm's state must be what {@link DmRecording} reads from dmsetup's.
  *
  * <p>Slow (TCG emulation; Java runs ~30x slower in the guest): opt-in with the Maven profile
  * {@code vmlab}, after {@code package} so that the jar exists:
  * {@code VMLAB_DIR=/work/vmlab mvn -B -o -pl node-agent -am verify -Pvmlab -Dlvmcoord.cds.skip=true
- * -Dtest=KernelStateInVmTest -Dsurefire.failIfNoSpecifiedTests=false}. Skipped when VMLAB_DIR (with a
+ * -Dtest=KernelStateInVmTest -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dvmlab.keep=DIR} keeps what the
+ * guest wrote in DIR). Skipped when VMLAB_DIR (with a
  * built rootfs), the vmlab scripts (VMLAB_HOME, default ../shared/tools/vmlab) or qemu are missing.
  */
 @Tag("vmlab")
@@ -136,6 +138,10 @@ class KernelStateInVmTest {
             run(List.of("bash", "-c", "'" + home.resolve("vmssh.sh") + "' " + VM + " 'tar -C /tmp/out -cf - .' | tar -C '" + out + "' -xf -"),
                     env, null, 5 * MINUTE, tmp.resolve("fetch.log"));
             System.out.println("KernelStateInVmTest: VM part took " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) + " s");
+            String keep = System.getProperty("vmlab.keep");
+            if (keep != null) {
+                run(List.of("cp", "-a", out.toString(), keep), Map.of(), null, MINUTE, tmp.resolve("keep.log"));
+            }
             check(out);
         } finally {
             stop(home, env, tmp.resolve("stop.log"));
@@ -213,8 +219,8 @@ class KernelStateInVmTest {
             if (claimed.contains(Integer.toString(port))) {
                 continue;
             }
-            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return idx;
+            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return free.getLocalPort() - 22200;
             } catch (IOException busy) {
                 // taken; try the next
             }

@@ -30,9 +30,12 @@ public final class LinuxDeviceMapper implements DeviceMapper {
     private final int fd;
     private boolean closed;
 
-    private LinuxDeviceMapper(String controlPath, int fd) {
+    private final int firstBuffer;
+
+    private LinuxDeviceMapper(String controlPath, int fd, int firstBuffer) {
         this.controlPath = controlPath;
         this.fd = fd;
+        this.firstBuffer = firstBuffer;
     }
 
     /** Opens the host's control node. */
@@ -46,6 +49,18 @@ public final class LinuxDeviceMapper implements DeviceMapper {
      * {@link Opening.NotAvailable}; anything else (EACCES when not root, ...) is an error.
      */
     public static Opening open(String controlPath) throws NativeIoException {
+        return open(controlPath, FIRST_BUFFER);
+    }
+
+    /**
+     * As {@link #open(String)}, each ioctl starting with a buffer of {@code firstBuffer} bytes (at
+     * least the header): a small one makes the kernel answer "buffer full" and exercises the retry.
+     */
+    public static Opening open(String controlPath, int firstBuffer) throws NativeIoException {
+        if (firstBuffer < DmIoctl.HEADER_SIZE || firstBuffer > MAX_BUFFER) {
+            throw new IllegalArgumentException("a DM ioctl buffer holds " + DmIoctl.HEADER_SIZE + " to " + MAX_BUFFER + " bytes, asked for "
+                    + firstBuffer);
+        }
         int fd = LinuxNativeIo.libc().open(controlPath, O_RDWR | NativeIo.O_CLOEXEC, 0);
         if (fd < 0) {
             int errno = LinuxNativeIo.errno();
@@ -54,7 +69,7 @@ public final class LinuxDeviceMapper implements DeviceMapper {
             }
             throw new NativeIoException("open", controlPath, errno);
         }
-        return new Opening.Opened(new LinuxDeviceMapper(controlPath, fd));
+        return new Opening.Opened(new LinuxDeviceMapper(controlPath, fd, firstBuffer));
     }
 
     @Override
@@ -84,7 +99,7 @@ public final class LinuxDeviceMapper implements DeviceMapper {
      */
     private Optional<byte[]> call(long request, String name, int flags) throws NativeIoException {
         ensureOpen();
-        for (int size = FIRST_BUFFER; ; size *= 2) {
+        for (int size = firstBuffer; ; size = (int) Math.min(MAX_BUFFER, 2L * size)) {
             byte[] req = DmIoctl.request(size, name, flags);
             Pointer buf = LinuxNativeIo.runtime().getMemoryManager().allocateDirect(size);
             buf.put(0, req, 0, size);
