@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -119,7 +120,7 @@ class KernelStateInVmTest {
         List<String> disks = new ArrayList<>();
         for (String d : List.of("vdb", "vdc", "vdd")) {
             Path img = tmp.resolve(d + ".img");
-            try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
                 f.setLength(256L << 20);
             }
             disks.add(img.toString());

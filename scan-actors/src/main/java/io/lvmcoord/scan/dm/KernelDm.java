@@ -7,6 +7,7 @@ import io.lvmcoord.scan.nativeio.NativeIoException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,7 +113,7 @@ public final class KernelDm implements DmSource {
         String v;
         try {
             v = Files.readString(kb).strip();
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
             return DmDevice.UNKNOWN_READ_AHEAD;
         }
         try {
