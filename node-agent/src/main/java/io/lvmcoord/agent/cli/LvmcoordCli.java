@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         subcommands = {LvmcoordCli.Pvs.class, LvmcoordCli.Vgs.class, LvmcoordCli.Lvs.class, LvmcoordCli.FullReportCommand.class,
                 ClientCommands.Pvscan.class,
                 ClientCommands.Wait.class, ClientCommands.Watch.class, ClientCommands.Status.class, AgentCommand.class, ScanCommand.class,
-                TlsCommand.class, JournalCommand.class},
+                TlsCommand.class, JournalCommand.class, CaptureKernelStateCommand.class},
         footer = {"", "Examples:",
                 "  lvmcoord agent --devices-dir testdata/lvm2/s12-lv-types   # start an agent on image files",
                 "  lvmcoord vgs                                            # ask the running agent",
@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
                 "  lvmcoord vgs --reportformat json --units b --nosuffix --devices /dev/sdb",
                 "  lvmcoord scan --devices-file devices.txt --stats",
                 "  lvmcoord tls issue --ca /var/lib/lvmcoord/tls --node host-b --out /tmp/host-b-tls",
-                "  lvmcoord journal reset --state-dir /var/lib/lvmcoord       # agent stopped: rebuild its journal from a rescan"})
+                "  lvmcoord journal reset --state-dir /var/lib/lvmcoord       # agent stopped: rebuild its journal from a rescan",
+                "  lvmcoord capture-kernel-state /tmp/dm-now                 # this host's dm devices as dmsetup prints them"})
 public final class LvmcoordCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -59,7 +60,7 @@ public final class LvmcoordCli implements Callable<Integer> {
             VersionText.print(out);
             return 0;
         }
-        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan, tls or journal (see lvmcoord --help)");
+        err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan, tls, journal or capture-kernel-state (see lvmcoord --help)");
         return ReportCommand.EXIT_USAGE;
     }
 
@@ -138,6 +139,9 @@ public final class LvmcoordCli implements Callable<Integer> {
                 } else if (sub.getCommand() instanceof JournalCommand.OnStateDir j) {
                     j.out = out;
                     j.err = err;
+                } else if (sub.getCommand() instanceof CaptureKernelStateCommand c) {
+                    c.out = out;
+                    c.err = err;
                 }
             }
             return new CommandLine.RunLast().execute(parseResult);

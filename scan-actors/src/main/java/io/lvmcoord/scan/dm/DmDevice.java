@@ -16,16 +16,24 @@ import java.util.Optional;
  * @param tables        the live table, one line per target ({@code DM_TABLE_STATUS} with table); empty when not read
  * @param readAhead     the device's read-ahead in 512-byte sectors (sysfs {@code bdi/read_ahead_kb} or
  *                      {@code BLKRAGET}), or {@link #UNKNOWN_READ_AHEAD} when the source did not record it
+ * @param eventNr       the device's event counter ({@code dmsetup info}'s "events": raised by a target's
+ *                      event, e.g. a raid or mirror finishing its sync); 0 when the source did not record it
  */
 public record DmDevice(String name, String uuid, int major, int minor, int openCount, boolean suspended, boolean readOnly,
                        boolean liveTable, boolean inactiveTable, List<DmStatusLine> statuses, List<DmStatusLine> tables,
-                       long readAhead) {
+                       long readAhead, long eventNr) {
 
     public static final long UNKNOWN_READ_AHEAD = -1;
 
     public DmDevice {
         statuses = List.copyOf(statuses);
         tables = List.copyOf(tables);
+    }
+
+    /** A device whose source has no event counter (reports do not use it; {@code dmsetup info} prints it). */
+    public DmDevice(String name, String uuid, int major, int minor, int openCount, boolean suspended, boolean readOnly,
+                    boolean liveTable, boolean inactiveTable, List<DmStatusLine> statuses, List<DmStatusLine> tables, long readAhead) {
+        this(name, uuid, major, minor, openCount, suspended, readOnly, liveTable, inactiveTable, statuses, tables, readAhead, 0);
     }
 
     /** Which VG and LV an LVM device belongs to, and its layer ({@code tpool}, {@code real}, {@code cow}, ...; "" for the LV itself). */

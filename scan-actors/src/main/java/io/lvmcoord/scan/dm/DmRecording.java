@@ -25,6 +25,9 @@ public final class DmRecording {
         }
     }
 
+    /** What dmsetup prints instead of lines when the kernel lists no device. */
+    static final String NO_DEVICES = "No devices found";
+
     private DmRecording() {
     }
 
@@ -45,7 +48,7 @@ public final class DmRecording {
         List<String> infoLines = Files.readAllLines(info);
         for (int i = 0; i < infoLines.size(); i++) {
             String l = infoLines.get(i);
-            if (l.isBlank()) {
+            if (l.isBlank() || l.equals(NO_DEVICES)) {
                 continue;
             }
             String[] f = l.split("\\|", -1);
@@ -59,9 +62,10 @@ public final class DmRecording {
                 out.add(new DmDevice(f[0], f[1], Integer.parseInt(f[2]), minor, Integer.parseInt(f[4]),
                         attr.charAt(2) == 's', attr.charAt(3) == 'r', attr.charAt(0) == 'L', attr.charAt(1) == 'I',
                         statuses.getOrDefault(f[0], List.of()), tables.getOrDefault(f[0], List.of()),
-                        readAhead(dmDir, f.length > 8 && !f[8].isEmpty() ? f[8] : "dm-" + minor)));
+                        readAhead(dmDir, f.length > 8 && !f[8].isEmpty() ? f[8] : "dm-" + minor),
+                        f.length > 7 && !f[7].isEmpty() ? Long.parseLong(f[7]) : 0));
             } catch (NumberFormatException e) {
-                throw new BadRecording(info, i + 1, l, "numbers for major, minor and open count");
+                throw new BadRecording(info, i + 1, l, "numbers for major, minor, open count and events");
             }
         }
         return new DmState(driverVersion(dmDir.resolve("version.txt")), out);
@@ -93,9 +97,9 @@ public final class DmRecording {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            // "name: " alone is a device without a live table: dmsetup prints no target for it.
+            // "name: " alone is a device without a live table: dmsetup prints the name and no target.
             String t = l.stripTrailing();
-            if (t.isEmpty() || t.equals("No devices found") || t.endsWith(":")) {
+            if (t.isEmpty() || t.equals(NO_DEVICES) || t.endsWith(":")) {
                 continue;
             }
             Optional<DmStatusLine> s = DmStatusLine.parse(l);

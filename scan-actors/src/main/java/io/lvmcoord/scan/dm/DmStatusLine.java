@@ -9,7 +9,9 @@ import java.util.Optional;
  *
  * @param start  the target's first sector in the device
  * @param length its length in sectors
- * @param params the target's status parameters, as the kernel printed them (trailing blank kept off)
+ * @param params the target's parameters exactly as the kernel wrote them: some targets end theirs with
+ *               a blank ({@code thin-pool}, {@code cache}), which {@code dmsetup} prints and libdevmapper's
+ *               status readers see, so it is kept
  */
 public record DmStatusLine(String device, long start, long length, String target, String params) {
 
@@ -25,7 +27,7 @@ public record DmStatusLine(String device, long start, long length, String target
         }
         try {
             return Optional.of(new DmStatusLine(line.substring(0, colon), Long.parseLong(f[0]), Long.parseLong(f[1]), f[2],
-                    f.length == 4 ? f[3].stripTrailing() : ""));
+                    f.length == 4 ? f[3] : ""));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -32,7 +32,8 @@ class DmRecordingTest {
         assertEquals("tpool", tpool.lvm().orElseThrow().layer());
         assertEquals(3, tpool.openCount());
         assertEquals("thin-pool", tpool.statuses().get(0).target());
-        assertEquals("253:0 253:1 128 0 0", tpool.tables().get(0).params(), "the table line is kept beside the status");
+        assertEquals("253:0 253:1 128 0 0 ", tpool.tables().get(0).params(),
+                "the table line is kept beside the status, with the blank the kernel ends it with");
         assertEquals(DmDevice.UNKNOWN_READ_AHEAD, tpool.readAhead(), "vmlab's first recordings have no bdi/read_ahead_kb");
         DmDevice t1 = devices.stream().filter(d -> d.name().equals("vg2-t1")).findFirst().orElseThrow();
         assertEquals("", t1.lvm().orElseThrow().layer(), "the LV itself has no layer suffix");
