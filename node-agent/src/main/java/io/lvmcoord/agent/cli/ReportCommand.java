@@ -16,6 +16,7 @@ import com.typesafe.config.Config;
 import io.lvmcoord.scan.codec.DeviceScan;
 import io.lvmcoord.scan.dm.DmRecording;
 import io.lvmcoord.scan.dm.DmState;
+import io.lvmcoord.scan.dm.KernelDm;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
@@ -247,7 +248,12 @@ abstract class ReportCommand implements Callable<Integer> {
             }
         } else {
             // pv_major/pv_minor: the device nodes named here (an image file has none).
-            fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), liveKernelState());
+            try {
+                fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), liveKernelState());
+            } catch (IOException e) {
+                err.println("  Cannot read device-mapper state: " + e.getMessage());
+                return EXIT_FAILED;
+            }
         }
         fields = fields.withMonitoring(env.config().bool("activation/monitoring", true));
         ReportBuilder builder = new ReportBuilder(fields, env::visibility);
@@ -306,8 +312,9 @@ abstract class ReportCommand implements Callable<Integer> {
     }
 
     /** This host's device-mapper state, or empty where the kernel has no device-mapper (lvm2 then prints 'X' and blanks). */
-    private static Optional<DmState> liveKernelState() {
-        return Optional.empty(); // LEAD: KernelDm
+    private static Optional<DmState> liveKernelState() throws IOException {
+        KernelDm.Snapshot s = new KernelDm(Path.of("/sys")).snapshot();
+        return s.notAvailable().isPresent() ? Optional.empty() : Optional.of(s.state());
     }
 
     /** This command's arguments: picocli's original arguments are the whole command line, the command's name included. */

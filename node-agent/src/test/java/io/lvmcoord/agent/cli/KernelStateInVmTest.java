@@ -86,7 +86,7 @@ class KernelStateInVmTest {
             dmsetup_capture() {
               mkdir -p "$1"
               dmsetup info -c --noheadings --separator '|' -o name,uuid,major,minor,open,attr,segments,events,blkdevname > "$1/info.txt"
-              dmsetup status > "$1/status.txt"
+              dmsetup status --noflush > "$1/status.txt"
               dmsetup table > "$1/table.txt"
               dmsetup version > "$1/version.txt"
               for b in /sys/block/dm-*; do

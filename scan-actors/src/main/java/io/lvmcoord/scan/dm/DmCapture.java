@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code info.txt}: {@code dmsetup info -c --noheadings --separator '|' -o
  *       name,uuid,major,minor,open,attr,segments,events,blkdevname}</li>
- *   <li>{@code status.txt}, {@code table.txt}: {@code dmsetup status}, {@code dmsetup table}</li>
+ *   <li>{@code status.txt}, {@code table.txt}: {@code dmsetup status --noflush} (as lvm2 asks), {@code dmsetup table}</li>
  *   <li>{@code version.txt}: the driver line of {@code dmsetup version}</li>
  *   <li>{@code proc/partitions} and {@code sysfs/block/NAME/...} for every dm device and the devices it
  *       holds (dm-collect.sh's files plus {@code bdi/read_ahead_kb}), copied from the roots given:
@@ -54,7 +54,7 @@ public final class DmCapture {
         List<String> commands = new ArrayList<>(List.of(
                 "info.txt\t0\tDM_LIST_DEVICES, DM_DEV_STATUS per device, printed as " + INFO_COMMAND,
                 "table.txt\t0\tDM_TABLE_STATUS with DM_STATUS_TABLE_FLAG per device, printed as dmsetup table",
-                "status.txt\t0\tDM_TABLE_STATUS per device, printed as dmsetup status",
+                "status.txt\t0\tDM_TABLE_STATUS per device without flushing, printed as dmsetup status --noflush",
                 "version.txt\t0\tDM_VERSION, printed as the driver line of dmsetup version"));
         Path partitions = procRoot.resolve("partitions");
         if (Files.exists(partitions)) {

@@ -67,6 +67,12 @@ public final class DmIoctl {
     public static final int INACTIVE_PRESENT_FLAG = 1 << 6;
     /** Out: the payload did not fit; ask again with a bigger buffer. */
     public static final int BUFFER_FULL_FLAG = 1 << 8;
+    /**
+     * In: report a status without flushing first. lvm2 asks every status so (dev_manager's
+     * _info_run, with_flush 0); a flush would commit a thin or cache pool's open metadata
+     * transaction and the metadata use lvm2 reports would differ from ours.
+     */
+    public static final int NOFLUSH_FLAG = 1 << 11;
 
     private DmIoctl() {
     }

@@ -89,7 +89,7 @@ public final class LinuxDeviceMapper implements DeviceMapper {
 
     @Override
     public Optional<TableRead> tableStatus(String name, boolean table) throws NativeIoException {
-        return call(DmIoctl.DM_TABLE_STATUS, name, table ? DmIoctl.STATUS_TABLE_FLAG : 0)
+        return call(DmIoctl.DM_TABLE_STATUS, name, table ? DmIoctl.STATUS_TABLE_FLAG : DmIoctl.NOFLUSH_FLAG)
                 .map(r -> new TableRead(DmIoctl.header(r).info(), DmIoctl.targets(r)));
     }
 

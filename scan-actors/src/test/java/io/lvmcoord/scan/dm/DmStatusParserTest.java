@@ -29,6 +29,9 @@ class DmStatusParserTest {
         try (Stream<Path> scenarios = Files.list(dm)) {
             for (Path s : scenarios.filter(Files::isDirectory).toList()) {
                 for (String line : Files.readAllLines(s.resolve("dm/status.txt"))) {
+                    if (line.stripTrailing().endsWith(":")) {
+                        continue; // a device without a live table: no target to read
+                    }
                     DmStatusLine l = DmStatusLine.parse(line).orElseThrow(() -> new AssertionError("not a status line: " + line));
                     out.put(s.getFileName() + "/" + l.device() + "@" + l.start(), l);
                 }
