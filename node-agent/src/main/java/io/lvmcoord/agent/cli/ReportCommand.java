@@ -248,12 +248,17 @@ abstract class ReportCommand implements Callable<Integer> {
             }
         } else {
             // pv_major/pv_minor: the device nodes named here (an image file has none).
+            Optional<DmState> kernel;
             try {
-                fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), liveKernelState());
+                kernel = liveKernelState();
             } catch (IOException e) {
-                err.println("  Cannot read device-mapper state: " + e.getMessage());
-                return EXIT_FAILED;
+                // A user who may read the devices but not ask device-mapper (it needs CAP_SYS_ADMIN)
+                // still gets the metadata; the kernel's columns read as on a host without it.
+                err.println("  WARNING: Cannot read device-mapper state: " + e.getMessage()
+                        + "; kernel fields are shown as without device-mapper.");
+                kernel = Optional.empty();
             }
+            fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)), kernel);
         }
         fields = fields.withMonitoring(env.config().bool("activation/monitoring", true));
         ReportBuilder builder = new ReportBuilder(fields, env::visibility);
