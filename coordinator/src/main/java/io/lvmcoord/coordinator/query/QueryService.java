@@ -8,14 +8,17 @@ import io.lvmcoord.coordinator.report.Report;
 import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
+import io.lvmcoord.coordinator.vg.Activation;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeRereads;
+import io.lvmcoord.coordinator.vg.ReportRouting;
 import io.lvmcoord.coordinator.vg.VgNameIndex;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.VgState;
 import io.lvmcoord.coordinator.vg.VolumeGroupEntity;
+import io.lvmcoord.scan.dm.DmState;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 import java.time.Duration;
@@ -71,6 +74,8 @@ public final class QueryService {
     private final Duration pendingWait;
     private final int maxWarnings;
     private volatile String localNode;
+    /** This host's device-mapper state as the agent last read it; see {@link #kernelStateFrom}. */
+    private volatile java.util.function.Supplier<DmState> localKernel = () -> DmState.NONE;
     private volatile NodeRereads rereads;
     /** Until this completes (normally), every view is marked may-be-stale: see {@link #staleUntil}. */
     private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
@@ -95,12 +100,13 @@ public final class QueryService {
     public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
                         ClusterView views, Fields fields, Duration pendingWait, ReportBuilder.VgAccess access) {
         this.access = access;
-        this.remoteFields = fields.withDeviceNumbers(Fields.DeviceNumbers.NONE);
         this.system = system;
         this.cache = cache;
         this.writer = writer;
         this.views = views;
-        this.fields = fields;
+        // lv_active_hosts reads the activation map from this node's cache: the same for every view.
+        this.fields = fields.withActiveHosts(this::activeHosts);
+        this.remoteFields = this.fields.withDeviceNumbers(Fields.DeviceNumbers.NONE);
         this.pendingWait = pendingWait;
         this.maxWarnings = maxWarnings(system.settings().config().getInt("lvmcoord.query.max-warnings"));
     }
@@ -134,6 +140,39 @@ public final class QueryService {
     public void waitForRereads(String node, NodeRereads rereads) {
         this.localNode = node;
         this.rereads = rereads;
+    }
+
+    /**
+     * Where {@link #kernelState} finds this node's own device-mapper state (the agent's last
+     * read of its kernel); until called, this node's is {@link DmState#NONE}.
+     */
+    public void kernelStateFrom(java.util.function.Supplier<DmState> local) {
+        this.localKernel = local;
+    }
+
+    /**
+     * {@code node}'s device-mapper state, for the kernel fields of its view: this node's own as
+     * its agent last read it (every dm device), another host's as the activation map holds it
+     * (its LVM devices, as it last reported them to each VG's aggregate; statuses at most one
+     * kernel-state reconcile interval old).
+     */
+    public DmState kernelState(String node) {
+        if (node.equals(localNode)) {
+            return localKernel.get();
+        }
+        List<VgState> states = new ArrayList<>();
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                states.add(v.state());
+            }
+        }
+        return Activation.stateOf(node, states);
+    }
+
+    /** The hosts where an LV is active, from its VG's activation map in this node's cache (lv_active_hosts). */
+    private List<String> activeHosts(String vgUuid, String lvUuid) {
+        return cache.get(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP, vgUuid)))
+                .map(v -> Activation.activeHosts(v.state(), lvUuid)).orElse(List.of());
     }
 
     /**
@@ -312,6 +351,8 @@ public final class QueryService {
         }
         Report report;
         try {
+            // LEAD: the kernel fields of this view come from kernelState(view.node()): this host's own read, or
+            // another host's state from the activation map (lvs --all-nodes / --node).
             report = new ReportBuilder(view.node().equals(localNode) ? fields : remoteFields, access).build(a, req);
         } catch (ReportBuilder.BadRequest e) {
             throw new BadQuery(e.getMessage());

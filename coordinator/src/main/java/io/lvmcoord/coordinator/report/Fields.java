@@ -50,6 +50,17 @@ public final class Fields {
     private final Map<String, String> types = new LinkedHashMap<>();
     private final ZoneId zone;
     private final DeviceNumbers deviceNumbers;
+    /** lvmcoord's own fields ({@link LvmcoordFields}): found by name only, never in lvm2's listings. */
+    private final Map<String, FieldDef> lvmcoordFields;
+    private final ActiveHosts activeHosts;
+
+    /** The hosts where an LV (by VG and LV UUID, dashed) is active, sorted: the cluster activation map. */
+    @FunctionalInterface
+    public interface ActiveHosts {
+        List<String> of(String vgUuid, String lvUuid);
+
+        ActiveHosts NONE = (vg, lv) -> List.of();
+    }
 
     /**
      * A device's major and minor number as the reporting host sees them (pv_major, pv_minor),
@@ -67,8 +78,14 @@ public final class Fields {
     }
 
     public Fields(ZoneId zone, DeviceNumbers deviceNumbers) {
+        this(zone, deviceNumbers, ActiveHosts.NONE);
+    }
+
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, ActiveHosts activeHosts) {
         this.zone = zone;
         this.deviceNumbers = deviceNumbers;
+        this.activeHosts = activeHosts;
+        this.lvmcoordFields = LvmcoordFields.define(activeHosts);
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
@@ -89,11 +106,16 @@ public final class Fields {
 
     /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
     public Fields withDeviceNumbers(DeviceNumbers numbers) {
-        return new Fields(zone, numbers);
+        return new Fields(zone, numbers, activeHosts);
+    }
+
+    /** The same fields with {@code lv_active_hosts} read from {@code hosts}. */
+    public Fields withActiveHosts(ActiveHosts hosts) {
+        return new Fields(zone, deviceNumbers, hosts);
     }
 
     public Optional<FieldDef> find(String id) {
-        return Optional.ofNullable(supported.get(id));
+        return Optional.ofNullable(supported.get(id)).or(() -> Optional.ofNullable(lvmcoordFields.get(id)));
     }
 
     /**
@@ -112,7 +134,7 @@ public final class Fields {
                 return Optional.of(supported.get(id));
             }
         }
-        return Optional.empty();
+        return LvmcoordFields.resolve(lvmcoordFields, name, prefix);
     }
 
     public List<String> supportedIds() {
