@@ -43,6 +43,22 @@ public final class DoubleActivation {
     private DoubleActivation() {
     }
 
+    /** The VG as the newest metadata any host reported describes it (its LVs' names and types), if a text parses. */
+    public static java.util.Optional<VgMetadata> newestMetadata(VgState state, io.lvmcoord.scan.report.PvReports.TextParser parser) {
+        VgMetadata newest = null;
+        for (var byDevice : state.reports().values()) {
+            for (var r : byDevice.values()) {
+                for (var m : r.mdas()) {
+                    VgMetadata vg = m.text() == null ? null : parser.parse(m.text());
+                    if (vg != null && (newest == null || vg.seqno() > newest.seqno())) {
+                        newest = vg;
+                    }
+                }
+            }
+        }
+        return java.util.Optional.ofNullable(newest);
+    }
+
     /** Segment types whose kernel state lives on one host (raid types are matched by prefix). */
     private static final Set<String> HOST_LOCAL_TYPES = Set.of("thin", "thin-pool", "cache", "cache-pool", "writecache", "mirror",
             "snapshot", "vdo", "vdo-pool");
@@ -90,7 +106,7 @@ public final class DoubleActivation {
      * ({@code snapshot0}, which has no device), and with the snapshot's COW, which lvm2 shows
      * under its own name though its metadata does not mark it visible.
      */
-    private static Set<String> named(VgMetadata vg) {
+    public static Set<String> namedLvs(VgMetadata vg) {
         Set<String> out = new HashSet<>();
         for (LvMetadata lv : vg.lvs()) {
             boolean snapshotSegment = false;
@@ -117,7 +133,7 @@ public final class DoubleActivation {
         if (state.activation().size() < 2) {
             return out;
         }
-        Set<String> named = named(vg);
+        Set<String> named = namedLvs(vg);
         for (LvMetadata lv : vg.lvs()) {
             if (!named.contains(lv.name()) || mayBeActiveOnSeveralHosts(vg, lv)) {
                 continue;

@@ -22,6 +22,8 @@ import io.lvmcoord.coordinator.assembly.VgAssembler;
 import io.lvmcoord.coordinator.query.CacheLoader;
 import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.vg.ActivationJanitor;
+import io.lvmcoord.coordinator.vg.ActivationReporter;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
@@ -35,6 +37,9 @@ import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.persistence.PrivateFiles;
 import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.scan.DiscoverySettings;
+import io.lvmcoord.scan.dm.DmRecording;
+import io.lvmcoord.scan.dm.DmSource;
+import io.lvmcoord.scan.dm.DmState;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
@@ -85,9 +90,11 @@ public final class Agent implements AutoCloseable {
     private final UnixHttpServer api;
     private final LoopbackHttpServer metrics;
     private final AgentStatus status;
+    private final KernelStateWatcher kernel;
 
     private Agent(ActorSystem<Void> system, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher, ScanLoop loop,
-                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status) {
+                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status, KernelStateWatcher kernel) {
+        this.kernel = kernel;
         this.system = system;
         this.source = source;
         this.scanner = scanner;
@@ -189,6 +196,15 @@ public final class Agent implements AutoCloseable {
             Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
             QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), vgAccess(source));
             query.waitForRereads(settings.nodeName(), rereads);
+            // The activation map: this host's dm devices per VG go to the aggregates; every cached aggregate is
+            // watched for double activations (made before the cache load, so loaded states are seen too).
+            KernelStateSettings kernelSettings = KernelStateSettings.from(config);
+            ActivationReporter activation = new ActivationReporter(system, settings.nodeName(), cache, writer, settings.askTimeout());
+            DoubleActivationMonitor doubles = new DoubleActivationMonitor(cache, CodecSettings.limits(config));
+            KernelStateWatcher kernel = new KernelStateWatcher(dmSource(kernelSettings), describe(kernelSettings),
+                    kernelSettings.debounce(), kernelSettings.reconcile(), activation::kernelRead);
+            // Reports of this node's view take its kernel state from here (QueryService.kernelState).
+            query.kernelStateFrom(kernel::current);
 
             long loadStarted = System.nanoTime();
             int loaded = CacheLoader.loadAll(system, writer, settings.askTimeout(), CACHE_LOAD_PARALLELISM).toCompletableFuture()
@@ -196,16 +212,17 @@ public final class Agent implements AutoCloseable {
             long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             reporter.adoptFromCache();
             Retirement.start(system, cache);
+            ActivationJanitor.start(system, cache, kernelSettings.reconcile());
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
             PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(loop::offer) : null;
             AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
-                    batchLatency);
+                    batchLatency, kernel, activation, doubles);
 
             ApiSettings apiSettings = ApiSettings.from(config);
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, status::statusJson, settings.pendingWait(),
-                    status::nodeNames, rereads, settings.maxRequestWait());
+                    status::nodeNames, rereads, settings.maxRequestWait(), status::warnings);
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
@@ -219,7 +236,7 @@ public final class Agent implements AutoCloseable {
                                         + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
-            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status);
+            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, kernel);
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
                     + source.describe() + ")");
@@ -230,7 +247,12 @@ public final class Agent implements AutoCloseable {
             // Partitioned, being downed or not yet Up: nothing this node serves is known current.
             query.staleUnless(() -> ClusterMember.whole(system, leases));
             loop.start(source, scanner::scanAsync, reportsOf(reporter), watcher);
+            if (source instanceof SysfsSource sysfs) {
+                // dm-* uevents arrive on the block-device uevent socket the source already listens to.
+                sysfs.onDeviceMapperEvent(kernel::changed);
+            }
             source.start(loop::offer);
+            kernel.start();
             loop.firstFullRescan().whenComplete((ok, failure) -> {
                 if (failure == null) {
                     status.markReady();
@@ -276,6 +298,21 @@ public final class Agent implements AutoCloseable {
         }
         LOG.error("lvm2 configuration is invalid, every VG is shown: {}", ((LvmEnvironment.Failed) loaded).reason());
         return ReportBuilder.VgAccess.ALL;
+    }
+
+    /** Where this host's device-mapper state is read: the live kernel, or a recording (support, tests). */
+    static DmSource dmSource(KernelStateSettings k) {
+        if (k.source() == KernelStateSettings.Source.RECORDING) {
+            return DmRecording.source(k.recording());
+        }
+        // LEAD: return new io.lvmcoord.scan.dm.KernelDm(k.sysfsRoot()); once the live reader is on main. Until then the
+        // kernel source reads as a host without device-mapper: every LV inactive, nothing reported to the map.
+        return () -> DmState.NONE;
+    }
+
+    private static String describe(KernelStateSettings k) {
+        return k.source() == KernelStateSettings.Source.RECORDING ? "recording " + k.recording()
+                : "kernel (device-mapper ioctls, sysfs under " + k.sysfsRoot() + ")";
     }
 
     private static DeviceSource sourceFor(AgentSettings settings, Config config) {
@@ -332,6 +369,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(metrics);
         loop.close();
+        kernel.close();
         closeQuietly(source);
         if (watcher != null) {
             watcher.close();
