@@ -114,6 +114,27 @@ class AgentKernelStateTest {
                     status);
             assertTrue(status.contains("\"double_activations\": []"), status);
 
+            // watch: a line for each LV whose active hosts change from now on.
+            List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watcher = new Thread(() -> {
+                try {
+                    agent.client().stream("/v1/watch", line -> {
+                        watched.add(line);
+                        return !stop.get();
+                    });
+                } catch (IOException e) {
+                    watched.add("failed: " + e);
+                }
+            });
+            watcher.setDaemon(true);
+            watcher.start();
+            long watching = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (watched.isEmpty() && System.nanoTime() < watching) {
+                Thread.sleep(20);
+            }
+            assertEquals("{\"watching\": \"" + NODE + "\"}", watched.get(0));
+
             // c deactivated on this host: its line goes from the recording; the reconcile timer reads it.
             List<String> info = Files.readAllLines(rec.resolve("info.txt"));
             rewrite(rec, "info.txt", info.get(0) + "\n");
@@ -121,6 +142,16 @@ class AgentKernelStateTest {
                     .filter(l -> l.startsWith("vg1-a:")).toList()) + "\n");
             String onlyA = "  a|" + NODE + "\n  b|\n  c|\n  d|\n";
             await(agent, r -> r.out().equals(onlyA), "c no longer active", "lvs", "--noheadings", "--separator", "|", "-o", "lv_name,lv_active_hosts");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (watched.stream().noneMatch(l -> l.startsWith("{\"activation\"")) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            stop.set(true);
+            List<String> activation = watched.stream().filter(l -> l.startsWith("{\"activation\"")).toList();
+            assertEquals(1, activation.size(), "watch lines: " + watched);
+            assertTrue(activation.get(0).matches("\\{\"activation\": \\{\"aggregate\": \"VOLUME_GROUP:x6SPXa-y1QN-jv16-endE-O2PG-8UBF-51FJzo\", "
+                    + "\"version\": \\d+, \"vg\": \"vg1\", \"lv\": \"c\", \"active_hosts\": \\[\\], \"double_activation\": false}}"),
+                    activation.get(0));
 
             // A recording the reader refuses: the last good state stays, and status names the file and line.
             rewrite(rec, "info.txt", "not|a|recording\n");
