@@ -73,6 +73,8 @@ final class ClusterHarness implements AutoCloseable {
         OutputStream stdin;
         int incarnation;
         Path log;
+        /** Flags this node alone gets, after every node's ({@link #flagsFor}). */
+        List<String> ownFlags = List.of();
 
         Node(String name, String host, int port, Path privateDir, Path stateDir, Path socket) {
             this.name = name;
@@ -205,6 +207,11 @@ final class ClusterHarness implements AutoCloseable {
         return staging;
     }
 
+    /** Flags {@code node} gets at its next starts besides every node's (its own --config, say). */
+    void flagsFor(String node, String... flags) {
+        node(node).ownFlags = List.of(flags);
+    }
+
     Path privateDir(String node) {
         return node(node).privateDir;
     }
@@ -279,6 +286,7 @@ final class ClusterHarness implements AutoCloseable {
             cmd.addAll(List.of("--seed", seed.host + ":" + seed.port));
         }
         cmd.addAll(agentFlags);
+        cmd.addAll(n.ownFlags);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(n.log.toFile());
         pb.environment().putAll(postgres.agentEnvironment(net == null ? "localhost" : net.hostAddress()));
         pb.environment().put("LVMCOORD_JAVA_OPTS", String.join(" ", List.of(

@@ -8,14 +8,17 @@ import io.lvmcoord.coordinator.report.Report;
 import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.coordinator.report.ReportRenderer;
 import io.lvmcoord.coordinator.report.ReportRequest;
+import io.lvmcoord.coordinator.vg.Activation;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
 import io.lvmcoord.coordinator.vg.NodeRereads;
+import io.lvmcoord.coordinator.vg.ReportRouting;
 import io.lvmcoord.coordinator.vg.VgNameIndex;
 import io.lvmcoord.coordinator.vg.VgSharding;
 import io.lvmcoord.coordinator.vg.VgState;
 import io.lvmcoord.coordinator.vg.VolumeGroupEntity;
+import io.lvmcoord.scan.dm.DmState;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 import java.time.Duration;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -71,6 +75,8 @@ public final class QueryService {
     private final Duration pendingWait;
     private final int maxWarnings;
     private volatile String localNode;
+    /** This host's device-mapper state as the agent last read it; see {@link #kernelStateFrom}. */
+    private volatile java.util.function.Supplier<DmState> localKernel = () -> DmState.NONE;
     private volatile NodeRereads rereads;
     /** Until this completes (normally), every view is marked may-be-stale: see {@link #staleUntil}. */
     private volatile CompletableFuture<?> current = CompletableFuture.completedFuture(null);
@@ -95,19 +101,20 @@ public final class QueryService {
     public QueryService(ActorSystem<?> system, NodeReadCache cache, org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Write> writer,
                         ClusterView views, Fields fields, Duration pendingWait, ReportBuilder.VgAccess access) {
         this.access = access;
-        this.remoteFields = fields.withDeviceNumbers(Fields.DeviceNumbers.NONE);
         this.system = system;
         this.cache = cache;
         this.writer = writer;
         this.views = views;
-        this.fields = fields;
+        // lv_active_hosts reads the activation map from this node's cache: the same for every view.
+        this.fields = fields.withActiveHosts(this::activeHosts);
+        this.remoteFields = this.fields.withDeviceNumbers(Fields.DeviceNumbers.NONE);
         this.pendingWait = pendingWait;
         this.maxWarnings = maxWarnings(system.settings().config().getInt("lvmcoord.query.max-warnings"));
     }
 
-    /** A report builder with this node's fields and VG access (lvm fullreport builds its subreports with it). */
+    /** A report builder with this node's fields, kernel state and VG access (lvm fullreport builds its subreports with it). */
     public ReportBuilder reportBuilder() {
-        return new ReportBuilder(fields, access);
+        return new ReportBuilder(fields.withKernel(ownKernel()), access);
     }
 
     private static int maxWarnings(int n) {
@@ -134,6 +141,47 @@ public final class QueryService {
     public void waitForRereads(String node, NodeRereads rereads) {
         this.localNode = node;
         this.rereads = rereads;
+    }
+
+    /**
+     * Where {@link #kernelState} finds this node's own device-mapper state (the agent's last
+     * read of its kernel); until called, this node's is {@link DmState#NONE}.
+     */
+    public void kernelStateFrom(java.util.function.Supplier<DmState> local) {
+        this.localKernel = local;
+    }
+
+    /**
+     * {@code node}'s device-mapper state, for the kernel fields of its view: this node's own as
+     * its agent last read it (every dm device; empty where the host has no device-mapper), another
+     * host's as the activation map holds it (its LVM devices, as it last reported them to each VG's
+     * aggregate; statuses at most one kernel-state reconcile interval old). A host that reported
+     * nothing to any VG here is unknown (empty): it may have no device-mapper, or nothing active.
+     */
+    public Optional<DmState> kernelState(String node) {
+        if (node.equals(localNode)) {
+            return ownKernel();
+        }
+        List<VgState> states = new ArrayList<>();
+        boolean reported = false;
+        for (NodeReadCache.Versioned v : cache.snapshot()) {
+            if (v.state() != null) {
+                states.add(v.state());
+                reported |= v.state().activation().containsKey(node);
+            }
+        }
+        return reported ? Optional.of(Activation.stateOf(node, states)) : Optional.empty();
+    }
+
+    private Optional<DmState> ownKernel() {
+        DmState own = localKernel.get();
+        return own.deviceMapper() ? Optional.of(own) : Optional.empty();
+    }
+
+    /** The hosts where an LV is active, from its VG's activation map in this node's cache (lv_active_hosts). */
+    private List<String> activeHosts(String vgUuid, String lvUuid) {
+        return cache.get(CacheUpdates.key(new ReportRouting.Target(ReportRouting.Target.Kind.VOLUME_GROUP, vgUuid)))
+                .map(v -> Activation.activeHosts(v.state(), lvUuid)).orElse(List.of());
     }
 
     /**
@@ -245,7 +293,7 @@ public final class QueryService {
      * A rendered answer, the request it answered and what it was rendered from: the very assembly
      * and the VG access's configuration (identity).
      */
-    private record Rendered(List<Object> request, Assembly assembly, Object accessVersion, Answer answer) {
+    private record Rendered(List<Object> request, Assembly assembly, Object accessVersion, Optional<DmState> kernel, Answer answer) {
     }
 
     /**
@@ -268,17 +316,20 @@ public final class QueryService {
     public Answer answer(ReportRequest req, View view, List<String> vgNames) {
         List<Object> key = List.of(req, List.copyOf(vgNames));
         Object accessVersion = access.version();
+        // The kernel columns come from the view's host: its own read, or what it reported to the activation map.
+        Optional<DmState> kernel = kernelState(view.node());
         for (Rendered kept : rendered.get()) {
-            if (kept.request().equals(key) && kept.assembly() == view.assembly() && kept.accessVersion() == accessVersion) {
+            if (kept.request().equals(key) && kept.assembly() == view.assembly() && kept.accessVersion() == accessVersion
+                    && kept.kernel().equals(kernel)) {
                 Answer a = kept.answer();
                 return new Answer(a.text(), a.report(), a.warnings(), view, a.failed());
             }
         }
-        Answer fresh = render(req, view, vgNames);
+        Answer fresh = render(req, view, vgNames, kernel);
         if (req.select() != null) {
             return fresh;
         }
-        Rendered made = new Rendered(key, view.assembly(), accessVersion, fresh);
+        Rendered made = new Rendered(key, view.assembly(), accessVersion, kernel, fresh);
         rendered.updateAndGet(before -> {
             List<Rendered> after = new ArrayList<>(RENDERED_KEPT);
             after.add(made);
@@ -292,7 +343,7 @@ public final class QueryService {
         return fresh;
     }
 
-    private Answer render(ReportRequest req, View view, List<String> vgNames) {
+    private Answer render(ReportRequest req, View view, List<String> vgNames, Optional<DmState> kernel) {
         Assembly a = view.assembly();
         List<String> warnings = new ArrayList<>(a.warnings());
         boolean failed = false;
@@ -312,7 +363,8 @@ public final class QueryService {
         }
         Report report;
         try {
-            report = new ReportBuilder(view.node().equals(localNode) ? fields : remoteFields, access).build(a, req);
+            Fields f = view.node().equals(localNode) ? fields : remoteFields;
+            report = new ReportBuilder(f.withKernel(kernel), access).build(a, req);
         } catch (ReportBuilder.BadRequest e) {
             throw new BadQuery(e.getMessage());
         }

@@ -56,6 +56,17 @@ public final class Fields {
     private final Optional<DmState> kernel;
     /** lvm.conf activation/monitoring: whether lvm2 asks dmeventd to monitor what it activates (seg_monitor). */
     private final boolean monitoring;
+    /** lvmcoord's own fields ({@link LvmcoordFields}): found by name only, never in lvm2's listings. */
+    private final Map<String, FieldDef> lvmcoordFields;
+    private final ActiveHosts activeHosts;
+
+    /** The hosts where an LV (by VG and LV UUID, dashed) is active, sorted: the cluster activation map. */
+    @FunctionalInterface
+    public interface ActiveHosts {
+        List<String> of(String vgUuid, String lvUuid);
+
+        ActiveHosts NONE = (vg, lv) -> List.of();
+    }
 
     /**
      * A device's major and minor number as the reporting host sees them (pv_major, pv_minor),
@@ -73,18 +84,29 @@ public final class Fields {
     }
 
     public Fields(ZoneId zone, DeviceNumbers deviceNumbers) {
-        this(zone, deviceNumbers, Optional.empty());
+        this(zone, deviceNumbers, Optional.empty(), true, ActiveHosts.NONE);
     }
 
     public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel) {
-        this(zone, deviceNumbers, kernel, true);
+        this(zone, deviceNumbers, kernel, true, ActiveHosts.NONE);
     }
 
-    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel, boolean monitoring) {
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, ActiveHosts activeHosts) {
+        this(zone, deviceNumbers, Optional.empty(), true, activeHosts);
+    }
+
+    /**
+     * @param kernel      the reporting host's device-mapper state (empty: none, as lvm2 without device-mapper)
+     * @param monitoring  lvm.conf activation/monitoring
+     * @param activeHosts the cluster activation map, for lv_active_hosts
+     */
+    public Fields(ZoneId zone, DeviceNumbers deviceNumbers, Optional<DmState> kernel, boolean monitoring, ActiveHosts activeHosts) {
         this.zone = zone;
         this.deviceNumbers = deviceNumbers;
         this.kernel = kernel;
         this.monitoring = monitoring;
+        this.activeHosts = activeHosts;
+        this.lvmcoordFields = LvmcoordFields.define(activeHosts);
         Map<String, String[]> table = loadTable();
         for (Map.Entry<String, String[]> e : table.entrySet()) {
             known.put(e.getKey(), e.getValue()[0]);
@@ -105,25 +127,30 @@ public final class Fields {
 
     /** The same fields reading device numbers with {@code numbers} (a report of another host's view reads none). */
     public Fields withDeviceNumbers(DeviceNumbers numbers) {
-        return new Fields(zone, numbers, kernel, monitoring);
+        return new Fields(zone, numbers, kernel, monitoring, activeHosts);
     }
 
     /** The same fields computing kernel state from {@code state} (a host's dm devices), or as without device-mapper when empty. */
     public Fields withKernel(Optional<DmState> state) {
-        return new Fields(zone, deviceNumbers, state, monitoring);
+        return new Fields(zone, deviceNumbers, state, monitoring, activeHosts);
     }
 
     /** The same fields with lvm.conf's activation/monitoring ({@code seg_monitor} is empty everywhere when off). */
     public Fields withMonitoring(boolean on) {
-        return new Fields(zone, deviceNumbers, kernel, on);
+        return new Fields(zone, deviceNumbers, kernel, on, activeHosts);
     }
 
     public Optional<DmState> kernel() {
         return kernel;
     }
 
+    /** The same fields with {@code lv_active_hosts} read from {@code hosts}. */
+    public Fields withActiveHosts(ActiveHosts hosts) {
+        return new Fields(zone, deviceNumbers, kernel, monitoring, hosts);
+    }
+
     public Optional<FieldDef> find(String id) {
-        return Optional.ofNullable(supported.get(id));
+        return Optional.ofNullable(supported.get(id)).or(() -> Optional.ofNullable(lvmcoordFields.get(id)));
     }
 
     /**
@@ -142,7 +169,7 @@ public final class Fields {
                 return Optional.of(supported.get(id));
             }
         }
-        return Optional.empty();
+        return LvmcoordFields.resolve(lvmcoordFields, name, prefix);
     }
 
     public List<String> supportedIds() {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** What happened to a VG aggregate; the journal holds these. */
 public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceReported, VgEvent.DevicesReported, VgEvent.DeviceForgotten,
-        VgEvent.VgRetired {
+        VgEvent.VgRetired, VgEvent.ActivationReported, VgEvent.ActivationDropped {
 
     /**
      * A node reported a device differently from before.
@@ -54,5 +54,19 @@ public sealed interface VgEvent extends CborSerializable permits VgEvent.DeviceR
      * @param atMillis         when it was retired (epoch ms)
      */
     record VgRetired(long emptySinceMillis, long atMillis) implements VgEvent {
+    }
+
+    /**
+     * A host's dm devices of this VG changed (LVs activated, deactivated, opened, suspended, or
+     * their statuses at a reconcile); an entry without devices removes the host from the map.
+     */
+    record ActivationReported(String node, HostActivation activation) implements VgEvent {
+    }
+
+    /**
+     * The agent incarnation that reported {@code node}'s entry left the cluster (left, downed,
+     * removed): what it reported is no longer known to be true. Its next incarnation reports anew.
+     */
+    record ActivationDropped(String node, long incarnation) implements VgEvent {
     }
 }

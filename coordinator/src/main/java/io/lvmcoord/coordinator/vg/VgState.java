@@ -30,13 +30,25 @@ import java.util.TreeMap;
  * after the grace period it may be retired ({@link #onRetire}): a tombstone that holds only its
  * version, so that a VG coming back continues above every version a cache has seen.
  *
+ * <p>The activation map is kernel state, volatile by nature, yet it is journaled like the
+ * reports: an entity passivates after two idle minutes and moves with its shard, and the
+ * caches take only versions that grow, so state held beside the journal would vanish or go
+ * back in time. What keeps it honest instead: each entry carries the incarnation of the agent
+ * that reported it, an incarnation that leaves the cluster (left, downed, removed) is dropped
+ * ({@link ActivationJanitor}), a restarted agent is a new incarnation that reports afresh, and
+ * an agent re-reports whenever the cached entry differs from its kernel's (so a wrong drop
+ * heals itself). Writes happen when activation changes, and for status-only changes once per
+ * reconcile interval ({@link Activation#worthReporting}).
+ *
  * @param reports          node -> device -> report (sorted maps: the state serializes deterministically)
  * @param emptySinceMillis when the last device was forgotten (epoch ms); meaningful only while
  *                         {@code reports} is empty (0 in states written before it existed: retirable at once)
  * @param retired          a tombstone: retired, no device reported since
+ * @param activation       host -> the dm devices of this VG there (the activation map, see
+ *                         {@link HostActivation}); empty in states written before it existed
  */
 public record VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts, long emptySinceMillis,
-                      boolean retired) implements CborSerializable {
+                      boolean retired, Map<String, HostActivation> activation) implements CborSerializable {
 
     public static final VgState EMPTY = new VgState(0, Map.of(), List.of());
 
@@ -44,11 +56,37 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
         this(version, reports, texts, 0, false);
     }
 
+    public VgState(long version, Map<String, Map<String, PvReport>> reports, List<StoredText> texts, long emptySinceMillis,
+                   boolean retired) {
+        this(version, reports, texts, emptySinceMillis, retired, Map.of());
+    }
+
     public VgState {
         Map<String, Map<String, PvReport>> copy = new TreeMap<>();
         reports.forEach((node, byDevice) -> copy.put(node, Map.copyOf(new TreeMap<>(byDevice))));
         reports = java.util.Collections.unmodifiableMap(copy);
         texts = List.copyOf(texts);
+        // Null in snapshots written before the activation map existed.
+        activation = java.util.Collections.unmodifiableMap(new TreeMap<>(activation == null ? Map.of() : activation));
+    }
+
+    /**
+     * The event a host's activation report causes: none when it repeats the entry held (or there
+     * is none and the host has no device of this VG). An empty report removes the host's entry.
+     */
+    public Optional<VgEvent> onActivation(String node, HostActivation reported) {
+        HostActivation held = activation.get(node);
+        if (reported.devices().isEmpty() ? held == null : reported.equals(held)) {
+            return Optional.empty();
+        }
+        return Optional.of(new VgEvent.ActivationReported(node, reported));
+    }
+
+    /** The event dropping {@code node}'s entry when it was reported by {@code incarnation} (gone from the cluster), else none. */
+    public Optional<VgEvent> onIncarnationGone(String node, long incarnation) {
+        HostActivation held = activation.get(node);
+        return held != null && held.incarnation() == incarnation ? Optional.of(new VgEvent.ActivationDropped(node, incarnation))
+                : Optional.empty();
     }
 
     /** The event a report causes, or none when it repeats what is held. */
@@ -130,6 +168,20 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
     }
 
     public VgState apply(VgEvent event) {
+        if (event instanceof VgEvent.ActivationReported a) {
+            Map<String, HostActivation> next = new TreeMap<>(activation);
+            if (a.activation().devices().isEmpty()) {
+                next.remove(a.node());
+            } else {
+                next.put(a.node(), a.activation());
+            }
+            return new VgState(version + 1, reports, texts, emptySinceMillis, retired, next);
+        }
+        if (event instanceof VgEvent.ActivationDropped d) {
+            Map<String, HostActivation> next = new TreeMap<>(activation);
+            next.remove(d.node());
+            return new VgState(version + 1, reports, texts, emptySinceMillis, retired, next);
+        }
         Map<String, Map<String, PvReport>> next = new HashMap<>();
         reports.forEach((n, d) -> next.put(n, new HashMap<>(d)));
         List<StoredText> nextTexts = new ArrayList<>(texts);
@@ -163,7 +215,7 @@ public record VgState(long version, Map<String, Map<String, PvReport>> reports, 
             }
         })));
         nextTexts.removeIf(t -> !referenced.contains(t.key()));
-        return new VgState(version + 1, next, nextTexts, next.isEmpty() ? emptySince : 0, nextRetired);
+        return new VgState(version + 1, next, nextTexts, next.isEmpty() ? emptySince : 0, nextRetired, activation);
     }
 
     public byte[] text(PvReport.TextKey key) {

@@ -84,6 +84,22 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     }
 
     /**
+     * A host's dm devices of this VG (the activation map's entry for {@code node}); an entry
+     * without devices removes the host. Acknowledged once persisted, at once when it repeats what
+     * is held. {@code updatesTo}: see {@link ReportDevice}.
+     */
+    public record ReportActivation(String node, HostActivation activation, ActorRef<StatusReply<Ack>> replyTo,
+                                   ActorRef<CacheUpdates.Update> updatesTo) implements Command {
+    }
+
+    /**
+     * The agent incarnation {@code incarnation} of {@code node} left the cluster: its entry goes,
+     * if it is still that incarnation's (a restarted agent's newer entry stays).
+     */
+    public record DropActivation(String node, long incarnation, ActorRef<StatusReply<Ack>> replyTo) implements Command {
+    }
+
+    /**
      * Retire this aggregate if no node has reported a device of it for the grace period;
      * acknowledged with {@code changed = false} when it is not due (idempotent).
      */
@@ -200,6 +216,9 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
                 .onCommand(ReportDevices.class, this::onReports)
                 .onCommand(ForgetDevice.class, this::onForget)
                 .onCommand(Retire.class, this::onRetire)
+                .onCommand(ReportActivation.class, this::onActivation)
+                .onCommand(DropActivation.class, (state, cmd) -> refusedForJournal(cmd.replyTo())
+                        .orElseGet(() -> persistOrAck(state, state.onIncarnationGone(cmd.node(), cmd.incarnation()), cmd.replyTo())))
                 .onCommand(GetState.class, (state, get) -> Effect().reply(get.replyTo(), state))
                 .build();
     }
@@ -239,6 +258,17 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
     private ReplyEffect<VgEvent, VgState> onForget(VgState state, ForgetDevice cmd) {
         return refusedForJournal(cmd.replyTo())
                 .orElseGet(() -> persistOrAck(state, state.onForget(cmd.node(), cmd.device(), lifecycle.clockMillis().getAsLong()), cmd.replyTo()));
+    }
+
+    private ReplyEffect<VgEvent, VgState> onActivation(VgState state, ReportActivation cmd) {
+        Optional<ReplyEffect<VgEvent, VgState>> refused = refusedForJournal(cmd.replyTo());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (cmd.updatesTo() != null) {
+            direct.put(cmd.node(), cmd.updatesTo());
+        }
+        return persistOrAck(state, state.onActivation(cmd.node(), cmd.activation()), cmd.replyTo());
     }
 
     private ReplyEffect<VgEvent, VgState> onRetire(VgState state, Retire cmd) {
@@ -370,6 +400,8 @@ public final class VolumeGroupEntity extends EventSourcedBehaviorWithEnforcedRep
                 .onEvent(VgEvent.DevicesReported.class, VgState::apply)
                 .onEvent(VgEvent.DeviceForgotten.class, VgState::apply)
                 .onEvent(VgEvent.VgRetired.class, VgState::apply)
+                .onEvent(VgEvent.ActivationReported.class, VgState::apply)
+                .onEvent(VgEvent.ActivationDropped.class, VgState::apply)
                 .build();
     }
 }

@@ -197,4 +197,25 @@ class VolumeGroupEntityTest {
         assertEquals(0, onlyVg(s.assemble("node-a", new VgAssembler())).missingPvCount(), "node-a sees both PVs");
         assertEquals(1, onlyVg(s.assemble("node-b", new VgAssembler())).missingPvCount(), "node-b lacks pv2");
     }
+
+    @Test
+    void activationIsPersistedOncePerChangeSurvivesRestartAndGoesWithItsIncarnation() throws Exception {
+        var kit = entity();
+        io.lvmcoord.scan.dm.DmState dm = DmFixtures.dm("dm-s01-linear");
+        String vgUuid = DmFixtures.vg("dm-s01-linear").id();
+        HostActivation a = Activation.of(41, dm, vgUuid);
+        var first = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(r -> new VolumeGroupEntity.ReportActivation("node-a", a, r, null));
+        assertEquals(new VolumeGroupEntity.Ack(1, true), first.reply().getValue());
+        var again = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(r -> new VolumeGroupEntity.ReportActivation("node-a", a, r, null));
+        assertEquals(new VolumeGroupEntity.Ack(1, false), again.reply().getValue());
+        assertTrue(again.events().isEmpty());
+        VgState restarted = kit.restart().state();
+        assertEquals(java.util.Map.of("node-a", a), restarted.activation());
+        // Another incarnation's removal leaves the entry; its own removes it.
+        var other = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(r -> new VolumeGroupEntity.DropActivation("node-a", 40, r));
+        assertFalse(other.reply().getValue().changed());
+        var own = kit.<StatusReply<VolumeGroupEntity.Ack>>runCommand(r -> new VolumeGroupEntity.DropActivation("node-a", 41, r));
+        assertEquals(new VolumeGroupEntity.Ack(2, true), own.reply().getValue());
+        assertEquals(java.util.Map.of(), kit.restart().state().activation());
+    }
 }

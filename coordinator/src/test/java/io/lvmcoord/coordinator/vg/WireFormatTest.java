@@ -94,4 +94,37 @@ class WireFormatTest {
         // Emptied before the upgrade, time unknown: due as soon as the grace period counts from the epoch.
         assertEquals(86_400_000L, read.retirableAtMillis(86_400_000L));
     }
+
+    @Test
+    void activationReportsEventsAndStatesRoundTripWithTheirDmDevices() throws Exception {
+        io.lvmcoord.scan.dm.DmState dm = DmFixtures.dm("dm-s02-thin");
+        io.lvmcoord.scan.metadata.VgMetadata vg = DmFixtures.vg("dm-s02-thin");
+        HostActivation a = Activation.of(-4_242_424_242L, dm, vg.id());
+        assertEquals(6, a.devices().size());
+        org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>> ackRef =
+                KIT.<org.apache.pekko.pattern.StatusReply<VolumeGroupEntity.Ack>>createTestProbe().getRef();
+        org.apache.pekko.actor.typed.ActorRef<CacheUpdates.Update> cacheRef = KIT.<CacheUpdates.Update>createTestProbe().getRef();
+        roundTrip(new VolumeGroupEntity.ReportActivation("node-a", a, ackRef, cacheRef));
+        roundTrip(new VolumeGroupEntity.DropActivation("node-a", 17, ackRef));
+        roundTrip(new VgEvent.ActivationReported("node-a", a));
+        roundTrip(new VgEvent.ActivationDropped("node-a", 17));
+        VgState state = VgState.EMPTY.apply(new VgEvent.ActivationReported("node-a", a));
+        roundTrip(state);
+        roundTrip(CacheUpdates.Update.published("VOLUME_GROUP:" + vg.id(), state));
+    }
+
+    @Test
+    void snapshotsWrittenBeforeTheActivationMapExistedReadWithAnEmptyMap() throws Exception {
+        var ser = (org.apache.pekko.serialization.SerializerWithStringManifest) org.apache.pekko.serialization.SerializationExtension
+                .get(KIT.system().classicSystem()).serializerFor(RetirementEraVgState.class);
+        byte[] old = ser.toBinary(new RetirementEraVgState(5, Map.of(), List.of(), 1234, false));
+        VgState read = (VgState) ser.fromBinary(old, VgState.class.getName());
+        assertEquals(new VgState(5, Map.of(), List.of(), 1234, false), read);
+        assertEquals(Map.of(), read.activation());
+    }
+
+    /** The shape {@code VgState} had before the activation map. */
+    record RetirementEraVgState(long version, Map<String, Map<String, io.lvmcoord.scan.report.PvReport>> reports, List<StoredText> texts,
+                                long emptySinceMillis, boolean retired) implements io.lvmcoord.persistence.CborSerializable {
+    }
 }

@@ -258,6 +258,10 @@ public final class ClientCli {
             err.println("  " + r.errorMessage());
             return EXIT_FAILED;
         }
+        // What the agent warns of (LVs active on several hosts that may not be): on stderr, as lvm2 warns.
+        for (String w : warnings(r.header("x-lvmcoord-warnings"))) {
+            err.println("  " + w);
+        }
         out.println(r.bodyText());
         return 0;
     }

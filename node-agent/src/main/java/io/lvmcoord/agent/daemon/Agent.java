@@ -24,6 +24,8 @@ import io.lvmcoord.coordinator.assembly.VgAssembler;
 import io.lvmcoord.coordinator.query.CacheLoader;
 import io.lvmcoord.coordinator.query.QueryService;
 import io.lvmcoord.coordinator.report.Fields;
+import io.lvmcoord.coordinator.vg.ActivationJanitor;
+import io.lvmcoord.coordinator.vg.ActivationReporter;
 import io.lvmcoord.coordinator.vg.CacheUpdates;
 import io.lvmcoord.coordinator.vg.ClusterView;
 import io.lvmcoord.coordinator.vg.NodeReadCache;
@@ -37,6 +39,9 @@ import io.lvmcoord.persistence.JournalSettings;
 import io.lvmcoord.persistence.PrivateFiles;
 import io.lvmcoord.coordinator.report.ReportBuilder;
 import io.lvmcoord.scan.DiscoverySettings;
+import io.lvmcoord.scan.dm.DmRecording;
+import io.lvmcoord.scan.dm.DmSource;
+import io.lvmcoord.scan.dm.DmState;
 import io.lvmcoord.scan.lvmconf.DeviceSelection;
 import io.lvmcoord.scan.lvmconf.LvmDefaults;
 import io.lvmcoord.scan.lvmconf.LvmEnvironment;
@@ -88,9 +93,12 @@ public final class Agent implements AutoCloseable {
     private final LoopbackHttpServer metrics;
     private final AgentStatus status;
     private final AutoactivationHook autoactivation;
+    private final KernelStateWatcher kernel;
 
     private Agent(ActorSystem<Void> system, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher, ScanLoop loop,
-                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status, AutoactivationHook autoactivation) {
+                  UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status, AutoactivationHook autoactivation,
+                  KernelStateWatcher kernel) {
+        this.kernel = kernel;
         this.system = system;
         this.source = source;
         this.scanner = scanner;
@@ -195,6 +203,15 @@ public final class Agent implements AutoCloseable {
             ReportBuilder.VgAccess access = vgAccess(source);
             QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), access);
             query.waitForRereads(settings.nodeName(), rereads);
+            // The activation map: this host's dm devices per VG go to the aggregates; every cached aggregate is
+            // watched for double activations (made before the cache load, so loaded states are seen too).
+            KernelStateSettings kernelSettings = KernelStateSettings.from(config);
+            ActivationReporter activation = new ActivationReporter(system, settings.nodeName(), cache, writer, settings.askTimeout());
+            DoubleActivationMonitor doubles = new DoubleActivationMonitor(cache, CodecSettings.limits(config));
+            KernelStateWatcher kernel = new KernelStateWatcher(dmSource(kernelSettings), describe(kernelSettings),
+                    kernelSettings.debounce(), kernelSettings.reconcile(), activation::kernelRead);
+            // Reports of this node's view take its kernel state from here (QueryService.kernelState).
+            query.kernelStateFrom(kernel::current);
 
             long loadStarted = System.nanoTime();
             int loaded = CacheLoader.loadAll(system, writer, settings.askTimeout(), CACHE_LOAD_PARALLELISM).toCompletableFuture()
@@ -202,6 +219,7 @@ public final class Agent implements AutoCloseable {
             long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStarted);
             reporter.adoptFromCache();
             Retirement.start(system, cache);
+            ActivationJanitor.start(system, cache, kernelSettings.reconcile());
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
 
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
@@ -211,11 +229,11 @@ public final class Agent implements AutoCloseable {
                     () -> query.view(settings.nodeName()).thenApply(QueryService.View::assembly), access, lvmConfig(source), cache,
                     loop.firstFullRescan());
             AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
-                    batchLatency, autoactivation);
+                    batchLatency, autoactivation, kernel, activation, doubles);
 
             ApiSettings apiSettings = ApiSettings.from(config);
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, status::statusJson, settings.pendingWait(),
-                    status::nodeNames, rereads, settings.maxRequestWait(), autoactivation::subscribe);
+                    status::nodeNames, rereads, settings.maxRequestWait(), autoactivation::subscribe, status::warnings);
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
@@ -229,7 +247,7 @@ public final class Agent implements AutoCloseable {
                                         + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
-            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, autoactivation);
+            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, autoactivation, kernel);
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
                     + source.describe() + ")");
@@ -240,7 +258,12 @@ public final class Agent implements AutoCloseable {
             // Partitioned, being downed or not yet Up: nothing this node serves is known current.
             query.staleUnless(() -> ClusterMember.whole(system, leases));
             loop.start(source, scanner::scanAsync, reportsOf(reporter), watcher);
+            if (source instanceof SysfsSource sysfs) {
+                // dm-* uevents arrive on the block-device uevent socket the source already listens to.
+                sysfs.onDeviceMapperEvent(kernel::changed);
+            }
             source.start(loop::offer);
+            kernel.start();
             loop.firstFullRescan().whenComplete((ok, failure) -> {
                 if (failure == null) {
                     status.markReady();
@@ -305,6 +328,19 @@ public final class Agent implements AutoCloseable {
         return () -> config;
     }
 
+    /** Where this host's device-mapper state is read: the live kernel, or a recording (support, tests). */
+    static DmSource dmSource(KernelStateSettings k) {
+        if (k.source() == KernelStateSettings.Source.RECORDING) {
+            return DmRecording.source(k.recording());
+        }
+        return new io.lvmcoord.scan.dm.KernelDm(k.sysfsRoot());
+    }
+
+    private static String describe(KernelStateSettings k) {
+        return k.source() == KernelStateSettings.Source.RECORDING ? "recording " + k.recording()
+                : "kernel (device-mapper ioctls, sysfs under " + k.sysfsRoot() + ")";
+    }
+
     private static DeviceSource sourceFor(AgentSettings settings, Config config) {
         if (!settings.devicesDirs().isEmpty()) {
             List<DeviceSource> dirs = new ArrayList<>();
@@ -360,6 +396,7 @@ public final class Agent implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(metrics);
         loop.close();
+        kernel.close();
         closeQuietly(source);
         if (watcher != null) {
             watcher.close();

@@ -33,13 +33,20 @@ final class AgentStatus {
     private final NodeRereads rereads;
     private final LatencyHistogram batchLatency;
     private final io.lvmcoord.agent.autoact.AutoactivationHook autoactivation;
+    private final KernelStateWatcher kernel;
+    private final io.lvmcoord.coordinator.vg.ActivationReporter activation;
+    private final DoubleActivationMonitor doubles;
     private final long startedNanos = System.nanoTime();
     /** The start-up scan is persisted: what /health/ready and status call ready. */
     private volatile boolean ready;
 
     AgentStatus(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, ScanLoop loop,
                 NodeReadCache cache, NodeReporter reporter, QueryService query, ClusterView views, NodeRereads rereads,
-                LatencyHistogram batchLatency, io.lvmcoord.agent.autoact.AutoactivationHook autoactivation) {
+                LatencyHistogram batchLatency, io.lvmcoord.agent.autoact.AutoactivationHook autoactivation, KernelStateWatcher kernel,
+                io.lvmcoord.coordinator.vg.ActivationReporter activation, DoubleActivationMonitor doubles) {
+        this.kernel = kernel;
+        this.activation = activation;
+        this.doubles = doubles;
         this.system = system;
         this.settings = settings;
         this.source = source;
@@ -97,8 +104,36 @@ final class AgentStatus {
                 + s.lastBatchPhases().reportMillis() + "}, \"reconcile_interval_ms\": "
                 + s.reconcileIntervalMillis() + ", \"reads\": " + io.reads() + ", \"bytes_read\": " + io.bytesRead() + ", \"timeouts\": "
                 + io.timeouts() + ", \"io_errors\": " + io.errors() + "}"
+                + ", \"kernel_state\": " + kernelStateJson()
+                + ", \"double_activations\": " + doubleActivationsJson()
                 + ", \"queues\": {\"pending_devices\": " + s.pendingDevices() + ", \"events\": " + s.events() + ", \"coalesced\": "
                 + s.coalesced() + ", \"io_in_flight\": " + io.inFlightIos() + ", \"io_queued\": " + io.queued() + "}}";
+    }
+
+    /** This host's device-mapper state as last read, and this node's reports of it to the activation map. */
+    private String kernelStateJson() {
+        KernelStateWatcher.Stats k = kernel.stats();
+        return "{\"source\": " + JsonText.quote(kernel.describe()) + ", \"driver_version\": " + JsonText.quote(k.driverVersion())
+                + ", \"devices\": " + k.devices() + ", \"reads\": " + k.reads() + ", \"read_failures\": " + k.failures()
+                + (k.lastFailure() == null ? "" : ", \"last_failure\": " + JsonText.quote(k.lastFailure()))
+                + ", \"incarnation\": " + activation.incarnation() + ", \"activation_reports\": " + activation.sent()
+                + ", \"activation_reports_failed\": " + activation.failed() + "}";
+    }
+
+    /** LVs active on several hosts that may not be, with the words status prints on stderr. */
+    private String doubleActivationsJson() {
+        StringBuilder out = new StringBuilder("[");
+        for (var w : doubles.warnings()) {
+            out.append(out.length() > 1 ? ", " : "").append("{\"vg\": ").append(JsonText.quote(w.vg())).append(", \"lv\": ")
+                    .append(JsonText.quote(w.lv())).append(", \"hosts\": ").append(ApiRoutes.jsonArray(w.hosts())).append(", \"text\": ")
+                    .append(JsonText.quote(w.text())).append('}');
+        }
+        return out.append(']').toString();
+    }
+
+    /** The status warnings header's lines, lvm2-worded: one per double activation. */
+    List<String> warnings() {
+        return doubles.warnings().stream().map(w -> "WARNING: " + w.text() + ".").toList();
     }
 
     /** Why this node's journal no longer makes writes durable, if it does not (see JournalGuard). */
@@ -139,6 +174,14 @@ final class AgentStatus {
         gauge(out, "lvmcoord_io_in_flight", "I/Os issued and not completed.", io.inFlightIos());
         gauge(out, "lvmcoord_io_queued", "I/Os waiting for the in-flight limits.", io.queued());
         gauge(out, "lvmcoord_io_timeouts_total", "I/Os that passed their deadline.", io.timeouts());
+        KernelStateWatcher.Stats k = kernel.stats();
+        gauge(out, "lvmcoord_kernel_dm_devices", "Device-mapper devices on this host at the last read of its kernel state.", k.devices());
+        gauge(out, "lvmcoord_kernel_state_read_failures_total", "Reads of this host's device-mapper state that failed (the last good one was kept).",
+                k.failures());
+        gauge(out, "lvmcoord_double_activated_lvs", "LVs active on several hosts now that may be active on one only (any VG of the cluster).",
+                doubles.warnings().size());
+        gauge(out, "lvmcoord_double_activations_total", "Double activations warned of since start (each LV and host set once).",
+                doubles.loggedTotal());
         gauge(out, "lvmcoord_view_version", "Version of this node's view (sum of aggregate versions).", view == null ? 0 : view.version());
         return out.toString();
     }

@@ -59,11 +59,17 @@ public final class ApiRoutes {
     private final io.lvmcoord.coordinator.vg.NodeRereads rereads;
     /** Subscribes a watch to further lines (the autoactivation hook's outcomes); gives the unsubscribe. */
     private final java.util.function.Function<Consumer<String>, Runnable> moreLines;
+    /** What status warns of (LVs active on several hosts that may not be), for its warnings header. */
+    private final Supplier<List<String>> statusWarnings;
 
-    /** {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes. */
+    /**
+     * {@code nodes}: every host of the cluster by name (members and hosts with reports), for --all-nodes;
+     * {@code statusWarnings}: lvm2-style lines status sends in its warnings header (the CLI prints them on stderr).
+     */
     public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
                      Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads, Duration maxRequestWait,
-                     java.util.function.Function<Consumer<String>, Runnable> moreLines) {
+                     java.util.function.Function<Consumer<String>, Runnable> moreLines, Supplier<List<String>> statusWarnings) {
+        this.statusWarnings = statusWarnings;
         this.maxRequestWait = maxRequestWait;
         this.moreLines = moreLines;
         this.nodes = nodes;
@@ -85,7 +91,11 @@ public final class ApiRoutes {
                 .postAsync("/v1/pvscan", this::pvscan)
                 .getAsync("/v1/wait", this::await)
                 .get("/v1/watch", this::watch)
-                .get("/v1/status", r -> HttpResponse.json(200, status.get()))
+                .get("/v1/status", r -> {
+                    BoundedWarnings w = query.transportWarnings(statusWarnings.get());
+                    return HttpResponse.json(200, status.get()).withHeader(WARNINGS, jsonArray(w.lines()))
+                            .withHeader(WARNING_COUNT, Integer.toString(w.total()));
+                })
                 .build();
     }
 
@@ -315,13 +325,75 @@ public final class ApiRoutes {
      */
     private HttpResponse watch(HttpRequest r) {
         return HttpResponse.jsonLines(sink -> {
-            Consumer<NodeReadCache.Versioned> listener = v -> sink.write(line(v));
+            // Each stream's own memory of the active hosts per LV, so it says what changed since it began.
+            java.util.Map<String, java.util.Map<String, List<String>>> active = new java.util.concurrent.ConcurrentHashMap<>();
+            Consumer<NodeReadCache.Versioned> listener = v -> {
+                sink.write(line(v));
+                activationLines(v, active).forEach(sink::write);
+            };
             sink.onClose(() -> query.cache().removeListener(listener));
             sink.write("{\"watching\": " + JsonText.quote(node) + "}");
             query.cache().addListener(listener);
             Runnable unsubscribe = moreLines.apply(sink::write);
             sink.onClose(unsubscribe);
+            for (NodeReadCache.Versioned v : query.cache().snapshot()) {
+                active.putIfAbsent(v.aggregateKey(), activeByLv(v));
+            }
         });
+    }
+
+    /** The hosts each LV of a VG aggregate's state is active on (LVs active nowhere left out), by LV name. */
+    private java.util.Map<String, List<String>> activeByLv(NodeReadCache.Versioned v) {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        if (v.state() == null || !v.aggregateKey().startsWith("VOLUME_GROUP:") || v.state().activation().isEmpty()) {
+            return out;
+        }
+        io.lvmcoord.coordinator.vg.DoubleActivation.newestMetadata(v.state(),
+                new io.lvmcoord.scan.report.PvReports.TextParser(v.state()::text, reporter.decodeLimits())).ifPresent(vg -> {
+            java.util.Set<String> named = io.lvmcoord.coordinator.vg.DoubleActivation.namedLvs(vg);
+            for (io.lvmcoord.scan.metadata.LvMetadata lv : vg.lvs()) {
+                List<String> hosts = io.lvmcoord.coordinator.vg.Activation.activeHosts(v.state(), lv.id());
+                if (named.contains(lv.name()) && !hosts.isEmpty()) {
+                    out.put(lv.name(), hosts);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * One line per LV whose active hosts changed with this version (activated, deactivated, on
+     * another host): {@code {"activation": {...}}} with its hosts now, and whether that is a
+     * double activation (see DoubleActivation).
+     */
+    private List<String> activationLines(NodeReadCache.Versioned v, java.util.Map<String, java.util.Map<String, List<String>>> seen) {
+        if (!v.aggregateKey().startsWith("VOLUME_GROUP:") || v.state() == null) {
+            return List.of();
+        }
+        java.util.Map<String, List<String>> now = activeByLv(v);
+        java.util.Map<String, List<String>> before = seen.put(v.aggregateKey(), now);
+        java.util.Set<String> lvs = new java.util.TreeSet<>(now.keySet());
+        if (before != null) {
+            lvs.addAll(before.keySet());
+        }
+        List<String> out = new ArrayList<>();
+        if (lvs.isEmpty()) {
+            return out;
+        }
+        var vg = io.lvmcoord.coordinator.vg.DoubleActivation.newestMetadata(v.state(),
+                new io.lvmcoord.scan.report.PvReports.TextParser(v.state()::text, reporter.decodeLimits())).orElse(null);
+        for (String lv : lvs) {
+            List<String> hosts = now.getOrDefault(lv, List.of());
+            if (before != null && hosts.equals(before.getOrDefault(lv, List.of()))) {
+                continue;
+            }
+            boolean twice = vg != null && hosts.size() >= 2 && vg.lv(lv)
+                    .map(m -> !io.lvmcoord.coordinator.vg.DoubleActivation.mayBeActiveOnSeveralHosts(vg, m)).orElse(false);
+            out.add("{\"activation\": {\"aggregate\": " + JsonText.quote(v.aggregateKey()) + ", \"version\": " + v.version()
+                    + ", \"vg\": " + JsonText.quote(vg == null ? "" : vg.name()) + ", \"lv\": " + JsonText.quote(lv)
+                    + ", \"active_hosts\": " + jsonArray(hosts) + ", \"double_activation\": " + twice + "}}");
+        }
+        return out;
     }
 
     private String line(NodeReadCache.Versioned v) {

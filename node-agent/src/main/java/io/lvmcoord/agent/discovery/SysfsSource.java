@@ -61,6 +61,8 @@ public final class SysfsSource implements DeviceSource {
     private Thread listener;
     private UeventSocket socket;
     private LvmConfigWatcher watcher;
+    /** Told of dm-* uevents (the agent's kernel-state reader); set before {@link #start}. */
+    private volatile Consumer<String> deviceMapperEvents = cause -> { };
 
     /** Reads lvm2's configuration from LVM_SYSTEM_DIR, or /etc/lvm when that is not set. */
     public SysfsSource(DiscoverySettings settings) {
@@ -158,6 +160,15 @@ public final class SysfsSource implements DeviceSource {
         return out;
     }
 
+    /**
+     * Also tells {@code listener} (with a cause for logs) of each add, remove or change uevent of a
+     * device-mapper device: LVs activated, deactivated, resumed with a new table. The same netlink
+     * socket serves both, so no event is seen by one reader and missed by the other.
+     */
+    public void onDeviceMapperEvent(Consumer<String> listener) {
+        this.deviceMapperEvents = listener;
+    }
+
     @Override
     public synchronized void start(Consumer<DeviceEvent> sink) throws IOException {
         try {
@@ -216,9 +227,14 @@ public final class SysfsSource implements DeviceSource {
             }
             for (Uevent u : events) {
                 if (u.overflow()) {
+                    deviceMapperEvents.accept("kernel uevents were dropped");
                     sink.accept(new DeviceEvent.Lost("kernel uevents were dropped (receive buffer full)"));
                 } else if ("block".equals(u.subsystem()) && u.devname() != null) {
                     String dev = "/dev/" + u.devname();
+                    if (u.devname().startsWith("dm-") && (u.action().equals("add") || u.action().equals("remove")
+                            || u.action().equals("change"))) {
+                        deviceMapperEvents.accept("uevent " + u.action() + " " + u.devname());
+                    }
                     switch (u.action()) {
                         case "remove" -> sink.accept(new DeviceEvent.Removed(dev, "uevent remove"));
                         case "add", "change", "online", "move" -> sink.accept(new DeviceEvent.Changed(dev, "uevent " + u.action()));

@@ -23,6 +23,15 @@ public record DmState(String driverVersion, List<DmDevice> devices) {
     }
 
     /** The devices serving LVM LVs, keyed by VG UUID, LV UUID and layer (dm UUIDs carry them without dashes). */
+    /**
+     * Whether the host has device-mapper at all: a driver answered with its version. {@link #NONE}
+     * (no /dev/mapper/control, or a recording without version.txt) has none, and lvm2 then prints
+     * its kernel fields as unknown rather than inactive.
+     */
+    public boolean deviceMapper() {
+        return !driverVersion.isEmpty();
+    }
+
     public Map<DmDevice.LvmId, DmDevice> byLvmId() {
         return devices.stream().filter(d -> d.lvm().isPresent())
                 .collect(Collectors.toMap(d -> d.lvm().get(), Function.identity(), (a, b) -> a));
