@@ -11,18 +11,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,27 +48,7 @@ class ActivationMapClusterTest {
 
     /** The scenario's disk {@code name}, inflated sparse (256 MiB each, mostly zeros) into {@code dir}. */
     static void unpack(String name, Path dir) throws IOException {
-        Path tmp = dir.resolve("." + name + ".tmp");
-        byte[] block = new byte[1 << 16];
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(scenario().resolve(name + ".img.gz")));
-             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            long pos = 0;
-            int n;
-            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
-                boolean zero = true;
-                for (int i = 0; i < n && zero; i++) {
-                    zero = block[i] == 0;
-                }
-                if (!zero) {
-                    out.write(ByteBuffer.wrap(block, 0, n), pos);
-                }
-                pos += n;
-            }
-            if (out.size() < pos) {
-                out.write(ByteBuffer.wrap(new byte[1]), pos - 1);
-            }
-        }
-        Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fixtures.installSparse(scenario().resolve(name + ".img.gz"), dir.resolve(name));
     }
 
     /**

@@ -75,4 +75,33 @@ final class Fixtures {
         }
         return out;
     }
+
+    /**
+     * Inflates a gzipped disk image to {@code target} sparse, through a temporary file renamed over it
+     * (an agent watching the directory sees it whole): runs of zeros are skipped, not written.
+     */
+    static void installSparse(Path gz, Path target) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        byte[] block = new byte[1 << 16];
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz));
+             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                     java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            long pos = 0;
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                boolean zero = true;
+                for (int i = 0; i < n && zero; i++) {
+                    zero = block[i] == 0;
+                }
+                if (!zero) {
+                    out.write(java.nio.ByteBuffer.wrap(block, 0, n), pos);
+                }
+                pos += n;
+            }
+            if (out.size() < pos) {
+                out.write(java.nio.ByteBuffer.wrap(new byte[1]), pos - 1);
+            }
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
 }

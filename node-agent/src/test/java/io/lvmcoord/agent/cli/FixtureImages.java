@@ -79,6 +79,33 @@ public final class FixtureImages {
         return Files.readAllLines(fixtures().resolve(scenario).resolve("images.txt")).stream().filter(l -> !l.isBlank()).toList();
     }
 
+    /**
+     * Inflates a gzipped disk image to {@code target} sparse: runs of zeros are skipped, not written
+     * (the vmlab disks are 256 MiB each, mostly empty).
+     */
+    public static void gunzipSparse(Path gz, Path target) throws IOException {
+        byte[] block = new byte[1 << 16];
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz));
+             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(target, java.nio.file.StandardOpenOption.CREATE,
+                     java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            long pos = 0;
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                boolean zero = true;
+                for (int i = 0; i < n && zero; i++) {
+                    zero = block[i] == 0;
+                }
+                if (!zero) {
+                    out.write(java.nio.ByteBuffer.wrap(block, 0, n), pos);
+                }
+                pos += n;
+            }
+            if (out.size() < pos) {
+                out.write(java.nio.ByteBuffer.wrap(new byte[1]), pos - 1);
+            }
+        }
+    }
+
     /** Unpacks a scenario's images into {@code dir}; returns their paths in images.txt order. */
     public static List<Path> unpack(String scenario, Path dir) throws IOException {
         List<Path> out = new ArrayList<>();

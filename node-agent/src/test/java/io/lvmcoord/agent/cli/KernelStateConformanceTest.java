@@ -2,29 +2,24 @@ package io.lvmcoord.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * stands in (lvm2 finds no LVM label on it either way and prints only its name, size and numbers).
  * Device numbers come from the recording's sysfs snapshot, as {@code --kernel-state} reads them.
  */
+@ExtendWith(InUtc.class)
 class KernelStateConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,21 +54,9 @@ class KernelStateConformanceTest {
     private static final String CACHE_FLUSHED_VALUE = "0.44";
     private static final Map<String, Map<String, String>> MOMENT = Map.of("dm-s04-cache", CACHE_FLUSHED,
             "dm-h03-cache-ext", CACHE_FLUSHED);
-    private static TimeZone saved;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void utc() {
-        saved = TimeZone.getDefault();
-        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
-    }
-
-    @AfterAll
-    static void restore() {
-        TimeZone.setDefault(saved);
-    }
 
     static Path scenarios() {
         return FixtureImages.repoRoot().resolve("testdata/dm");
@@ -171,9 +155,7 @@ class KernelStateConformanceTest {
             String[] f = line.split("\\s+");
             Path target = dev.resolve(Path.of(f[1]).getFileName().toString());
             if (!Files.exists(target)) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(src.resolve(f[0])))) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                FixtureImages.gunzipSparse(src.resolve(f[0]), target);
             }
             out.add(target);
         }

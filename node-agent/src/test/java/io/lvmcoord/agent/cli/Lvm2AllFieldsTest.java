@@ -2,10 +2,9 @@ package io.lvmcoord.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -34,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A failure lists every field that differs, with the count of differing cells and the first
  * example, so one run shows how far a change is from lvm2.
  */
+@ExtendWith(InUtc.class)
 class Lvm2AllFieldsTest {
     /** The recorded report and the lvm2 arguments that made it (besides --devices and the format). */
     static final Map<String, List<String>> REPORTS = Map.of(
@@ -53,21 +52,9 @@ class Lvm2AllFieldsTest {
     static final java.util.Set<String> DEVICE_IDENTITY = java.util.Set.of("pv_major", "pv_minor");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TimeZone saved;
 
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void utc() {
-        saved = TimeZone.getDefault();
-        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
-    }
-
-    @AfterAll
-    static void restore() {
-        TimeZone.setDefault(saved);
-    }
 
     @TestFactory
     Stream<DynamicTest> everyCellOfLvm2sAllFieldsReportsIsOurs() {

@@ -5,17 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,28 +31,8 @@ class AgentKernelStateTest {
     static void unpackDisks(String scenario, List<String> disks, Path into) throws IOException {
         Path dir = FixtureImages.repoRoot().resolve("testdata/dm").resolve(scenario);
         Files.createDirectories(into);
-        byte[] block = new byte[1 << 16];
         for (String d : disks) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(d + ".img.gz")));
-                 FileChannel out = FileChannel.open(into.resolve(d), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
-                long pos = 0;
-                int n;
-                while ((n = in.readNBytes(block, 0, block.length)) > 0) {
-                    boolean zero = true;
-                    for (int i = 0; i < n && zero; i++) {
-                        zero = block[i] == 0;
-                    }
-                    if (!zero) {
-                        out.write(ByteBuffer.wrap(block, 0, n), pos);
-                    }
-                    pos += n;
-                }
-                out.truncate(pos);
-                if (out.size() < pos) {
-                    out.write(ByteBuffer.wrap(new byte[1]), pos - 1);
-                }
-            }
+            FixtureImages.gunzipSparse(dir.resolve(d + ".img.gz"), into.resolve(d));
         }
     }
 
