@@ -38,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * built jar, {@link KernelDmProbe} (KernelDm read directly, and again with buffers so small that
  * every answer needs the "buffer full" retry), and dmsetup again. Every line of ours
  * must be dmsetup's, and KernelDm's state must be what {@link DmRecording} reads from dmsetup's.
+ * Then end to end: lvm2's {@code lvs -a -o all}, {@code lvs -a --segments -o all}, {@code lvs -a}
+ * and {@code vgs} on that live kernel, and lvmcoord's direct mode with the same arguments, must
+ * agree cell for cell (JSON) and byte for byte (text).
  *
  * <p>Slow (TCG emulation; Java runs ~30x slower in the guest): opt-in with the Maven profile
  * {@code vmlab}, after {@code package} so that the jar exists:
@@ -99,6 +102,17 @@ class KernelStateInVmTest {
             java -XX:TieredStopAtLevel=1 -jar /host/lvmcoord.jar capture-kernel-state /tmp/out/ours
             java -XX:TieredStopAtLevel=1 -cp /host/lvmcoord.jar:/host/probe io.lvmcoord.agent.cli.KernelDmProbe > /tmp/out/kerneldm.txt
             dmsetup_capture /tmp/out/dmsetup-after
+            # End to end on the live kernel: lvm2's reports and direct mode's, each over the same disks.
+            devs=/dev/vdb,/dev/vdc,/dev/vdd
+            report() {   # report NAME ARGS...: lvm2's output in lvm2-NAME, ours in ours-NAME
+              local name=$1; shift
+              "$@" --devices $devs > "/tmp/out/lvm2-$name"
+              java -XX:TieredStopAtLevel=1 -jar /host/lvmcoord.jar "$@" --devices $devs > "/tmp/out/ours-$name"
+            }
+            report lvs-all.json lvs -a -o all --reportformat json --units b --nosuffix
+            report segs-all.json lvs -a --segments -o all --reportformat json --units b --nosuffix
+            report lvs.txt lvs -a
+            report vgs.txt vgs
             dmsetup resume vgk-lin
             """;
 
@@ -186,6 +200,28 @@ class KernelStateInVmTest {
         }
         assertTrue(fromDmsetup.devices().stream().filter(DmDevice::liveTable).allMatch(d -> d.readAhead() > 0),
                 "every active dm device has its read-ahead");
+
+        // lvmcoord's direct mode on the live kernel prints what lvm2 printed there, cell for cell.
+        for (String f : List.of("lvs.txt", "vgs.txt")) {
+            assertEquals(Files.readString(out.resolve("lvm2-" + f)), Files.readString(out.resolve("ours-" + f)), f);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String f : List.of("lvs-all.json", "segs-all.json")) {
+            com.fasterxml.jackson.databind.JsonNode want = json.readTree(out.resolve("lvm2-" + f).toFile()).get("report").get(0);
+            com.fasterxml.jackson.databind.JsonNode have = json.readTree(out.resolve("ours-" + f).toFile()).get("report").get(0);
+            String key = want.fieldNames().next();
+            assertEquals(want.get(key).size(), have.get(key).size(), f + " rows");
+            for (int i = 0; i < want.get(key).size(); i++) {
+                com.fasterxml.jackson.databind.JsonNode w = want.get(key).get(i);
+                com.fasterxml.jackson.databind.JsonNode h = have.get(key).get(i);
+                java.util.Iterator<String> names = w.fieldNames();
+                while (names.hasNext()) {
+                    String n = names.next();
+                    assertEquals(w.get(n).asText(), h.has(n) ? h.get(n).asText() : "<absent>", f + " " + w.get("lv_name").asText() + " " + n);
+                }
+            }
+        }
+        assertTrue(Files.readString(out.resolve("lvm2-lvs.txt")).contains("-wi-s-----"), "the suspended LV is in the comparison");
     }
 
     private static Path repo() {
