@@ -199,7 +199,9 @@ public final class Agent implements AutoCloseable {
             DeviceSource source = sourceFor(settings, config);
             // The VGs lvm2 would show on this host (its system ID, shared VGs without lvmlockd).
             // pv_major/pv_minor of this node's own view: the device nodes on this host.
-            Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device)));
+            // seg_monitor follows lvm.conf's activation/monitoring as the agent starts with it (lvm2's default: on).
+            boolean monitoring = lvmConfig(source).get().map(c -> c.bool("activation/monitoring", true)).orElse(true);
+            Fields fields = new Fields(ZoneId.systemDefault(), device -> DeviceNodes.numbersOf(Path.of(device))).withMonitoring(monitoring);
             ReportBuilder.VgAccess access = vgAccess(source);
             QueryService query = new QueryService(system, cache, writer, views, fields, settings.pendingWait(), access);
             query.waitForRereads(settings.nodeName(), rereads);
