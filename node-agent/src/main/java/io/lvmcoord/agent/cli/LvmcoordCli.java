@@ -54,6 +54,15 @@ public final class LvmcoordCli implements Callable<Integer> {
         this.err = err;
     }
 
+    /**
+     * On the process's own streams. picocli's tools build the command from the class alone
+     * (AutoComplete's and the man page generator's default factory call this), and the
+     * packaging module generates the bash completion and man pages from that model.
+     */
+    public LvmcoordCli() {
+        this(System.out, System.err);
+    }
+
     @Override
     public Integer call() {
         if (version) {
