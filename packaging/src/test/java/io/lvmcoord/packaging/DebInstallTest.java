@@ -166,7 +166,7 @@ class DebInstallTest {
     }
 
     @Test
-    void theInstalledAgentOnImageFilesAnswersVgsAsLvm2Did() throws Exception {
+    void theInstalledAgentOnImageFilesAnswersVgsAsLvm2DidWithTheClassDataArchivesMapped() throws Exception {
         String scenario = "s01-single-linear";
         Path fixture = repoRoot().resolve("testdata/lvm2").resolve(scenario);
         Path devices = Files.createDirectories(tmp.resolve("devices"));
@@ -177,9 +177,15 @@ class DebInstallTest {
         }
         Path socket = tmp.resolve("agent.sock");
         Path log = tmp.resolve("agent.log");
-        Process agent = new ProcessBuilder("/usr/bin/lvmcoord", "agent", "--devices-dir", devices.toString(), "--socket", socket.toString(),
-                "--state-dir", tmp.resolve("state").toString(), "--node-name", "debtest")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // The JVM's class-load log says where each class came from: an lvmcoord class from the
+        // "shared objects file" proves the launcher gave the JVM postinst's archive (the JDK's
+        // own archive holds no lvmcoord class), and that the archive matched the jar.
+        Path agentClasses = tmp.resolve("agent-classes.log");
+        Path clientClasses = tmp.resolve("client-classes.log");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/lvmcoord", "agent", "--devices-dir", devices.toString(), "--socket", socket.toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--node-name", "debtest");
+        pb.environment().put("LVMCOORD_JAVA_OPTS", "-Xlog:class+load=info:file=" + agentClasses);
+        Process agent = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!Files.readString(log).contains("start-up scan persisted")) {
@@ -192,9 +198,13 @@ class DebInstallTest {
             List<String> cmd = new ArrayList<>(List.of("/usr/bin/lvmcoord"));
             cmd.addAll(Arrays.asList(recordedCommand("vgs.json").split(" ")));
             cmd.addAll(List.of("--socket", socket.toString(), "--reportformat", "json", "--units", "b", "--nosuffix"));
-            Run vgs = run(cmd);
+            Run vgs = run(cmd, Map.of("LVMCOORD_JAVA_OPTS", "-Xlog:class+load=info:file=" + clientClasses));
             assertEquals(0, vgs.rc, vgs.err);
             assertEquals(Files.readString(fixture.resolve("expected/vgs.json")), vgs.out);
+            assertTrue(Files.readString(clientClasses).contains("io.lvmcoord.agent.client.ClientCli source: shared objects file"),
+                    "the client did not map /var/cache/lvmcoord/client.jsa");
+            assertTrue(Files.readString(agentClasses).contains("io.lvmcoord.agent.Main source: shared objects file"),
+                    "the agent did not map /var/cache/lvmcoord/lvmcoord.jsa");
         } finally {
             agent.destroy();
             if (!agent.waitFor(30, TimeUnit.SECONDS)) {
