@@ -71,7 +71,7 @@ public final class GenerateDocs {
         String name = pageName(spec);
         StringBuilder b = new StringBuilder();
         b.append(".\\\" Generated from lvmcoord's command-line model by io.lvmcoord.packaging.GenerateDocs; do not edit.\n");
-        b.append(".TH \"").append(name.toUpperCase(java.util.Locale.ROOT)).append("\" \"8\" \"\" \"lvmcoord ")
+        b.append(".TH \"").append(text(name.toUpperCase(java.util.Locale.ROOT))).append("\" \"8\" \"\" \"lvmcoord ")
                 .append(text(version)).append("\" \"System Administration\"\n");
         // \% before a page name: man must not hyphenate "lvmcoord-wait" into "lvmco-ord-wait".
         b.append(".SH NAME\n\\%").append(text(name)).append(" \\- ").append(text(firstLine(spec.usageMessage().description()))).append('\n');
