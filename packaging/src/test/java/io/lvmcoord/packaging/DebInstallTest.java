@@ -182,7 +182,10 @@ class DebInstallTest {
         // own archive holds no lvmcoord class), and that the archive matched the jar.
         Path agentClasses = tmp.resolve("agent-classes.log");
         Path clientClasses = tmp.resolve("client-classes.log");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/lvmcoord", "agent", "--devices-dir", devices.toString(), "--socket", socket.toString(),
+        // As the unit starts it (ExecStart: agent --config /etc/lvmcoord/lvmcoord.conf), with the
+        // installed configuration; the flags keep it off this host's devices and paths.
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/lvmcoord", "agent", "--config", "/etc/lvmcoord/lvmcoord.conf",
+                "--devices-dir", devices.toString(), "--socket", socket.toString(),
                 "--state-dir", tmp.resolve("state").toString(), "--node-name", "debtest");
         pb.environment().put("LVMCOORD_JAVA_OPTS", "-Xlog:class+load=info:file=" + agentClasses);
         Process agent = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
