@@ -113,6 +113,17 @@ class MetricsEndpointTest {
             assertTrue(metrics.value("lvmcoord_devices", Map.of()) > 0 && metrics.value("lvmcoord_devices", Map.of()) <= images,
                     "devices held of " + images + " images");
             assertTrue(metrics.value("lvmcoord_scan_devices_total", Map.of()) >= images, "every image scanned at start");
+            // The example dashboard plots only what the agent exposes.
+            String dashboard = Files.readString(FixtureImages.repoRoot().resolve("packaging/grafana-dashboard.json"));
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("lvmcoord_[a-z_]+").matcher(dashboard);
+            java.util.Set<String> sampleNames = new java.util.TreeSet<>();
+            metrics.samples().forEach(x -> sampleNames.add(x.name()));
+            int plotted = 0;
+            while (used.find()) {
+                assertTrue(sampleNames.contains(used.group()), "dashboard plots " + used.group() + ", not among " + sampleNames);
+                plotted++;
+            }
+            assertTrue(plotted >= 10, "dashboard expressions: " + plotted);
             assertTrue(metrics.value("process_start_time_seconds", Map.of()) > 0, "process collector");
             assertTrue(metrics.value("process_cpu_seconds_total", Map.of()) > 0, "process collector");
             assertFalse(metrics.named("jvm_memory_used_bytes").isEmpty(), "JVM memory collector");
