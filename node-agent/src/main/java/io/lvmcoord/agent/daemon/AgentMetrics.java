@@ -252,9 +252,12 @@ final class AgentMetrics {
         @Override
         public MetricSnapshots collect() {
             List<VgRow> rows = current().rows();
+            // Convergence follows every host's reports, not only this view's assembly: read now (remembered per version).
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            rows.forEach(r -> keys.add(r.aggregateKey()));
             Map<String, Boolean> converged = new HashMap<>();
             for (NodeReadCache.Versioned v : s.cache().snapshot()) {
-                if (v.state() != null) {
+                if (v.state() != null && keys.contains(v.aggregateKey())) {
                     converged.put(v.aggregateKey(), !s.rereads().convergence(v.aggregateKey(), v.state()).behind().containsKey(s.node()));
                 }
             }
