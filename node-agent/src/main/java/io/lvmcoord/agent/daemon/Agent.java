@@ -184,7 +184,10 @@ public final class Agent implements AutoCloseable {
             VgSharding.init(system);
             NodeReadCache cache = new NodeReadCache();
             ScanSettings scan = ScanSettings.from(config);
-            LatencyHistogram batchLatency = new LatencyHistogram();
+            LatencyHistogram batchLatency = new LatencyHistogram("lvmcoord_scan_batch_seconds",
+                    "Time from taking a batch of dirty devices to its reports being persisted.");
+            LatencyHistogram queryLatency = new LatencyHistogram("lvmcoord_query_seconds",
+                    "Time the query service took to answer one host's report (pvs, vgs, lvs, ...) over the API.");
             // Re-reads go through the scan loop like pvscan notifications; the loop exists before what it
             // drives, and requests arriving before it starts wait for the start-up scan.
             ScanLoop loop = ScanLoop.spawn(system, settings, scan.limits().deadline(), batchLatency);
@@ -231,17 +234,18 @@ public final class Agent implements AutoCloseable {
                     () -> query.view(settings.nodeName()).thenApply(QueryService.View::assembly), access, lvmConfig(source), cache,
                     loop.firstFullRescan());
             AgentStatus status = new AgentStatus(system, settings, source, scanner, loop, cache, reporter, query, views, rereads,
-                    batchLatency, autoactivation, kernel, activation, doubles);
+                    batchLatency, autoactivation, kernel, activation, doubles, queryLatency);
 
             ApiSettings apiSettings = ApiSettings.from(config);
             ApiRoutes routes = new ApiRoutes(settings.nodeName(), query, reporter, loop, status::statusJson, settings.pendingWait(),
-                    status::nodeNames, rereads, settings.maxRequestWait(), autoactivation::subscribe, status::warnings);
+                    status::nodeNames, rereads, settings.maxRequestWait(), autoactivation::subscribe, status::warnings,
+                    queryLatency);
             UnixHttpServer api = UnixHttpServer.start(apiSettings, routes.routes(),
                     PeerPolicy.forSystem(apiSettings, SocketLocation.currentUid()));
             LoopbackHttpServer metrics = null;
             if (apiSettings.httpPort() > 0) {
-                metrics = LoopbackHttpServer.start(apiSettings.httpPort(), apiSettings, Routes.builder()
-                        .get("/metrics", r -> HttpResponse.text(200, status.metricsText()))
+                metrics = LoopbackHttpServer.start(ApiSettings.httpBind(config), apiSettings.httpPort(), apiSettings, Routes.builder()
+                        .get("/metrics", r -> status.metricsResponse())
                         .get("/health/alive", r -> HttpResponse.json(200, "{\"alive\": true}"))
                         .get("/health/ready", r -> status.healthy()
                                 ? HttpResponse.json(200, "{\"ready\": true}")

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the agent says about itself: {@code GET /v1/status} (JSON), {@code /metrics} (Prometheus
- * text), the host names for {@code --all-nodes} and readiness. Read-only views over the node's
+ * text, {@link AgentMetrics}), the host names for {@code --all-nodes} and readiness. Read-only views over the node's
  * components, made before the API that serves them.
  */
 final class AgentStatus {
@@ -31,7 +31,7 @@ final class AgentStatus {
     private final QueryService query;
     private final ClusterView views;
     private final NodeRereads rereads;
-    private final LatencyHistogram batchLatency;
+    private final AgentMetrics metrics;
     private final io.lvmcoord.agent.autoact.AutoactivationHook autoactivation;
     private final KernelStateWatcher kernel;
     private final io.lvmcoord.coordinator.vg.ActivationReporter activation;
@@ -43,7 +43,7 @@ final class AgentStatus {
     AgentStatus(ActorSystem<Void> system, AgentSettings settings, DeviceSource source, LocalScanner scanner, ScanLoop loop,
                 NodeReadCache cache, NodeReporter reporter, QueryService query, ClusterView views, NodeRereads rereads,
                 LatencyHistogram batchLatency, io.lvmcoord.agent.autoact.AutoactivationHook autoactivation, KernelStateWatcher kernel,
-                io.lvmcoord.coordinator.vg.ActivationReporter activation, DoubleActivationMonitor doubles) {
+                io.lvmcoord.coordinator.vg.ActivationReporter activation, DoubleActivationMonitor doubles, LatencyHistogram queryLatency) {
         this.kernel = kernel;
         this.activation = activation;
         this.doubles = doubles;
@@ -57,7 +57,9 @@ final class AgentStatus {
         this.query = query;
         this.views = views;
         this.rereads = rereads;
-        this.batchLatency = batchLatency;
+        this.metrics = new AgentMetrics(new AgentMetrics.Sources(system, settings.nodeName(), loop, scanner, () -> reporter.devices().size(),
+                cache, views, rereads, kernel, activation, doubles, settings.askTimeout()), batchLatency, queryLatency,
+                BuildVersion.current());
         this.autoactivation = autoactivation;
     }
 
@@ -159,37 +161,15 @@ final class AgentStatus {
         return List.copyOf(names);
     }
 
+    /** {@code /metrics}: the Prometheus text of the agent's registry (see {@link AgentMetrics}). */
     String metricsText() {
-        ScanLoop.Stats s = loop.stats();
-        var io = scanner.scheduler().stats();
-        QueryService.View view = query.view(settings.nodeName()).toCompletableFuture().getNow(null);
-        StringBuilder out = new StringBuilder();
-        batchLatency.expose("lvmcoord_scan_batch_seconds", "Time from taking a batch of dirty devices to its reports being persisted.", out);
-        gauge(out, "lvmcoord_devices", "Devices this node holds reports of.", reporter.devices().size());
-        gauge(out, "lvmcoord_vgs", "VGs in this node's view.", view == null ? 0 : view.assembly().vgs().size());
-        gauge(out, "lvmcoord_device_faults_total", "Scans that ended in a device fault (I/O error or timeout).", s.faults());
-        gauge(out, "lvmcoord_scan_devices_total", "Device scans done.", s.devicesScanned());
-        gauge(out, "lvmcoord_full_rescans_total", "Full rescans (start-up, reconcile, lost events).", s.fullRescans());
-        gauge(out, "lvmcoord_pending_devices", "Devices waiting to be scanned.", s.pendingDevices());
-        gauge(out, "lvmcoord_io_in_flight", "I/Os issued and not completed.", io.inFlightIos());
-        gauge(out, "lvmcoord_io_queued", "I/Os waiting for the in-flight limits.", io.queued());
-        gauge(out, "lvmcoord_io_timeouts_total", "I/Os that passed their deadline.", io.timeouts());
-        KernelStateWatcher.Stats k = kernel.stats();
-        gauge(out, "lvmcoord_kernel_dm_devices", "Device-mapper devices on this host at the last read of its kernel state.", k.devices());
-        gauge(out, "lvmcoord_kernel_state_read_failures_total", "Reads of this host's device-mapper state that failed (the last good one was kept).",
-                k.failures());
-        gauge(out, "lvmcoord_double_activated_lvs", "LVs active on several hosts now that may be active on one only (any VG of the cluster).",
-                doubles.warnings().size());
-        gauge(out, "lvmcoord_double_activations_total", "Double activations warned of since start (each LV and host set once).",
-                doubles.loggedTotal());
-        gauge(out, "lvmcoord_view_version", "Version of this node's view (sum of aggregate versions).", view == null ? 0 : view.version());
-        return out.toString();
+        return metrics.scrape();
     }
 
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(name.endsWith("_total") ? " counter\n" : " gauge\n");
-        out.append(name).append(' ').append(value).append('\n');
+    /** {@code GET /metrics}: {@link #metricsText()} with the text format's content type (version 0.0.4). */
+    io.lvmcoord.agent.http.HttpResponse metricsResponse() {
+        return new io.lvmcoord.agent.http.HttpResponse.Complete(200, metrics.contentType(), java.util.Map.of(),
+                metricsText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
 }

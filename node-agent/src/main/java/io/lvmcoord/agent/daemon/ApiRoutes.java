@@ -47,6 +47,8 @@ public final class ApiRoutes {
     public static final String FAILED = "X-Lvmcoord-Failed";
 
     private final String node;
+    /** Time from asking the query service for a report to its answer (lvmcoord_query_seconds). */
+    private final LatencyHistogram queryLatency;
     private final QueryService query;
     private final NodeReporter reporter;
     private final ScanLoop loop;
@@ -68,7 +70,9 @@ public final class ApiRoutes {
      */
     public ApiRoutes(String node, QueryService query, NodeReporter reporter, ScanLoop loop, Supplier<String> status, Duration maxWait,
                      Supplier<List<String>> nodes, io.lvmcoord.coordinator.vg.NodeRereads rereads, Duration maxRequestWait,
-                     java.util.function.Function<Consumer<String>, Runnable> moreLines, Supplier<List<String>> statusWarnings) {
+                     java.util.function.Function<Consumer<String>, Runnable> moreLines, Supplier<List<String>> statusWarnings,
+                     LatencyHistogram queryLatency) {
+        this.queryLatency = queryLatency;
         this.statusWarnings = statusWarnings;
         this.maxRequestWait = maxRequestWait;
         this.moreLines = moreLines;
@@ -118,6 +122,12 @@ public final class ApiRoutes {
         return r.query().getOrDefault(name, List.of());
     }
 
+    /** Records how long the query service took for one host's report, answered or failed. */
+    private <T> CompletionStage<T> timed(Supplier<CompletionStage<T>> ask) {
+        long started = System.nanoTime();
+        return ask.get().whenComplete((a, failure) -> queryLatency.record(System.nanoTime() - started));
+    }
+
     private CompletionStage<HttpResponse> report(HttpRequest r, String command) {
         ReportQuery q;
         ReportRequest req;
@@ -133,7 +143,7 @@ public final class ApiRoutes {
         }
         String who = q.node() != null ? q.node() : node;
         ReportType type = req.type();
-        return answered(within(query.report(req, who, List.of()), answerWithinMillis(), "the " + type + " report"), a -> {
+        return answered(within(timed(() -> query.report(req, who, List.of())), answerWithinMillis(), "the " + type + " report"), a -> {
             HttpResponse.Complete resp = req.json() ? HttpResponse.json(200, a.text()) : HttpResponse.text(200, a.text());
             BoundedWarnings warnings = query.transportWarnings(a.warnings());
             return resp.withHeader(VERSION, Long.toString(a.view().version()))
@@ -220,7 +230,7 @@ public final class ApiRoutes {
         List<String> hosts = nodes.get();
         List<CompletableFuture<QueryService.Answer>> answers = new ArrayList<>();
         for (String host : hosts) {
-            answers.add(within(query.report(req, host, vgNames), answerWithinMillis(), "node " + host + "'s report"));
+            answers.add(within(timed(() -> query.report(req, host, vgNames)), answerWithinMillis(), "node " + host + "'s report"));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
         return answered(all, ignored -> {

@@ -63,6 +63,18 @@ public record ApiSettings(Path socketPath, String socketGroup, int maxConnection
                 c.getDouble("rate-per-second"), c.getInt("rate-burst"), c.getInt("http-port"), c.getDuration("stream-heartbeat"));
     }
 
+    /**
+     * The address the metrics/health port listens on ({@code lvmcoord.api.http-bind}); kept apart
+     * from the record since it concerns only that port, never the API socket.
+     */
+    public static String httpBind(Config config) {
+        String bind = config.getString("lvmcoord.api.http-bind").trim();
+        if (bind.isEmpty()) {
+            throw new IllegalArgumentException("lvmcoord.api.http-bind must name an address (127.0.0.1, ::1, 0.0.0.0, a host's IP), got \"\"");
+        }
+        return bind;
+    }
+
     /** The socket path used when {@code socket-path} is empty, for this process. */
     public static Path defaultSocketPath() {
         return SocketLocation.defaultPath();

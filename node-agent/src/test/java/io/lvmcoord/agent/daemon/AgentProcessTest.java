@@ -142,8 +142,8 @@ class AgentProcessTest {
                 "--http-port", Integer.toString(port))) {
             agent.awaitScanned();
             String metrics = run("curl", "-s", "http://127.0.0.1:" + port + "/metrics");
-            assertTrue(metrics.contains("# TYPE lvmcoord_scan_batch_seconds histogram") && metrics.contains("\nlvmcoord_vgs 1\n")
-                    && metrics.contains("\nlvmcoord_devices 1\n"), metrics);
+            assertTrue(metrics.contains("# TYPE lvmcoord_scan_batch_seconds histogram") && metrics.contains("\nlvmcoord_vgs 1.0\n")
+                    && metrics.contains("\nlvmcoord_devices 1.0\n"), metrics);
             assertEquals("{\"ready\": true}", run("curl", "-s", "http://127.0.0.1:" + port + "/health/ready"));
             String body = curl(agent, "-s", "http://x/v1/vgs");
             assertTrue(body.startsWith("  {\n      \"report\": [\n          {\n              \"vg\": [\n"), body);

@@ -63,4 +63,14 @@ class ApiSettingsTest {
                 () -> new ApiSettings(Path.of("/x"), "", 0, 1024, 1024, Duration.ofSeconds(1), 0, 0, 0));
         assertTrue(e.getMessage().contains("lvmcoord.api.max-connections"), e.getMessage());
     }
+
+    @Test
+    void theMetricsPortListensOnLoopbackUnlessTheOperatorNamesAnAddress() {
+        assertEquals("127.0.0.1", ApiSettings.httpBind(ConfigFactory.load()));
+        assertEquals("0.0.0.0", ApiSettings.httpBind(ConfigFactory.parseString("lvmcoord.api.http-bind = \"0.0.0.0\"")
+                .withFallback(ConfigFactory.load())));
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> ApiSettings.httpBind(
+                ConfigFactory.parseString("lvmcoord.api.http-bind = \" \"").withFallback(ConfigFactory.load())));
+        assertTrue(blank.getMessage().startsWith("lvmcoord.api.http-bind must name an address"), blank.getMessage());
+    }
 }
