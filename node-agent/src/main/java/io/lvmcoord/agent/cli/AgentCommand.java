@@ -7,7 +7,9 @@ import io.lvmcoord.agent.daemon.Agent;
 import io.lvmcoord.persistence.JournalCheck;
 import io.lvmcoord.persistence.JournalUnusableException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -104,6 +106,19 @@ public final class AgentCommand implements Callable<Integer> {
     boolean help;
 
     PrintStream err = System.err;
+
+    /**
+     * Appends every setting (key, default, environment variable) to the help's footer when
+     * picocli builds this command's model, so that --help and the man pages made from the model
+     * both list them as the reference.conf files define them (SettingsHelp).
+     */
+    @Spec
+    void listSettingsInHelp(CommandSpec spec) {
+        List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+        // Footer lines are format strings: a literal % in a comment must not become a conversion.
+        SettingsHelp.lines().forEach(l -> footer.add(l.replace("%", "%%")));
+        spec.usageMessage().footer(footer.toArray(String[]::new));
+    }
 
     /** The flags given, as config overrides. */
     Config overrides() {
