@@ -127,7 +127,19 @@ final class SettingsHelp {
         lines.add("Settings (HOCON key = default [environment variable]; set them in --config FILE, flags above override the file,");
         lines.add("the file overrides the environment; each module's reference.conf explains them in full):");
         for (Setting s : settings()) {
-            lines.addAll(wrap(s.key() + " = " + s.defaultValue() + s.envVariable().map(v -> "  [env " + v + "]").orElse(""), "  "));
+            // Not wrapped here: a key and its default stay on one line (grep finds them) unless picocli must break it.
+            // A key stays whole on its line (grep finds it); a default too long to follow it gets a line of its own.
+            String env = s.envVariable().map(v -> "  [env " + v + "]").orElse("");
+            String line = "  " + s.key() + " = " + s.defaultValue();
+            if (line.length() + env.length() <= WIDTH) {
+                lines.add(line + env);
+            } else if (line.length() <= WIDTH) {
+                lines.add(line);
+                lines.add("    " + env.strip());
+            } else {
+                lines.add("  " + s.key() + " =");
+                lines.add("    " + s.defaultValue() + env);
+            }
             if (!s.comment().isEmpty()) {
                 lines.addAll(wrap(firstSentence(s.comment()), "      "));
             }
