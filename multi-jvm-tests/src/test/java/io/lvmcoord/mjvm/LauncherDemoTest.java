@@ -44,7 +44,7 @@ class LauncherDemoTest {
                     "  VG vg12 is complete on demo.")) {
                 assertTrue(stdout.contains("\n" + line + "\n"), line + " missing from:\n" + stdout);
             }
-            assertTrue(stdout.lines().anyMatch(l -> l.matches("  vgdata +2 +2 +0 wz--n- 56\\.00m 28\\.00m")), stdout);
+            assertTrue(stdout.lines().anyMatch(l -> l.matches("  vgdata +2 +2 +0 wz--n- +56\\.00m +28\\.00m")), stdout);
             Matcher socket = SOCKET.matcher(stdout);
             assertTrue(socket.find(), stdout);
             assertFalse(Files.exists(Path.of(socket.group(1))), socket.group(1) + " was left behind");
