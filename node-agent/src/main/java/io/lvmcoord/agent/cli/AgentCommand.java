@@ -108,16 +108,25 @@ public final class AgentCommand implements Callable<Integer> {
     PrintStream err = System.err;
 
     /**
-     * Appends every setting (key, default, environment variable) to the help's footer when
-     * picocli builds this command's model, so that --help and the man pages made from the model
-     * both list them as the reference.conf files define them (SettingsHelp).
+     * Lists every setting (key, default, environment variable) after the help's footer, as the
+     * reference.conf files define them (SettingsHelp). Rendered only when the help is: reading
+     * the reference.conf files costs most of a second, which no agent start should pay.
      */
     @Spec
     void listSettingsInHelp(CommandSpec spec) {
+        spec.usageMessage().sectionMap().put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+                help -> help.footer() + String.join(System.lineSeparator(), SettingsHelp.lines()) + System.lineSeparator());
+    }
+
+    /**
+     * The footer with the settings appended, for tools that render the model without picocli's
+     * help sections (man pages): {@code spec.usageMessage().footer(AgentCommand.footerWithSettings(spec))}.
+     */
+    public static String[] footerWithSettings(CommandSpec spec) {
         List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
         // Footer lines are format strings: a literal % in a comment must not become a conversion.
         SettingsHelp.lines().forEach(l -> footer.add(l.replace("%", "%%")));
-        spec.usageMessage().footer(footer.toArray(String[]::new));
+        return footer.toArray(String[]::new);
     }
 
     /** The flags given, as config overrides. */

@@ -124,8 +124,8 @@ final class SettingsHelp {
     static List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("");
-        lines.add("Settings (HOCON key = default [environment variable]; set them in --config FILE, flags above override the file,");
-        lines.add("the file overrides the environment; each module's reference.conf explains them in full):");
+        lines.addAll(wrap("Settings (HOCON key = default [environment variable]): set them in --config FILE; the flags above "
+                + "override the file, the file overrides the environment. Each module's reference.conf explains them in full.", ""));
         for (Setting s : settings()) {
             // Not wrapped here: a key and its default stay on one line (grep finds them) unless picocli must break it.
             // A key stays whole on its line (grep finds it); a default too long to follow it gets a line of its own.

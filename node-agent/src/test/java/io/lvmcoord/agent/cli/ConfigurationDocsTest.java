@@ -117,6 +117,15 @@ class ConfigurationDocsTest {
         assertTrue(help.contains("\n  lvmcoord.persistence.profile = \"h2\"  [env LVMCOORD_JOURNAL_PROFILE]\n"), help);
     }
 
+    @Test
+    void footerForManPagesCarriesTheSettingsWithPercentSignsEscaped() {
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new AgentCommand()).getCommandSpec();
+        List<String> footer = List.of(AgentCommand.footerWithSettings(spec));
+        assertTrue(footer.contains("  lvmcoord.persistence.profile = \"h2\"  [env LVMCOORD_JOURNAL_PROFILE]"), footer.toString());
+        assertTrue(footer.stream().noneMatch(l -> l.matches(".*[^%]%[^%n].*")), "an unescaped % in " + footer);
+        assertEquals(List.of(spec.usageMessage().footer()), footer.subList(0, spec.usageMessage().footer().length));
+    }
+
     /** The README's configuration table: its first column's keys, `a.b.c` / `d` meaning a.b.c and a.b.d. */
     private static List<String> readmeTableKeys() throws IOException {
         List<String> lines = Files.readAllLines(repo().resolve("README.md"));
