@@ -7,7 +7,9 @@ import io.lvmcoord.agent.daemon.Agent;
 import io.lvmcoord.persistence.JournalCheck;
 import io.lvmcoord.persistence.JournalUnusableException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -104,6 +106,28 @@ public final class AgentCommand implements Callable<Integer> {
     boolean help;
 
     PrintStream err = System.err;
+
+    /**
+     * Lists every setting (key, default, environment variable) after the help's footer, as the
+     * reference.conf files define them (SettingsHelp). Rendered only when the help is: reading
+     * the reference.conf files costs most of a second, which no agent start should pay.
+     */
+    @Spec
+    void listSettingsInHelp(CommandSpec spec) {
+        spec.usageMessage().sectionMap().put(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER,
+                help -> help.footer() + String.join(System.lineSeparator(), SettingsHelp.lines()) + System.lineSeparator());
+    }
+
+    /**
+     * The footer with the settings appended, for tools that render the model without picocli's
+     * help sections (man pages): {@code spec.usageMessage().footer(AgentCommand.footerWithSettings(spec))}.
+     */
+    public static String[] footerWithSettings(CommandSpec spec) {
+        List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+        // Footer lines are format strings: a literal % in a comment must not become a conversion.
+        SettingsHelp.lines().forEach(l -> footer.add(l.replace("%", "%%")));
+        return footer.toArray(String[]::new);
+    }
 
     /** The flags given, as config overrides. */
     Config overrides() {

@@ -113,14 +113,21 @@ final class CliScanning {
         return s.device() + "\t" + kind + " " + e.reason();
     }
 
-    /** A one-line progress bar on a terminal, shown only once a scan has run for a second. */
+    /**
+     * A one-line progress bar on a terminal, shown only once a scan has run for a second: `scan
+     * --progress` and every direct-mode report. It is drawn over itself with carriage returns
+     * and erased at the end, so what stays on the terminal is the report alone.
+     */
     static final class Progress {
+        /** Scans shorter than this show nothing: the bar is for a scan a user might take for a hang. */
+        static final Duration SHOW_AFTER = Duration.ofSeconds(1);
+
         private final Thread thread;
         private volatile boolean running = true;
         private volatile boolean drawn;
         private final PrintStream out;
 
-        private Progress(PrintStream out, AtomicInteger done, int total) {
+        private Progress(PrintStream out, AtomicInteger done, int total, Duration showAfter) {
             this.out = out;
             long start = System.nanoTime();
             thread = new Thread(() -> {
@@ -130,7 +137,7 @@ final class CliScanning {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    if (running && System.nanoTime() - start > 1_000_000_000L) {
+                    if (running && System.nanoTime() - start >= showAfter.toNanos()) {
                         int d = done.get();
                         int width = 40;
                         int filled = total == 0 ? width : (int) ((long) d * width / total);
@@ -144,8 +151,13 @@ final class CliScanning {
             thread.start();
         }
 
+        /** A bar on {@code out} when standard error is a terminal (scripts and pipes never get one), else none. */
         static Progress start(PrintStream out, AtomicInteger done, int total) {
-            return LinuxNativeIo.isTerminal(2) ? new Progress(out, done, total) : null;
+            return LinuxNativeIo.isTerminal(2) ? start(out, done, total, SHOW_AFTER) : null;
+        }
+
+        static Progress start(PrintStream out, AtomicInteger done, int total, Duration showAfter) {
+            return new Progress(out, done, total, showAfter);
         }
 
         void stop() throws InterruptedException {

@@ -40,7 +40,7 @@ public final class LvmcoordCli implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
 
-    @Option(names = "--version", description = "Print the lvm2 version whose reports lvmcoord reproduces, and lvmcoord's.")
+    @Option(names = "--version", description = "Print lvmcoord's version and the lvm2 version whose reports it reproduces.")
     boolean version;
 
     private static final Set<String> REPORTS = Set.of("pvs", "vgs", "lvs", "fullreport");
@@ -66,7 +66,8 @@ public final class LvmcoordCli implements Callable<Integer> {
     @Override
     public Integer call() {
         if (version) {
-            VersionText.print(out);
+            out.print(VersionText.programText());
+            out.flush();
             return 0;
         }
         err.println("lvmcoord: a command is required: pvs, vgs, lvs, pvscan, wait, watch, status, agent, scan, tls, journal or capture-kernel-state (see lvmcoord --help)");

@@ -216,7 +216,9 @@ abstract class ReportCommand implements Callable<Integer> {
         env.warnings().forEach(w -> err.println("  " + w));
         CliScanning.Outcome scanned;
         try {
-            scanned = CliScanning.scan(query.devices(), null, null);
+            // A progress bar as `scan --progress` draws it, without a flag: only on a terminal's stderr and only past a
+            // second of scanning, erased after, so lvm2-compatible scripts (stderr a pipe or file) never see one.
+            scanned = CliScanning.scan(query.devices(), null, err);
         } catch (IOException | NativeIoException e) {
             err.println("  Cannot scan: " + e.getMessage());
             return EXIT_FAILED;

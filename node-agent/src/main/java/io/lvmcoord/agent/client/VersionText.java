@@ -43,6 +43,14 @@ public final class VersionText {
                 + LVM2_VERSION + " does; never writes, locks or activates\n";
     }
 
+    /**
+     * What {@code lvmcoord --version} prints: first line {@code lvmcoord VERSION} alone (packaging
+     * and scripts read it), then the lvm2 release whose reports it reproduces.
+     */
+    public static String programText() {
+        return "lvmcoord " + lvmcoordVersion() + "\n" + "reproduces the reports of lvm2 " + LVM2_VERSION + "\n";
+    }
+
     public static void print(PrintStream out) {
         out.print(text());
         out.flush();

@@ -90,12 +90,21 @@ class LvmcoordCliTest {
 
     @Test
     void versionNamesTheLvm2ReleaseWhoseReportsWeReproduce() {
-        for (String[] args : List.of(new String[]{"--version"}, new String[]{"vgs", "--version"}, new String[]{"pvs", "--version", "-o", "x"})) {
+        for (String[] args : List.of(new String[]{"vgs", "--version"}, new String[]{"pvs", "--version", "-o", "x"})) {
             Run r = run(args);
             assertEquals(0, r.rc(), r.err());
             assertTrue(r.out().startsWith("  LVM version:     2.03.16(2) (lvmcoord "), r.out());
             assertTrue(r.out().contains("\n  Configuration:   lvmcoord "), r.out());
         }
+    }
+
+    @Test
+    void topLevelVersionStartsWithLvmcoordsOwnVersionAloneOnItsLine() {
+        Run r = run("--version");
+        assertEquals(0, r.rc(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("lvmcoord " + io.lvmcoord.agent.client.VersionText.lvmcoordVersion(),
+                "reproduces the reports of lvm2 2.03.16(2)"), lines);
     }
 
     @Test
