@@ -1,5 +1,6 @@
 package io.lvmcoord.packaging;
 
+import io.lvmcoord.agent.cli.AgentCommand;
 import io.lvmcoord.agent.cli.LvmcoordCli;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -123,6 +124,18 @@ public final class GenerateDocs {
             for (String line : footer) {
                 if (!line.isBlank() && !line.strip().equals("Examples:")) {
                     b.append(text(line)).append('\n');
+                }
+            }
+            b.append(".fi\n");
+        }
+        if (spec.name().equals("agent")) {
+            // The agent's settings, which its --help renders after the examples (every HOCON key, its
+            // default and environment variable, from the reference.conf files): a section of their own here.
+            String[] all = AgentCommand.footerWithSettings(spec);
+            b.append(".SH SETTINGS\n.nf\n");
+            for (int i = footer.length; i < all.length; i++) {
+                if (!all[i].isBlank()) {
+                    b.append(text(all[i].replace("%%", "%"))).append('\n');
                 }
             }
             b.append(".fi\n");

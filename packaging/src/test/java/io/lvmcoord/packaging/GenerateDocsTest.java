@@ -45,4 +45,14 @@ class GenerateDocsTest {
         }
         assertTrue(page.contains(".SH EXAMPLES\n"), page);
     }
+
+    @Test
+    void theAgentPageListsEverySettingWithItsEnvironmentVariable() {
+        String page = GenerateDocs.manPage(root.getSubcommands().get("agent"), "1.2.3");
+        String settings = page.substring(page.indexOf(".SH SETTINGS\n"));
+        assertTrue(settings.contains(GenerateDocs.text("lvmcoord.persistence.profile")), settings);
+        assertTrue(settings.contains(GenerateDocs.text("lvmcoord.api.http-bind")), settings);
+        assertTrue(settings.contains("LVMCOORD_PG_URL"), settings);
+        assertTrue(!settings.contains("%%"), "format escapes are undone on the page");
+    }
 }
