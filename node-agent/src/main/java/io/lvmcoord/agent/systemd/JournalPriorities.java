@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Standard error as journald wants it from a service: each line starts with its syslog priority
@@ -19,9 +22,12 @@ import java.util.Map;
  * "Exception in thread" reports) get info, or error for an uncaught exception; indented lines and
  * "Caused by:" stay with the priority of the line before.
  *
- * <p>Installed only under systemd ({@code $JOURNAL_STREAM}, or {@code $INVOCATION_ID} when the
- * stream is a pipe to something else that ends in the journal); on a terminal the prefixes would
- * be noise.
+ * <p>Installed only when stderr is the journal's stream: systemd then sets {@code $JOURNAL_STREAM}
+ * to that stream's {@code device:inode}, and it is compared with what fd 2 is, as systemd.exec(5)
+ * advises. The variable alone is not enough: it is inherited, e.g. by the shells of a terminal
+ * that runs as a user service, where the prefixes would be noise on a screen. Nor is
+ * {@code $INVOCATION_ID} (set for every service, whatever its StandardError=, and inherited the
+ * same way).
  */
 public final class JournalPriorities extends OutputStream {
     static final int ERROR = 3;
@@ -38,18 +44,46 @@ public final class JournalPriorities extends OutputStream {
         this.out = out;
     }
 
-    /** Whether this process runs as a systemd service whose stderr ends in the journal. */
-    public static boolean underSystemd(Map<String, String> env) {
-        return notBlank(env.get("JOURNAL_STREAM")) || notBlank(env.get("INVOCATION_ID"));
+    /** The device and inode numbers of a file, as systemd writes them in $JOURNAL_STREAM. */
+    public record StreamId(long device, long inode) {
+        /** "8:12345" (unsigned decimals); empty when malformed. */
+        static Optional<StreamId> parse(String spelled) {
+            if (spelled == null) {
+                return Optional.empty();
+            }
+            int colon = spelled.indexOf(':');
+            try {
+                return colon < 0 ? Optional.empty() : Optional.of(new StreamId(Long.parseUnsignedLong(spelled.substring(0, colon)),
+                        Long.parseUnsignedLong(spelled.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** What {@code file} (followed, as /proc/self/fd/N links are) is; empty when it cannot be stat-ed. */
+        public static Optional<StreamId> of(Path file) {
+            try {
+                Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino");
+                return Optional.of(new StreamId((Long) a.get("dev"), (Long) a.get("ino")));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Whether {@code stderr} is the journal stream systemd announced in {@code $JOURNAL_STREAM}. */
+    static boolean stderrIsTheJournal(Map<String, String> env, Optional<StreamId> stderr) {
+        Optional<StreamId> journal = StreamId.parse(env.get("JOURNAL_STREAM"));
+        return journal.isPresent() && journal.equals(stderr);
     }
 
     /**
-     * Under systemd, replaces {@code System.err} by a prefixing stream (once) and returns it when
-     * {@code current} was the old one; otherwise returns {@code current} untouched.
+     * When fd 2 is the journal's stream, replaces {@code System.err} by a prefixing stream (once)
+     * and returns it if {@code current} was the old one; otherwise returns {@code current} untouched.
      */
     public static synchronized PrintStream installIfUnderSystemd(PrintStream current, Map<String, String> env) {
         PrintStream original = System.err;
-        if (!underSystemd(env) || original instanceof Prefixed) {
+        if (original instanceof Prefixed || !stderrIsTheJournal(env, StreamId.of(Path.of("/proc/self/fd/2")))) {
             return current;
         }
         PrintStream prefixed = new Prefixed(new JournalPriorities(original));
@@ -120,10 +154,6 @@ public final class JournalPriorities extends OutputStream {
             emit();
         }
         out.flush();
-    }
-
-    private static boolean notBlank(String s) {
-        return s != null && !s.isBlank();
     }
 
     /** The installed System.err: no autoflush, so one event's println and stack trace stay one event until its flush. */

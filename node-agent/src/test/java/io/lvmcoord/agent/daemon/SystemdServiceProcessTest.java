@@ -62,6 +62,18 @@ class SystemdServiceProcessTest {
     }
 
     @Test
+    void journalStreamOfAnotherFileLeavesStderrUnprefixed() throws Exception {
+        // As a shell in a terminal that runs as a user service inherits it: the variable names the terminal's stream, not ours.
+        try (AgentProcess agent = AgentProcess.start(tmp.resolve("plain"), Map.of("JOURNAL_STREAM", "8:4242"),
+                "--devices-dir", Files.createDirectories(tmp.resolve("none")).toString())) {
+            agent.awaitScanned();
+
+            assertTrue(agent.logText().lines().anyMatch(l -> l.startsWith("lvmcoord agent ready on ")), agent.logText());
+            assertTrue(agent.logText().lines().noneMatch(l -> l.matches("<[0-7]>.*")), agent.logText());
+        }
+    }
+
+    @Test
     void agentTellsSystemdItsPhasesIsReadyOnceScannedPetsTheWatchdogAndPrefixesItsLogLines() throws Exception {
         Path devices = Files.createDirectories(tmp.resolve("dev"));
         for (Path img : FixtureImages.unpack(SCENARIO, tmp.resolve("staging"))) {
@@ -78,9 +90,12 @@ class SystemdServiceProcessTest {
         String name = "@lvmcoord-systemd-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try (UnixDatagramSocket systemd = UnixDatagramSocket.open()) {
             systemd.bind(UnixSocketAddress.parse(name));
+            // stderr goes to this file, so JOURNAL_STREAM names it as systemd names the journal's stream.
+            Path log = Files.createFile(work.resolve("journal-stream.log"));
+            String stream = Long.toUnsignedString((Long) Files.getAttribute(log, "unix:dev")) + ":" + Files.getAttribute(log, "unix:ino");
             // WATCHDOG_PID is left out: the test cannot know the child's pid before it starts (systemd sets it).
-            Map<String, String> env = Map.of("NOTIFY_SOCKET", name, "WATCHDOG_USEC", "2000000", "JOURNAL_STREAM", "8:4242");
-            try (AgentProcess agent = AgentProcess.start(work, env, "--devices-dir", devices.toString(), "--node-name", "svc")) {
+            Map<String, String> env = Map.of("NOTIFY_SOCKET", name, "WATCHDOG_USEC", "2000000", "JOURNAL_STREAM", stream);
+            try (AgentProcess agent = AgentProcess.start(work, log, env, "--devices-dir", devices.toString(), "--node-name", "svc")) {
                 List<String> got = receiveUntil(systemd, m -> m.startsWith("READY=1"), Duration.ofSeconds(60));
 
                 assertTrue(got.contains("STATUS=journal opened (H2), joining the cluster"), got.toString());
@@ -94,10 +109,10 @@ class SystemdServiceProcessTest {
                 assertEquals("WATCHDOG=1", after.get(after.size() - 1));
 
                 agent.awaitScanned();
-                String log = agent.logText();
-                assertTrue(log.lines().anyMatch(l -> l.startsWith("<4>[WARN] state directory ") && l.contains("narrowed to 0700")), log);
-                assertTrue(log.lines().anyMatch(l -> l.startsWith("<6>lvmcoord agent ready on ")), log);
-                List<String> unprefixed = log.lines().filter(l -> !l.matches("<[0-7]>.*")).toList();
+                String text = agent.logText();
+                assertTrue(text.lines().anyMatch(l -> l.startsWith("<4>[WARN] state directory ") && l.contains("narrowed to 0700")), text);
+                assertTrue(text.lines().anyMatch(l -> l.startsWith("<6>lvmcoord agent ready on ")), text);
+                List<String> unprefixed = text.lines().filter(l -> !l.matches("<[0-7]>.*")).toList();
                 assertEquals(List.of(), unprefixed);
 
                 agent.close();

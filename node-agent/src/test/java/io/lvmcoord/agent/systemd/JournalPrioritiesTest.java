@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,10 +76,26 @@ class JournalPrioritiesTest {
     }
 
     @Test
-    void systemdIsRecognisedByJournalStreamOrInvocationId() {
-        assertTrue(JournalPriorities.underSystemd(Map.of("JOURNAL_STREAM", "8:12345")));
-        assertTrue(JournalPriorities.underSystemd(Map.of("INVOCATION_ID", "0123456789abcdef")));
-        assertFalse(JournalPriorities.underSystemd(Map.of("TERM", "xterm")));
+    void journalIsStderrOnlyWhenJournalStreamNamesStderrsDeviceAndInode() {
+        Optional<JournalPriorities.StreamId> stderr = Optional.of(new JournalPriorities.StreamId(8, 12345));
+
+        assertTrue(JournalPriorities.stderrIsTheJournal(Map.of("JOURNAL_STREAM", "8:12345"), stderr));
+        // Inherited from a parent whose stderr was the journal (a terminal run as a user service): ours is another file.
+        assertFalse(JournalPriorities.stderrIsTheJournal(Map.of("JOURNAL_STREAM", "8:999"), stderr));
+        assertFalse(JournalPriorities.stderrIsTheJournal(Map.of("INVOCATION_ID", "0123456789abcdef"), stderr));
+        assertFalse(JournalPriorities.stderrIsTheJournal(Map.of("JOURNAL_STREAM", "8-12345"), stderr));
+        assertFalse(JournalPriorities.stderrIsTheJournal(Map.of("JOURNAL_STREAM", "8:12345"), Optional.empty()));
+    }
+
+    @Test
+    void streamIdOfAFileIsItsDeviceAndInode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createFile(tmp.resolve("log"));
+        java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("fd2"), f);
+
+        JournalPriorities.StreamId id = JournalPriorities.StreamId.of(link).orElseThrow();
+
+        assertEquals(java.nio.file.Files.getAttribute(f, "unix:ino"), id.inode());
+        assertEquals(java.nio.file.Files.getAttribute(f, "unix:dev"), id.device());
     }
 
     @Test
