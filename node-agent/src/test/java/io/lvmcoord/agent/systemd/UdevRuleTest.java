@@ -112,7 +112,7 @@ class UdevRuleTest {
     }
 
     @Test
-    void missingSocketSkipsTheRunEntirely() throws Exception {
+    void missingSocketIsSkippedByTheRuleAndWouldFailAtOnceAnyway() throws Exception {
         // udev never runs curl then: the rule jumps to its end while the socket does not exist.
         assertTrue(Files.readString(RULES).contains("TEST!=\"" + DEFAULT_SOCKET + "\", GOTO=\"lvmcoord_end\""));
         for (String run : runCommands()) {
