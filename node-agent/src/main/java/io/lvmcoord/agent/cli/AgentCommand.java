@@ -180,6 +180,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Under systemd every stderr line carries its journald priority (<3> error ... <7> debug).
+        err = io.lvmcoord.agent.systemd.JournalPriorities.installIfUnderSystemd(err, System.getenv());
         if (config != null && !Files.isRegularFile(config)) {
             err.println("lvmcoord agent: config file " + config + " does not exist");
             return ReportCommand.EXIT_USAGE;

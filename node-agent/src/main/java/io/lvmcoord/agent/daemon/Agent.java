@@ -52,6 +52,8 @@ import io.lvmcoord.scan.codec.CodecSettings;
 import io.lvmcoord.scan.LocalScanner;
 import io.lvmcoord.scan.ScanSettings;
 import io.lvmcoord.scan.nativeio.LinuxNativeIo;
+import io.lvmcoord.agent.systemd.Liveness;
+import io.lvmcoord.agent.systemd.ServiceNotifier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -94,11 +96,13 @@ public final class Agent implements AutoCloseable {
     private final AgentStatus status;
     private final AutoactivationHook autoactivation;
     private final KernelStateWatcher kernel;
+    private final ServiceNotifier notifier;
 
     private Agent(ActorSystem<Void> system, DeviceSource source, LocalScanner scanner, PvNodeWatcher watcher, ScanLoop loop,
                   UnixHttpServer api, LoopbackHttpServer metrics, AgentStatus status, AutoactivationHook autoactivation,
-                  KernelStateWatcher kernel) {
+                  KernelStateWatcher kernel, ServiceNotifier notifier) {
         this.kernel = kernel;
+        this.notifier = notifier;
         this.system = system;
         this.source = source;
         this.scanner = scanner;
@@ -162,6 +166,8 @@ public final class Agent implements AutoCloseable {
         AgentSettings settings = AgentSettings.from(config);
         OnVgCompleteSettings onVgComplete = OnVgCompleteSettings.from(config);
         JournalSettings journal = JournalSettings.from(config);
+        // Type=notify: systemd hears of each phase, READY=1 once the start-up scan is persisted (see the unit).
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(System.getenv());
         // The journal holds every VG's metadata and tls/ the cluster's keys: the agent's user alone reads them.
         if (PrivateFiles.ensureDirectory(journal.stateDir())) {
             LOG.warn("state directory {} was open to other users: narrowed to 0700", journal.stateDir());
@@ -170,8 +176,10 @@ public final class Agent implements AutoCloseable {
         long checkStarted = System.nanoTime();
         JournalCheck.requireUsable(journal);
         long checkMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkStarted);
+        notifier.status("journal opened (" + journal.profile() + "), joining the cluster");
         ActorSystem<Void> system = ClusterMember.start(config);
         try {
+            notifier.startWatchdog(Liveness.of(system));
             // Joining takes a round trip or two with the seeds (a restarted node also waits for its old
             // incarnation's removal): it runs while the journal's schema is checked. Nothing is hosted
             // here before the shard regions start below, after the check.
@@ -226,6 +234,7 @@ public final class Agent implements AutoCloseable {
             Retirement.start(system, cache);
             ActivationJanitor.start(system, cache, kernelSettings.reconcile());
             LOG.info("node {}: {} aggregates loaded from the {} journal", settings.nodeName(), loaded, journal.profile());
+            notifier.status("answering from the journal (" + loaded + " aggregates), scanning the devices: " + source.describe());
 
             LocalScanner scanner = LocalScanner.within(system, scan, new LinuxNativeIo());
             PvNodeWatcher watcher = settings.watchDevices() ? new PvNodeWatcher(loop::offer) : null;
@@ -253,7 +262,7 @@ public final class Agent implements AutoCloseable {
                                         + JsonText.quote(f)).orElse("") + "}"))
                         .build());
             }
-            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, autoactivation, kernel);
+            Agent agent = new Agent(system, source, scanner, watcher, loop, api, metrics, status, autoactivation, kernel, notifier);
             System.err.println("lvmcoord agent ready on " + api.socketPath() + " (node " + settings.nodeName() + ", "
                     + loaded + " aggregates from the journal in " + loadMillis + " ms (check " + checkMillis + " ms), devices: "
                     + source.describe() + ")");
@@ -276,11 +285,18 @@ public final class Agent implements AutoCloseable {
                     ScanLoop.Stats st = loop.stats();
                     System.err.println("lvmcoord agent: start-up scan persisted (" + st.devicesScanned() + " devices, "
                             + st.lastBatchMillis() + " ms: " + st.lastBatchPhases() + ")");
+                    query.view(settings.nodeName()).thenAccept(v -> notifier.ready("serving: " + v.assembly().vgs().size()
+                            + " VGs / " + (v.assembly().vgs().stream().mapToLong(vg -> vg.pvs().size()).sum()
+                            + v.assembly().loosePvs().size()) + " PVs (" + st.devicesScanned() + " devices scanned)"));
+                } else {
+                    // It serves all the same (from the journal, marked may-be-stale) and rescans on the next event.
+                    notifier.ready("serving from the journal: start-up scan failed: " + failure);
                 }
             });
             return agent;
         } catch (Exception | Error e) {
             system.terminate();
+            notifier.close();
             throw e;
         }
     }
@@ -398,6 +414,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        notifier.stopping("leaving the cluster");
         closeQuietly(autoactivation);
         closeQuietly(api);
         closeQuietly(metrics);
@@ -414,6 +431,7 @@ public final class Agent implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("actor system did not terminate within 20 s: {}", e.toString());
         }
+        notifier.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

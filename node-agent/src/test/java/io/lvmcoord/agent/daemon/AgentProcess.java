@@ -35,9 +35,13 @@ final class AgentProcess implements AutoCloseable {
 
     /** @param env environment variables added to the agent's (LVM_SYSTEM_DIR, say) */
     static AgentProcess start(Path work, java.util.Map<String, String> env, String... flags) throws Exception {
+        return start(work, work.resolve("agent-" + System.nanoTime() + ".log"), env, flags);
+    }
+
+    /** @param log where its stderr goes (truncated, same inode if it exists: a test may have named it in the env) */
+    static AgentProcess start(Path work, Path log, java.util.Map<String, String> env, String... flags) throws Exception {
         Files.createDirectories(work);
         Path socket = work.resolve("agent.sock");
-        Path log = work.resolve("agent-" + System.nanoTime() + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The flag the shaded jar's manifest gives `java -jar` (aeron-udp needs it).
                 "-Xmx512m", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.lvmcoord.agent.Main", "agent",

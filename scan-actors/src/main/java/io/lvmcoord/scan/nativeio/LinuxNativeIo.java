@@ -73,6 +73,11 @@ public final class LinuxNativeIo implements NativeIo {
 
         @SaveError
         long recvfrom(int fd, Pointer buf, long len, int flags, Pointer srcAddr, Pointer addrlen);
+
+        // Datagrams to a named Unix socket (UnixDatagramSocket: systemd's notify socket).
+
+        @SaveError
+        long sendto(int fd, Pointer buf, long len, int flags, Pointer destAddr, int addrlen);
     }
 
     /** BLKGETSIZE64 = _IOR(0x12, 114, size_t). */
