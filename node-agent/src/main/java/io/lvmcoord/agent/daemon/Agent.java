@@ -285,9 +285,12 @@ public final class Agent implements AutoCloseable {
                     ScanLoop.Stats st = loop.stats();
                     System.err.println("lvmcoord agent: start-up scan persisted (" + st.devicesScanned() + " devices, "
                             + st.lastBatchMillis() + " ms: " + st.lastBatchPhases() + ")");
-                    query.view(settings.nodeName()).thenAccept(v -> notifier.ready("serving: " + v.assembly().vgs().size()
-                            + " VGs / " + (v.assembly().vgs().stream().mapToLong(vg -> vg.pvs().size()).sum()
-                            + v.assembly().loosePvs().size()) + " PVs (" + st.devicesScanned() + " devices scanned)"));
+                    // READY=1 whatever the view's counts: a view that cannot be read now must not leave systemd waiting.
+                    query.view(settings.nodeName()).whenComplete((v, viewFailure) -> notifier.ready(v == null
+                            ? "serving (" + st.devicesScanned() + " devices scanned; view not read: " + viewFailure + ")"
+                            : "serving: " + v.assembly().vgs().size() + " VGs / "
+                            + (v.assembly().vgs().stream().mapToLong(vg -> vg.pvs().size()).sum() + v.assembly().loosePvs().size())
+                            + " PVs (" + st.devicesScanned() + " devices scanned)"));
                 } else {
                     // It serves all the same (from the journal, marked may-be-stale) and rescans on the next event.
                     notifier.ready("serving from the journal: start-up scan failed: " + failure);
